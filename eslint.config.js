@@ -1,0 +1,35 @@
+// Process boundaries are enforced here (STYLE.md): src/protocol is pure, src/renderer never
+// touches node or electron, src/main never imports electron.
+import tseslint from 'typescript-eslint';
+
+const nodeBuiltins = ['node:*', 'fs', 'fs/*', 'path', 'net', 'tls', 'http', 'https', 'dgram', 'child_process', 'os', 'crypto', 'stream', 'events', 'worker_threads', 'url'];
+
+export default tseslint.config(
+  { ignores: ['node_modules/**', 'dist/**', 'out/**', 'build/**', '.testbed/**', 'release/**'] },
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-explicit-any': 'error',
+    },
+  },
+  {
+    files: ['src/protocol/**/*.ts'],
+    ignores: ['src/protocol/**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [...nodeBuiltins, 'electron', '../main/*', '../renderer/*'] }],
+      'no-restricted-properties': ['error',
+        { object: 'Date', property: 'now', message: 'src/protocol is pure: take the time as an argument.' },
+        { object: 'Math', property: 'random', message: 'src/protocol is pure: take randomness as an argument.' }],
+      'no-restricted-globals': ['error', 'process', 'setTimeout', 'setInterval', 'fetch'],
+    },
+  },
+  {
+    files: ['src/renderer/**/*.{ts,tsx}'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [...nodeBuiltins, 'electron'] }] },
+  },
+  {
+    files: ['src/main/**/*.ts', 'src/gateway/**/*.ts', 'src/testbed/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { paths: ['electron'] }] },
+  },
+);
