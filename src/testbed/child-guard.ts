@@ -1,0 +1,50 @@
+// Last line of defence against stray tor processes: every child the testbed spawns is recorded
+// here and killed (SIGKILL, synchronously) when the host process exits for any reason — normal
+// exit, uncaught exception, SIGINT or SIGTERM. Tor's __OwningControllerProcess covers the one
+// case left (the host itself SIGKILLed), within its 15 s polling interval.
+import type { ChildProcess } from 'node:child_process';
+
+const live = new Set<ChildProcess>();
+let installed = false;
+
+function killAllNow(): void {
+  for (const child of live) {
+    if (child.exitCode === null && child.signalCode === null && child.pid !== undefined) {
+      try {
+        process.kill(child.pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+  }
+  live.clear();
+}
+
+function onSignal(signal: NodeJS.Signals): void {
+  killAllNow();
+  // Keep Node's default behaviour (terminate) unless the host installed its own handler, which
+  // then owns the graceful shutdown of everything else (cli.ts does).
+  if (process.listenerCount(signal) === 1) {
+    process.removeListener(signal, onSignal);
+    process.kill(process.pid, signal);
+  }
+}
+
+function install(): void {
+  if (installed) return;
+  installed = true;
+  process.on('exit', killAllNow);
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  // 'exit' also runs after an uncaught exception, so no separate handler is needed for it.
+}
+
+export function guardChild(child: ChildProcess): void {
+  install();
+  live.add(child);
+  child.once('exit', () => live.delete(child));
+}
+
+export function liveChildCount(): number {
+  return live.size;
+}
