@@ -1,0 +1,46 @@
+// Coded errors of the invitation presentation layer (QR, links, e-mail). Bad input from the user
+// (a random picture, a mangled link, an unreachable mail server) is a coded error, never a crash.
+export type InviteErrorCode =
+  | 'NOT_AN_INVITATION_LINK'
+  | 'IMAGE_UNSUPPORTED'
+  | 'IMAGE_TOO_LARGE'
+  | 'QR_NOT_FOUND'
+  | 'QR_NOT_AN_INVITATION'
+  | 'QR_TOO_LONG'
+  | 'BAD_EMAIL_ADDRESS'
+  | 'SMTP_FAILED';
+
+export class InviteError extends Error {
+  readonly code: InviteErrorCode;
+  constructor(code: InviteErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'InviteError';
+    this.code = code;
+  }
+
+  static NOT_AN_INVITATION_LINK(detail = 'no sotto://invite/v1# link found'): InviteError {
+    return new InviteError('NOT_AN_INVITATION_LINK', detail);
+  }
+  static IMAGE_UNSUPPORTED(detail: string): InviteError {
+    return new InviteError('IMAGE_UNSUPPORTED', detail);
+  }
+  static IMAGE_TOO_LARGE(pixels: number, max: number): InviteError {
+    return new InviteError('IMAGE_TOO_LARGE', `image has ${pixels} pixels, at most ${max} are read`);
+  }
+  static QR_NOT_FOUND(): InviteError {
+    return new InviteError('QR_NOT_FOUND', 'no readable QR code in the image');
+  }
+  static QR_NOT_AN_INVITATION(): InviteError {
+    return new InviteError('QR_NOT_AN_INVITATION', 'the QR code does not hold a Sotto invitation');
+  }
+  static QR_TOO_LONG(length: number): InviteError {
+    return new InviteError('QR_TOO_LONG', `${length} characters do not fit in a QR code`);
+  }
+  static BAD_EMAIL_ADDRESS(address: string): InviteError {
+    return new InviteError('BAD_EMAIL_ADDRESS', `not an e-mail address: ${JSON.stringify(address.slice(0, 80))}`);
+  }
+  static SMTP_FAILED(cause: unknown): InviteError {
+    const message = cause instanceof Error ? cause.message : String(cause);
+    return new InviteError('SMTP_FAILED', `sending through the mail server failed: ${message}`, { cause });
+  }
+}
