@@ -1,0 +1,38 @@
+// What the registry client needs from "the DHT": put one record that the client already signed,
+// and get a batch of records by public key. Two implementations: gateway-transport.ts (default,
+// HTTP JSON to gateways reached over Tor) and direct-transport.ts (development only: leaks the IP).
+
+/** A hyperdht mutable record, signed by the client (DESIGN.md D4); the gateway cannot forge it. */
+export interface SignedRecord {
+  publicKey: Uint8Array; // 32 bytes, ed25519
+  seq: number; // unix ms at publication, strictly increasing per key
+  value: Uint8Array; // REGISTRY_VALUE_SIZE bytes, sealed or dummy
+  signature: Uint8Array; // 64 bytes over hyperdht's mutable signable(seq, value)
+}
+
+export interface RegistryTransport {
+  /** Stores one signed record. Rejects with a RegistryError when no gateway accepted it. */
+  put(record: SignedRecord, signal?: AbortSignal): Promise<void>;
+  /**
+   * Fetches the newest record for every key, in the same order; null where none exists. Every
+   * returned record has been verified (signature, key equals the one asked for).
+   */
+  get(publicKeys: Uint8Array[], signal?: AbortSignal): Promise<(SignedRecord | null)[]>;
+  close(): Promise<void>;
+}
+
+export const PUBLIC_KEY_BYTES = 32;
+export const SIGNATURE_BYTES = 64;
+/** Matches the gateway's cap on one batched get (docs/ARCHITECTURE.md, `POST /v1/get`). */
+export const MAX_KEYS_PER_GET = 12;
+
+export function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  let diff = 0;
+  for (let i = 0; i < a.length; i++) diff |= (a[i] ?? 0) ^ (b[i] ?? 0);
+  return diff === 0;
+}
+
+export function toHex(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex');
+}
