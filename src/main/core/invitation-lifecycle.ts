@@ -1,0 +1,62 @@
+// Invitation lifecycle (DESIGN D3, issue 5 item 2), pure. One-time use, expiry and cancellation are
+// decided here so the store and the UI cannot disagree about them.
+//
+//   open:    pending --redeem--> redeemed --confirm--> accepted      (secret s erased)
+//                                          --decline--> declined      (secret s erased)
+//   sealed:  pending --use--> accepted   (first authenticated link with the named contact)
+//   both:    pending|redeemed --cancel--> cancelled;  pending --expire--> expired
+//
+// Once redeemed, an open invitation no longer expires: the redeemer already proved they hold s and
+// the inviter may take a while to compare the fingerprint. A second redemption is refused in every
+// state but pending.
+import { CoreError } from './errors.ts';
+
+export type InvitationKind = 'open' | 'sealed';
+export type InvitationState = 'pending' | 'redeemed' | 'accepted' | 'declined' | 'cancelled' | 'expired';
+export type InvitationEvent = 'redeem' | 'confirm' | 'decline' | 'use' | 'cancel' | 'expire';
+
+const TRANSITIONS: Record<InvitationKind, Partial<Record<InvitationState, Partial<Record<InvitationEvent, InvitationState>>>>> = {
+  open: {
+    pending: { redeem: 'redeemed', cancel: 'cancelled', expire: 'expired' },
+    redeemed: { confirm: 'accepted', decline: 'declined', cancel: 'cancelled' },
+  },
+  sealed: {
+    pending: { use: 'accepted', cancel: 'cancelled', expire: 'expired' },
+  },
+};
+
+export function nextInvitationState(kind: InvitationKind, state: InvitationState, event: InvitationEvent): InvitationState {
+  const next = TRANSITIONS[kind][state]?.[event];
+  if (!next) throw CoreError.INVITATION_STATE(state, PAST[event]);
+  return next;
+}
+
+const PAST: Record<InvitationEvent, string> = {
+  redeem: 'redeemed', confirm: 'confirmed', decline: 'declined', use: 'used', cancel: 'cancelled', expire: 'expired',
+};
+
+export function isFinished(state: InvitationState): boolean {
+  return state === 'accepted' || state === 'declined' || state === 'cancelled' || state === 'expired';
+}
+
+/** The inviter keeps publishing (and keeps s) only while this is true. */
+export function isLive(kind: InvitationKind, state: InvitationState): boolean {
+  return kind === 'open' ? state === 'pending' || state === 'redeemed' : state === 'pending';
+}
+
+/** True when a pending invitation should be moved to expired at `now`. */
+export function isDue(state: InvitationState, expiresAt: number, now: number): boolean {
+  return state === 'pending' && now >= expiresAt;
+}
+
+/** Why a redemption attempt is refused, as the coded error the redeemer's user sees. */
+export function redemptionRefusal(state: InvitationState, expiresAt: number, now: number): CoreError | null {
+  if (state === 'pending') return now >= expiresAt ? CoreError.INVITATION_EXPIRED() : null;
+  if (state === 'cancelled') return CoreError.INVITATION_CANCELLED();
+  if (state === 'expired') return CoreError.INVITATION_EXPIRED();
+  return CoreError.INVITATION_USED();
+}
+
+/** Default lifetime of an invitation: long enough for an e-mail round trip, short for a leaked link. */
+export const DEFAULT_INVITATION_TTL_MS = 7 * 24 * 3600 * 1000;
+export const MAX_INVITATION_TTL_MS = 30 * 24 * 3600 * 1000;

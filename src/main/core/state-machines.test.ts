@@ -1,0 +1,101 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { CoreError } from './errors.ts';
+import {
+  announcedTo, checkPresenceInput, deriveContactPresence, effectiveState, type OwnPresence,
+} from './presence.ts';
+import { isDue, isLive, nextInvitationState, redemptionRefusal } from './invitation-lifecycle.ts';
+import { needsSending, nextDeliveryState } from './delivery.ts';
+
+const own = (p: Partial<OwnPresence> = {}): OwnPresence => ({ state: 'online', text: '', idleMinutes: 0, awayAfterMinutes: 10, ...p });
+const visible = { visible: true, blocked: false, revoked: false };
+
+test('idle moves online to away and back; chosen states are never overridden', () => {
+  assert.equal(effectiveState(own({ idleMinutes: 9 })), 'online');
+  assert.equal(effectiveState(own({ idleMinutes: 10 })), 'away');
+  assert.equal(effectiveState(own({ idleMinutes: 0 })), 'online');
+  for (const state of ['busy', 'dnd', 'away', 'invisible'] as const) {
+    assert.equal(effectiveState(own({ state, idleMinutes: 500 })), state);
+  }
+});
+
+test('announced presence: hidden (null) when invisible globally, to this contact, blocked or revoked', () => {
+  assert.deepEqual(announcedTo(own({ text: 'lunch' }), visible), { state: 'online', text: 'lunch' });
+  assert.deepEqual(announcedTo(own({ idleMinutes: 30 }), visible), { state: 'away', text: '' });
+  assert.equal(announcedTo(own({ state: 'invisible' }), visible), null);
+  assert.equal(announcedTo(own(), { ...visible, visible: false }), null);
+  assert.equal(announcedTo(own(), { ...visible, blocked: true }), null);
+  assert.equal(announcedTo(own(), { ...visible, revoked: true }), null);
+});
+
+test('contact presence: link up + announced; offline when link down and no fresh entry, or gone', () => {
+  const base = { linkUp: false, announced: { state: 'busy' as const, text: 'x' }, entrySeenAt: 1000, gone: false, now: 2000, freshForMs: 5000 };
+  assert.deepEqual(deriveContactPresence({ ...base, linkUp: true }), { state: 'busy', text: 'x' });
+  assert.deepEqual(deriveContactPresence({ ...base, linkUp: true, announced: null }), { state: 'online', text: '' });
+  // Link dropped but a fresh entry says they are around: keep the state while reconnecting.
+  assert.deepEqual(deriveContactPresence(base), { state: 'busy', text: 'x' });
+  assert.deepEqual(deriveContactPresence({ ...base, now: 7001 }), { state: 'offline', text: '' });
+  assert.deepEqual(deriveContactPresence({ ...base, gone: true }), { state: 'offline', text: '' });
+  assert.deepEqual(deriveContactPresence({ ...base, entrySeenAt: null }), { state: 'offline', text: '' });
+});
+
+test('presence input is validated', () => {
+  assert.deepEqual(checkPresenceInput('dnd', 'meeting'), { state: 'dnd', text: 'meeting' });
+  assert.equal(typeof checkPresenceInput('sleeping', ''), 'string');
+  assert.equal(typeof checkPresenceInput('online', 'a\nb'), 'string');
+  assert.equal(typeof checkPresenceInput('online', 'x'.repeat(141)), 'string');
+  assert.equal(typeof checkPresenceInput('online', 5), 'string');
+});
+
+test('open invitation: redeem once, confirm or decline, then finished', () => {
+  let s = nextInvitationState('open', 'pending', 'redeem');
+  assert.equal(s, 'redeemed');
+  assert.throws(() => nextInvitationState('open', s, 'redeem'), (e: unknown) => e instanceof CoreError && e.code === 'INVITATION_STATE');
+  assert.equal(isLive('open', s), true);
+  s = nextInvitationState('open', s, 'confirm');
+  assert.equal(s, 'accepted');
+  assert.equal(isLive('open', s), false);
+  for (const ev of ['redeem', 'confirm', 'decline', 'cancel', 'expire'] as const) {
+    assert.throws(() => nextInvitationState('open', 'accepted', ev));
+  }
+  assert.equal(nextInvitationState('open', 'redeemed', 'decline'), 'declined');
+  assert.equal(nextInvitationState('open', 'redeemed', 'cancel'), 'cancelled');
+  assert.throws(() => nextInvitationState('open', 'redeemed', 'expire'), 'a redeemed invitation waits for the inviter');
+  assert.throws(() => nextInvitationState('open', 'pending', 'use'));
+});
+
+test('sealed invitation: used by the first link, cancellable and expiring while pending', () => {
+  assert.equal(nextInvitationState('sealed', 'pending', 'use'), 'accepted');
+  assert.equal(nextInvitationState('sealed', 'pending', 'cancel'), 'cancelled');
+  assert.equal(nextInvitationState('sealed', 'pending', 'expire'), 'expired');
+  assert.throws(() => nextInvitationState('sealed', 'pending', 'redeem'));
+});
+
+test('expiry and refusals', () => {
+  assert.equal(isDue('pending', 100, 99), false);
+  assert.equal(isDue('pending', 100, 100), true);
+  assert.equal(isDue('redeemed', 100, 1000), false);
+  assert.equal(redemptionRefusal('pending', 100, 50), null);
+  assert.equal(redemptionRefusal('pending', 100, 100)?.code, 'INVITATION_EXPIRED');
+  assert.equal(redemptionRefusal('redeemed', 100, 50)?.code, 'INVITATION_USED');
+  assert.equal(redemptionRefusal('accepted', 100, 50)?.code, 'INVITATION_USED');
+  assert.equal(redemptionRefusal('cancelled', 100, 50)?.code, 'INVITATION_CANCELLED');
+  assert.equal(redemptionRefusal('expired', 100, 50)?.code, 'INVITATION_EXPIRED');
+});
+
+test('outbox: queued until acked, back to queued when the link drops before the ack', () => {
+  let s = nextDeliveryState('queued', 'send');
+  assert.equal(s, 'sent');
+  assert.equal(needsSending(s), true);
+  s = nextDeliveryState(s, 'linkDown');
+  assert.equal(s, 'queued');
+  s = nextDeliveryState(nextDeliveryState(s, 'send'), 'ack');
+  assert.equal(s, 'delivered');
+  assert.equal(needsSending(s), false);
+  assert.equal(nextDeliveryState(s, 'ack'), 'delivered', 'duplicate acks are harmless');
+  assert.equal(nextDeliveryState(s, 'linkDown'), 'delivered');
+  assert.equal(nextDeliveryState('queued', 'ack'), 'delivered', 'ack of a copy sent before a restart');
+  assert.equal(nextDeliveryState('delivered', 'read'), 'read');
+  assert.equal(nextDeliveryState('read', 'ack'), 'read');
+  assert.throws(() => nextDeliveryState('delivered', 'send'));
+});
