@@ -2,15 +2,15 @@
 // before any byte leaves; it is re-sent on every reconnect until acked, so a crash or a dropped
 // link can delay a message but never lose it; the receiver de-duplicates by message id.
 //
-//   queued --send--> sent --ack--> delivered --read--> read
+//   queued --send--> sent --ack--> acked --read--> read
 //   sent --linkDown--> queued          (no ack yet: send again on the next link)
-//   queued --ack--> delivered          (an ack for a copy sent before a restart)
+//   queued --ack--> acked          (an ack for a copy sent before a restart)
 import { CoreError } from './errors.ts';
 
-export type DeliveryState = 'queued' | 'sent' | 'delivered' | 'read';
+export type DeliveryState = 'queued' | 'sent' | 'acked' | 'read';
 export type DeliveryEvent = 'send' | 'linkDown' | 'ack' | 'read';
 
-const ORDER: Record<DeliveryState, number> = { queued: 0, sent: 1, delivered: 2, read: 3 };
+const ORDER: Record<DeliveryState, number> = { queued: 0, sent: 1, acked: 2, read: 3 };
 
 export function nextDeliveryState(state: DeliveryState, event: DeliveryEvent): DeliveryState {
   switch (event) {
@@ -21,7 +21,7 @@ export function nextDeliveryState(state: DeliveryState, event: DeliveryEvent): D
       return state === 'sent' ? 'queued' : state;
     case 'ack':
       // Acks are idempotent and may arrive twice (we re-sent, they acked both copies).
-      return ORDER[state] >= ORDER.delivered ? state : 'delivered';
+      return ORDER[state] >= ORDER.acked ? state : 'acked';
     case 'read':
       return 'read';
   }

@@ -1,10 +1,11 @@
 // Invitation lifecycle (DESIGN D3, issue 5 item 2), pure. One-time use, expiry and cancellation are
-// decided here so the store and the UI cannot disagree about them.
+// decided here so the store and the UI cannot disagree about them. State names are the store's
+// (src/main/store InvitationRecord.state).
 //
-//   open:    pending --redeem--> redeemed --confirm--> accepted      (secret s erased)
-//                                          --decline--> declined      (secret s erased)
-//   sealed:  pending --use--> accepted   (first authenticated link with the named contact)
-//   both:    pending|redeemed --cancel--> cancelled;  pending --expire--> expired
+//   open:    pending --redeem--> awaiting-confirmation --confirm--> redeemed   (secret s erased)
+//                                                     --decline--> cancelled  (secret s erased)
+//   sealed:  pending --use--> redeemed   (first authenticated link with the named contact)
+//   both:    pending|awaiting-confirmation --cancel--> cancelled;  pending --expire--> expired
 //
 // Once redeemed, an open invitation no longer expires: the redeemer already proved they hold s and
 // the inviter may take a while to compare the fingerprint. A second redemption is refused in every
@@ -12,17 +13,21 @@
 import { CoreError } from './errors.ts';
 
 export type InvitationKind = 'open' | 'sealed';
-export type InvitationState = 'pending' | 'redeemed' | 'accepted' | 'declined' | 'cancelled' | 'expired';
+export type InvitationState = 'pending' | 'awaiting-confirmation' | 'redeemed' | 'cancelled' | 'expired';
 export type InvitationEvent = 'redeem' | 'confirm' | 'decline' | 'use' | 'cancel' | 'expire';
 
 const TRANSITIONS: Record<InvitationKind, Partial<Record<InvitationState, Partial<Record<InvitationEvent, InvitationState>>>>> = {
   open: {
-    pending: { redeem: 'redeemed', cancel: 'cancelled', expire: 'expired' },
-    redeemed: { confirm: 'accepted', decline: 'declined', cancel: 'cancelled' },
+    pending: { redeem: 'awaiting-confirmation', cancel: 'cancelled', expire: 'expired' },
+    'awaiting-confirmation': { confirm: 'redeemed', decline: 'cancelled', cancel: 'cancelled' },
   },
   sealed: {
-    pending: { use: 'accepted', cancel: 'cancelled', expire: 'expired' },
+    pending: { use: 'redeemed', cancel: 'cancelled', expire: 'expired' },
   },
+};
+
+const PAST: Record<InvitationEvent, string> = {
+  redeem: 'redeemed', confirm: 'confirmed', decline: 'declined', use: 'used', cancel: 'cancelled', expire: 'expired',
 };
 
 export function nextInvitationState(kind: InvitationKind, state: InvitationState, event: InvitationEvent): InvitationState {
@@ -31,17 +36,13 @@ export function nextInvitationState(kind: InvitationKind, state: InvitationState
   return next;
 }
 
-const PAST: Record<InvitationEvent, string> = {
-  redeem: 'redeemed', confirm: 'confirmed', decline: 'declined', use: 'used', cancel: 'cancelled', expire: 'expired',
-};
-
 export function isFinished(state: InvitationState): boolean {
-  return state === 'accepted' || state === 'declined' || state === 'cancelled' || state === 'expired';
+  return state === 'redeemed' || state === 'cancelled' || state === 'expired';
 }
 
 /** The inviter keeps publishing (and keeps s) only while this is true. */
 export function isLive(kind: InvitationKind, state: InvitationState): boolean {
-  return kind === 'open' ? state === 'pending' || state === 'redeemed' : state === 'pending';
+  return kind === 'open' ? state === 'pending' || state === 'awaiting-confirmation' : state === 'pending';
 }
 
 /** True when a pending invitation should be moved to expired at `now`. */

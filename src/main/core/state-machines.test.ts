@@ -49,23 +49,23 @@ test('presence input is validated', () => {
 
 test('open invitation: redeem once, confirm or decline, then finished', () => {
   let s = nextInvitationState('open', 'pending', 'redeem');
-  assert.equal(s, 'redeemed');
+  assert.equal(s, 'awaiting-confirmation');
   assert.throws(() => nextInvitationState('open', s, 'redeem'), (e: unknown) => e instanceof CoreError && e.code === 'INVITATION_STATE');
   assert.equal(isLive('open', s), true);
   s = nextInvitationState('open', s, 'confirm');
-  assert.equal(s, 'accepted');
+  assert.equal(s, 'redeemed');
   assert.equal(isLive('open', s), false);
   for (const ev of ['redeem', 'confirm', 'decline', 'cancel', 'expire'] as const) {
-    assert.throws(() => nextInvitationState('open', 'accepted', ev));
+    assert.throws(() => nextInvitationState('open', 'redeemed', ev));
   }
-  assert.equal(nextInvitationState('open', 'redeemed', 'decline'), 'declined');
-  assert.equal(nextInvitationState('open', 'redeemed', 'cancel'), 'cancelled');
-  assert.throws(() => nextInvitationState('open', 'redeemed', 'expire'), 'a redeemed invitation waits for the inviter');
+  assert.equal(nextInvitationState('open', 'awaiting-confirmation', 'decline'), 'cancelled');
+  assert.equal(nextInvitationState('open', 'awaiting-confirmation', 'cancel'), 'cancelled');
+  assert.throws(() => nextInvitationState('open', 'awaiting-confirmation', 'expire'), 'a redeemed invitation waits for the inviter');
   assert.throws(() => nextInvitationState('open', 'pending', 'use'));
 });
 
 test('sealed invitation: used by the first link, cancellable and expiring while pending', () => {
-  assert.equal(nextInvitationState('sealed', 'pending', 'use'), 'accepted');
+  assert.equal(nextInvitationState('sealed', 'pending', 'use'), 'redeemed');
   assert.equal(nextInvitationState('sealed', 'pending', 'cancel'), 'cancelled');
   assert.equal(nextInvitationState('sealed', 'pending', 'expire'), 'expired');
   assert.throws(() => nextInvitationState('sealed', 'pending', 'redeem'));
@@ -74,11 +74,11 @@ test('sealed invitation: used by the first link, cancellable and expiring while 
 test('expiry and refusals', () => {
   assert.equal(isDue('pending', 100, 99), false);
   assert.equal(isDue('pending', 100, 100), true);
-  assert.equal(isDue('redeemed', 100, 1000), false);
+  assert.equal(isDue('awaiting-confirmation', 100, 1000), false);
   assert.equal(redemptionRefusal('pending', 100, 50), null);
   assert.equal(redemptionRefusal('pending', 100, 100)?.code, 'INVITATION_EXPIRED');
+  assert.equal(redemptionRefusal('awaiting-confirmation', 100, 50)?.code, 'INVITATION_USED');
   assert.equal(redemptionRefusal('redeemed', 100, 50)?.code, 'INVITATION_USED');
-  assert.equal(redemptionRefusal('accepted', 100, 50)?.code, 'INVITATION_USED');
   assert.equal(redemptionRefusal('cancelled', 100, 50)?.code, 'INVITATION_CANCELLED');
   assert.equal(redemptionRefusal('expired', 100, 50)?.code, 'INVITATION_EXPIRED');
 });
@@ -90,12 +90,12 @@ test('outbox: queued until acked, back to queued when the link drops before the 
   s = nextDeliveryState(s, 'linkDown');
   assert.equal(s, 'queued');
   s = nextDeliveryState(nextDeliveryState(s, 'send'), 'ack');
-  assert.equal(s, 'delivered');
+  assert.equal(s, 'acked');
   assert.equal(needsSending(s), false);
-  assert.equal(nextDeliveryState(s, 'ack'), 'delivered', 'duplicate acks are harmless');
-  assert.equal(nextDeliveryState(s, 'linkDown'), 'delivered');
-  assert.equal(nextDeliveryState('queued', 'ack'), 'delivered', 'ack of a copy sent before a restart');
-  assert.equal(nextDeliveryState('delivered', 'read'), 'read');
+  assert.equal(nextDeliveryState(s, 'ack'), 'acked', 'duplicate acks are harmless');
+  assert.equal(nextDeliveryState(s, 'linkDown'), 'acked');
+  assert.equal(nextDeliveryState('queued', 'ack'), 'acked', 'ack of a copy sent before a restart');
+  assert.equal(nextDeliveryState('acked', 'read'), 'read');
   assert.equal(nextDeliveryState('read', 'ack'), 'read');
-  assert.throws(() => nextDeliveryState('delivered', 'send'));
+  assert.throws(() => nextDeliveryState('acked', 'send'));
 });
