@@ -70,9 +70,9 @@ const PRESENCE_STATES: readonly FramePresenceState[] = ['online', 'away', 'busy'
 const RECEIPT_KINDS: readonly ReceiptKind[] = ['delivered', 'read'];
 const SESSION_KINDS: readonly SessionControlKind[] = ['invite', 'accept', 'decline', 'ticket', 'leave'];
 const BYE_REASONS: readonly ByeReason[] = ['normal', 'shutdown', 'duplicate', 'protocol', 'timeout', 'incompatible'];
-// Receipt kinds start at 1 and session kinds at 1 so a zeroed field is never a meaningful value.
-const RECEIPT_KIND_BASE = 1;
-const SESSION_KIND_BASE = 1;
+// Every enumeration byte starts at 1 (as the registry's presence byte does): a zeroed field is
+// never a meaningful value.
+const ENUM_BASE = 1;
 
 const CAPABILITY_PATTERN = /^[a-z0-9][a-z0-9.-]*$/;
 // C0/C1 controls and U+2028/9 in names and status texts would let a contact forge line breaks or
@@ -234,7 +234,7 @@ export function encodeFrame(frame: Frame): Uint8Array {
       const state = enumIndex(PRESENCE_STATES, frame.state, 'presence state');
       const text = utf8Of(frame.text, 'presence text');
       checkShortText(frame.text, MAX_PRESENCE_TEXT_CHARS, 'presence text');
-      w.u8(state);
+      w.u8(state + ENUM_BASE);
       w.bytes(text);
       break;
     }
@@ -259,7 +259,7 @@ export function encodeFrame(frame: Frame): Uint8Array {
       const kind = enumIndex(RECEIPT_KINDS, frame.kind, 'receipt kind');
       checkInt(frame.at, Number.MAX_SAFE_INTEGER, 'receipt time');
       w.raw(id);
-      w.u8(kind + RECEIPT_KIND_BASE);
+      w.u8(kind + ENUM_BASE);
       w.u64(frame.at);
       break;
     }
@@ -272,7 +272,7 @@ export function encodeFrame(frame: Frame): Uint8Array {
       const kind = enumIndex(SESSION_KINDS, frame.kind, 'session kind');
       if (!(frame.payload instanceof Uint8Array)) fail('BAD_ENCODING', 'session payload must be bytes');
       if (frame.payload.length > MAX_SESSION_PAYLOAD_BYTES) fail('TOO_LARGE', `session payload is ${frame.payload.length} bytes, at most ${MAX_SESSION_PAYLOAD_BYTES}`);
-      w.u8(kind + SESSION_KIND_BASE);
+      w.u8(kind + ENUM_BASE);
       w.bytes(frame.payload);
       break;
     }
@@ -281,7 +281,7 @@ export function encodeFrame(frame: Frame): Uint8Array {
       w.u32(checkInt(frame.nonce, 0xffff_ffff, 'nonce'));
       break;
     case 'bye':
-      w.u8(enumIndex(BYE_REASONS, frame.reason, 'bye reason'));
+      w.u8(enumIndex(BYE_REASONS, frame.reason, 'bye reason') + ENUM_BASE);
       break;
   }
   const out = w.finish();
@@ -314,7 +314,7 @@ export function decodeFrame(bytes: Uint8Array): Frame {
       break;
     }
     case TYPE_CODES.presence: {
-      const state = enumValue(PRESENCE_STATES, r.u8('presence state'), 0, 'presence state');
+      const state = enumValue(PRESENCE_STATES, r.u8('presence state'), ENUM_BASE, 'presence state');
       const text = r.str(MAX_PRESENCE_TEXT_CHARS * 4, 'presence text');
       checkShortText(text, MAX_PRESENCE_TEXT_CHARS, 'presence text');
       frame = { type: 'presence', state, text };
@@ -334,7 +334,7 @@ export function decodeFrame(bytes: Uint8Array): Frame {
       break;
     case TYPE_CODES.receipt: {
       const messageId = r.fixed(FRAME_ID_BYTES, 'message id');
-      const kind = enumValue(RECEIPT_KINDS, r.u8('receipt kind'), RECEIPT_KIND_BASE, 'receipt kind');
+      const kind = enumValue(RECEIPT_KINDS, r.u8('receipt kind'), ENUM_BASE, 'receipt kind');
       const at = r.u64('receipt time');
       frame = { type: 'receipt', messageId, kind, at };
       break;
@@ -347,7 +347,7 @@ export function decodeFrame(bytes: Uint8Array): Frame {
       break;
     }
     case TYPE_CODES.session: {
-      const kind = enumValue(SESSION_KINDS, r.u8('session kind'), SESSION_KIND_BASE, 'session kind');
+      const kind = enumValue(SESSION_KINDS, r.u8('session kind'), ENUM_BASE, 'session kind');
       const payload = r.bytes(MAX_SESSION_PAYLOAD_BYTES, 'session payload');
       frame = { type: 'session', kind, payload };
       break;
@@ -359,7 +359,7 @@ export function decodeFrame(bytes: Uint8Array): Frame {
       frame = { type: 'pong', nonce: r.u32('nonce') };
       break;
     case TYPE_CODES.bye:
-      frame = { type: 'bye', reason: enumValue(BYE_REASONS, r.u8('bye reason'), 0, 'bye reason') };
+      frame = { type: 'bye', reason: enumValue(BYE_REASONS, r.u8('bye reason'), ENUM_BASE, 'bye reason') };
       break;
     default:
       return fail('BAD_TYPE', `unknown frame type 0x${code.toString(16).padStart(2, '0')}`);
