@@ -137,7 +137,6 @@ export async function startTorNetwork(o: TorNetworkOptions): Promise<TorNetwork>
     throw err;
   }
   const bootMs = now() - started;
-  log(`tor_network_boot_ms: ${bootMs}`);
 
   async function waitForConsensus(): Promise<void> {
     const timeoutMs = o.consensusTimeoutMs ?? 60_000;
