@@ -1,5 +1,8 @@
-// Everything this folder takes from src/protocol, in one place.
-export { ready } from '../../protocol/sodium.ts';
-export { recordKeyPair, recordSeed, registryKey, type RecordKeyPair } from '../../protocol/registry-key.ts';
-export { signRecord, verifyRecord } from '../../protocol/mutable-record.ts';
-export type { Role } from '../../protocol/roles.ts';
+// Everything this folder takes from src/protocol (its public index only), in one place.
+export {
+  ready, recordKeyPair, recordSeed, registryKey, signRecord, verifyRecord,
+  sealRegistryValue, openRegistryValue, dummyRegistryValue, REGISTRY_VALUE_SIZE, REGISTRY_NONCE_BYTES,
+  publishHours, lookupHours, hourOf, nextRefreshDelay, HOUR_MS, SCHEDULE_DEFAULTS, DEFAULT_REPLICAS,
+  onionAddressFromPublicKey, publicKeyFromOnionAddress, isProtocolError,
+  type RecordKeyPair, type Role, type Identity, type PresenceState, type RegistryEntry,
+} from '../../protocol/index.ts';
