@@ -13,8 +13,9 @@ const hostPort = z.string().regex(/^127\.0\.0\.1:\d{1,5}$/, 'expected "127.0.0.1
 const gatewaySchema = z.strictObject({
   name: z.string().regex(/^[a-z0-9-]{1,32}$/, 'expected a short lowercase name'),
   url: z.string().regex(/^http:\/\/127\.0\.0\.1:\d{1,5}$/, 'expected "http://127.0.0.1:port"'),
-  // A v3 onion address: 56 base32 characters (rend-spec-v3 section 6), virtual port 80.
-  onion: z.string().regex(/^[a-z2-7]{56}\.onion:80$/, 'expected "<56 base32>.onion:80"'),
+  // A v3 onion address: 56 base32 characters, the last one encoding version 3 (rend-spec-v3
+  // section 6), virtual port 80.
+  onion: z.string().regex(/^[a-z2-7]{55}d\.onion:80$/, 'expected "<56 base32>.onion:80"'),
 });
 
 const descriptionSchema = z.strictObject({

@@ -11,7 +11,7 @@ export interface PublishedOnion {
 
 export async function publishGatewayOnion(
   control: TorControl,
-  target: { port: number; virtualPort?: number },
+  target: { port: number; virtualPort?: number; clientAuthKeys?: readonly string[] },
   opts: { signal?: AbortSignal; uploadTimeoutMs?: number } = {},
 ): Promise<PublishedOnion> {
   const uploaded = new Set<string>();
@@ -28,8 +28,13 @@ export async function publishGatewayOnion(
   try {
     // Detach: the onion must outlive this control connection's command; DiscardPK: the key is
     // never needed again (a new address every testbed run).
+    // V3Auth + ClientAuthV3 (52-char base32 x25519 public keys) when the smoke test needs a
+    // client-auth endpoint; tor rejects ClientAuthV3 without the V3Auth flag.
+    const auth = target.clientAuthKeys ?? [];
+    const flags = auth.length > 0 ? 'DiscardPK,Detach,V3Auth' : 'DiscardPK,Detach';
+    const clientAuth = auth.map((k) => ` ClientAuthV3=${k}`).join('');
     const reply = await control.command(
-      `ADD_ONION NEW:ED25519-V3 Flags=DiscardPK,Detach Port=${target.virtualPort ?? 80},127.0.0.1:${target.port}`,
+      `ADD_ONION NEW:ED25519-V3 Flags=${flags}${clientAuth} Port=${target.virtualPort ?? 80},127.0.0.1:${target.port}`,
       { signal: opts.signal },
     );
     const serviceId = reply.lines.map((l) => /^ServiceID=([a-z2-7]{56})$/.exec(l.text)?.[1]).find((id) => id !== undefined);
