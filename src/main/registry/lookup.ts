@@ -1,0 +1,169 @@
+// Reads contacts' entries (DESIGN D4; issue 4 item 3). For a contact: the keys of the peer's role
+// for every hour of lookupHours(now) and every replica, fetched in one padded batch; every record
+// is checked (hyperdht signature, then decryption with K_AB, AD = role||D||I, the publisher's
+// identity signature, the expected identity unless bootstrapping, timestamp freshness). The
+// newest valid entry wins; 'gone' means the contact went offline.
+//
+// Gets are padded like puts: a sweep over all contacts asks for exactly N x hours x r keys (N =
+// entriesPerIndex(contacts)), random keys filling the gap, shuffled into batches of 12; a single
+// contact's lookup is always one batch of 12. So what a gateway sees does not depend on how many
+// contacts a profile has within its bucket.
+import { defaultEnvironment, shuffle, type Environment } from './environment.ts';
+import type { CheckedContact } from './contacts.ts';
+import { entriesPerIndex } from './publisher.ts';
+import {
+  DEFAULT_REPLICAS, SCHEDULE_DEFAULTS, lookupHours, onionAddressFromPublicKey, openRegistryValue,
+  recordKeyPair, recordSeed, registryKey, verifyRecord, isProtocolError, type PresenceState,
+} from './protocol.ts';
+import { MAX_KEYS_PER_GET, sameBytes, type RegistryTransport, type SignedRecord } from './transport.ts';
+
+/** What a contact's newest valid entry says. */
+export interface ContactSighting {
+  contactId: string;
+  /** 'gone' = the contact went offline (or hid from us) this hour. */
+  state: PresenceState;
+  /** "<56 chars>.onion" */
+  onion: string;
+  port: number;
+  /** Unix ms the contact wrote the entry. */
+  timestamp: number;
+  endpointExpiresAt: number;
+  /** The identity that signed the entry (the contact's identity key; new information while bootstrapping). */
+  publisherPublicKey: Uint8Array;
+  hour: number;
+}
+
+export interface LookupTimings {
+  leadMs: number;
+  graceMs: number;
+  /**
+   * Entries older than this are ignored. Publishers refresh every 15-20 min; two missed refreshes
+   * (a gateway outage) still count, a publisher that vanished without 'gone' stops counting.
+   */
+  maxAgeMs: number;
+}
+
+export const LOOKUP_TIMINGS: LookupTimings = {
+  leadMs: SCHEDULE_DEFAULTS.leadMs,
+  graceMs: SCHEDULE_DEFAULTS.graceMs,
+  maxAgeMs: 2 * SCHEDULE_DEFAULTS.refreshMaxMs,
+};
+
+interface Slot {
+  contact: CheckedContact;
+  hour: number;
+  index: number;
+  publicKey: Uint8Array;
+}
+
+export interface LookupOptions {
+  transport: RegistryTransport;
+  replicas?: number;
+  timings?: Partial<LookupTimings>;
+  env?: Partial<Environment>;
+  log?: (event: string, fields: Record<string, unknown>) => void;
+}
+
+export class Lookup {
+  readonly #transport: RegistryTransport;
+  readonly #replicas: number;
+  readonly #t: LookupTimings;
+  readonly #env: Environment;
+  readonly #log: (event: string, fields: Record<string, unknown>) => void;
+
+  constructor(opts: LookupOptions) {
+    this.#transport = opts.transport;
+    this.#replicas = opts.replicas ?? DEFAULT_REPLICAS;
+    this.#t = { ...LOOKUP_TIMINGS, ...opts.timings };
+    this.#env = defaultEnvironment(opts.env);
+    this.#log = opts.log ?? (() => {});
+  }
+
+  /** The peer's record keys for the hours a reader looks at now. */
+  slots(contact: CheckedContact, now: number): Slot[] {
+    const out: Slot[] = [];
+    for (const hour of lookupHours(now, { leadMs: this.#t.leadMs, graceMs: this.#t.graceMs })) {
+      for (let index = 0; index < this.#replicas; index++) {
+        const x = registryKey(contact.sharedKey, hour, index);
+        out.push({ contact, hour, index, publicKey: recordKeyPair(recordSeed(x, contact.peerRole)).publicKey });
+      }
+    }
+    return out;
+  }
+
+  /** One contact: one batch of exactly 12 keys (its own, padded with random keys). */
+  async lookupOne(contact: CheckedContact, signal?: AbortSignal): Promise<ContactSighting | null> {
+    const now = this.#env.now();
+    const slots = this.slots(contact, now);
+    const padTo = Math.ceil(slots.length / MAX_KEYS_PER_GET) * MAX_KEYS_PER_GET;
+    const results = await this.#fetch(slots, padTo, signal);
+    return this.#best(contact, slots, results, now);
+  }
+
+  /** Every contact at once, padded to N x hours x r keys whatever the number of contacts. */
+  async sweep(contacts: CheckedContact[], signal?: AbortSignal): Promise<Map<string, ContactSighting | null>> {
+    const now = this.#env.now();
+    const hours = lookupHours(now, { leadMs: this.#t.leadMs, graceMs: this.#t.graceMs }).length;
+    const slots = contacts.flatMap((c) => this.slots(c, now));
+    const padTo = entriesPerIndex(contacts.length) * hours * this.#replicas;
+    const results = await this.#fetch(slots, padTo, signal);
+    const out = new Map<string, ContactSighting | null>();
+    for (const c of contacts) {
+      const mine = slots.map((s, i) => ({ s, r: results[i] ?? null })).filter((x) => x.s.contact === c);
+      out.set(c.id, this.#best(c, mine.map((x) => x.s), mine.map((x) => x.r), now));
+    }
+    return out;
+  }
+
+  /** Gets the slots' keys mixed with random keys up to `padTo`, shuffled; results in slot order. */
+  async #fetch(slots: Slot[], padTo: number, signal?: AbortSignal): Promise<(SignedRecord | null)[]> {
+    const asks: { slot: number; key: Uint8Array }[] = slots.map((s, slot) => ({ slot, key: s.publicKey }));
+    for (let i = slots.length; i < padTo; i++) asks.push({ slot: -1, key: this.#env.randomBytes(32) });
+    shuffle(asks, this.#env.randomBytes);
+    const records = await this.#transport.get(asks.map((a) => a.key), signal);
+    const out: (SignedRecord | null)[] = slots.map(() => null);
+    asks.forEach((a, i) => {
+      if (a.slot >= 0) out[a.slot] = records[i] ?? null;
+    });
+    return out;
+  }
+
+  #best(contact: CheckedContact, slots: Slot[], records: (SignedRecord | null)[], now: number): ContactSighting | null {
+    let best: ContactSighting | null = null;
+    slots.forEach((slot, i) => {
+      const record = records[i];
+      if (record === null || record === undefined) return;
+      // The transport verified already; checked again here because this is where trust is decided.
+      if (!sameBytes(record.publicKey, slot.publicKey) || !verifyRecord(record.publicKey, record.seq, record.value, record.signature)) return;
+      try {
+        const entry = openRegistryValue(record.value, {
+          sharedKey: contact.sharedKey,
+          hour: slot.hour,
+          index: slot.index,
+          role: contact.peerRole,
+          now,
+          maxAgeMs: this.#t.maxAgeMs,
+          ...(contact.peerIdentityPk === undefined ? {} : { expectedPublisher: contact.peerIdentityPk }),
+        });
+        if (best === null || entry.timestamp > best.timestamp) {
+          best = {
+            contactId: contact.id,
+            state: entry.state,
+            onion: onionAddressFromPublicKey(entry.onionPublicKey),
+            port: entry.virtualPort,
+            timestamp: entry.timestamp,
+            endpointExpiresAt: entry.endpointExpiresAt,
+            publisherPublicKey: entry.publisherPublicKey,
+            hour: slot.hour,
+          };
+        }
+      } catch (err) {
+        // A dummy of someone else cannot sit under this key; failures are stale, forged by the
+        // other holder of K_AB, or replayed from another slot. Skipped, counted in the log.
+        if (!isProtocolError(err)) throw err;
+        this.#log('registry.lookup.rejected', { code: err.code, hour: slot.hour, index: slot.index });
+      }
+    });
+    return best;
+  }
+}
