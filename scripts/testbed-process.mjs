@@ -2,6 +2,7 @@
 // waits for its `ready: <path>` line, hands back the description path, and tears it down.
 // Plain JS so the runner needs no TypeScript loader itself.
 import { spawn } from 'node:child_process';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 
 const STDERR_KEEP = 64 * 1024;
@@ -13,7 +14,8 @@ const STDERR_KEEP = 64 * 1024;
 export async function startTestbedProcess({ root, dir, timeoutMs = 120_000, killAfterMs = 8_000, echo }) {
   const descriptionPath = join(dir, 'testbed.json');
   const print = echo ?? ((line) => process.stderr.write(`[testbed] ${line}\n`));
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/testbed/cli.ts', '--out', descriptionPath, '--dir', join(dir, 'work')], {
+  const workDir = join(dir, 'work');
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/testbed/cli.ts', '--out', descriptionPath, '--dir', workDir], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'pipe'],
     shell: false,
@@ -55,13 +57,16 @@ export async function startTestbedProcess({ root, dir, timeoutMs = 120_000, kill
 
   let stopping;
   const stop = () => (stopping ??= (async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    child.kill('SIGTERM');
-    // Teardown takes well under a second (tor runs with ShutdownWaitLength 0); SIGKILL is the
-    // fallback, and then the tors exit on their own through __OwningControllerProcess.
-    const timer = setTimeout(() => child.kill('SIGKILL'), killAfterMs);
-    await exited;
-    clearTimeout(timer);
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM');
+      // Teardown takes well under a second (tor runs with ShutdownWaitLength 0); SIGKILL is the
+      // fallback, and then the tors exit on their own through __OwningControllerProcess.
+      const timer = setTimeout(() => child.kill('SIGKILL'), killAfterMs);
+      await exited;
+      clearTimeout(timer);
+    }
+    // Tor data directories and keys of this run; the description file stays for post-mortems.
+    await rm(workDir, { recursive: true, force: true }).catch(() => {});
   })());
 
   try {
