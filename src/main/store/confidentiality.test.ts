@@ -96,11 +96,11 @@ test('a ciphertext copied or moved to another row fails with CORRUPT', async (t)
 
   const path = join(dir, PROFILE_DB_FILE);
   const db = openDatabase(path, { create: false });
-  const rows = db.all('SELECT ref, box FROM contacts');
+  const rows = db.all('SELECT ref, box FROM contacts') as { ref: Uint8Array; box: Uint8Array }[];
   // Copy one contact's ciphertext over the other's row.
   db.run('UPDATE contacts SET box = ? WHERE ref = ?', [rows[0]!.box, rows[1]!.ref]);
   // Swap two messages' ciphertexts (a reordering of history).
-  const msgs = db.all('SELECT seq, box FROM messages ORDER BY seq');
+  const msgs = db.all('SELECT seq, box FROM messages ORDER BY seq') as { seq: number; box: Uint8Array }[];
   db.run('UPDATE messages SET box = ? WHERE seq = ?', [msgs[1]!.box, msgs[0]!.seq]);
   // Move a contact ciphertext into the settings table.
   db.run('UPDATE settings SET box = ?', [rows[0]!.box]);
