@@ -1,6 +1,6 @@
 // A client tor joined to the private network, through the app's own TorProcess (src/main/tor),
 // so the testbed exercises the same process manager the app uses.
-import { TorProcess } from '../main/tor/process.ts';
+import { TorProcess } from '../main/tor/index.ts';
 
 export interface ClientTorOptions {
   /** torrc lines from TorNetwork.clientTorrc() or a testbed description. */

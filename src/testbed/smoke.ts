@@ -6,13 +6,9 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
-import { addClientAuth } from '../main/tor/client-auth.ts';
-import { connectOnion } from '../main/tor/connect-onion.ts';
-import { TorError } from '../main/tor/errors.ts';
-import { base32Encode } from '../main/tor/onion-address.ts';
+import { addClientAuth, connectOnion, OnionEndpoints, TorError } from '../main/tor/index.ts';
 import { startClientTor, type ClientTor } from './client-tor.ts';
 import { smokeFailed } from './errors.ts';
-import { publishGatewayOnion } from './gateway-onion.ts';
 import { startTorNetwork, type TorNetwork } from './network.ts';
 
 export interface SmokeOptions {
@@ -118,7 +114,9 @@ export async function runSmoke(o: SmokeOptions): Promise<SmokeResult> {
     server = await echoServer();
     const auth = x25519Pair();
     const addOnionAt = now();
-    const onion = await publishGatewayOnion(a.tor.control, { port: portOf(server), clientAuthKeys: [base32Encode(auth.publicKey)] }, { signal: o.signal })
+    const endpoints = new OnionEndpoints({ control: a.tor.control, now });
+    const onion = await endpoints
+      .create({ clientAuthPublicKeys: [auth.publicKey], target: { host: '127.0.0.1', port: portOf(server) }, virtualPort: 80, signal: o.signal })
       .catch((err: unknown) => {
         throw smokeFailed('ADD_ONION until HS_DESC UPLOADED', err);
       });

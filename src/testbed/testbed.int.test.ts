@@ -8,7 +8,7 @@ import type { Socket } from 'node:net';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { connectOnion } from '../main/tor/connect-onion.ts';
+import { connectOnion } from '../main/tor/index.ts';
 import { startClientTor } from './client-tor.ts';
 import { readTestbedDescription } from './description.ts';
 

@@ -3,11 +3,10 @@
 // caller gets the description to write (cli.ts) or use in-process.
 import { join, resolve } from 'node:path';
 import { startGateway, type Gateway } from '../gateway/index.ts';
-import type { TorProcess } from '../main/tor/process.ts';
+import { OnionEndpoints, type OnionEndpoint, type TorProcess } from '../main/tor/index.ts';
 import { startClientTor } from './client-tor.ts';
 import type { TestbedDescription } from './description.ts';
 import { startDhtTestnet, type DhtTestnet } from './dht.ts';
-import { publishGatewayOnion, type PublishedOnion } from './gateway-onion.ts';
 import { startTorNetwork, type TorNetwork } from './network.ts';
 
 export interface TestbedOptions {
@@ -75,10 +74,14 @@ export async function startTestbed(o: TestbedOptions): Promise<Testbed> {
     timings.client_bootstrap_ms = client.bootstrapMs;
 
     const onionsStarted = now();
-    const onions: PublishedOnion[] = await Promise.all(
-      gateways.map((g) => publishGatewayOnion(client.tor.control, { port: g.port }, { signal: o.signal })),
+    // Gateways are public to every Sotto client: no client auth (empty key list).
+    const endpoints = new OnionEndpoints({ control: client.tor.control, now });
+    const onions: OnionEndpoint[] = await Promise.all(
+      gateways.map((g) =>
+        endpoints.create({ clientAuthPublicKeys: [], target: { host: '127.0.0.1', port: g.port }, virtualPort: 80, signal: o.signal }),
+      ),
     );
-    cleanups.push(() => Promise.all(onions.map((x) => x.remove())));
+    cleanups.push(() => Promise.all(onions.map((x) => endpoints.remove(x.serviceId))));
     timings.gateway_onions_uploaded_ms = now() - onionsStarted;
     timings.testbed_total_ms = now() - started;
 
@@ -91,7 +94,7 @@ export async function startTestbed(o: TestbedOptions): Promise<Testbed> {
       gateways: gateways.map((g, i) => ({
         name: `gw${i}`,
         url: `http://127.0.0.1:${g.port}`,
-        onion: `${onions[i]?.serviceId}.onion:80`,
+        onion: `${onions[i]?.address}:80`,
       })),
     };
     let stopping: Promise<void> | undefined;
