@@ -3,7 +3,11 @@
 // what a gateway operator sees or misbehave the way a malicious gateway would.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { randomBytes } from 'node:crypto';
+import { identityFromSeed, onionAddressFromPublicKey, roleOf } from '../../protocol/index.ts';
 import { startGateway, type Gateway } from '../../gateway/index.ts';
+import type { Identity } from './protocol.ts';
+import type { RegistryContact } from './contacts.ts';
 import { startDhtTestnet, type DhtTestnet } from '../../testbed/dht.ts';
 
 export interface RegistryNet {
@@ -127,4 +131,42 @@ export async function deadGatewayUrl(): Promise<string> {
   const port = (server.address() as AddressInfo).port;
   await new Promise<void>((resolve) => server.close(() => resolve()));
   return `http://127.0.0.1:${port}`;
+}
+
+/** Two profiles that are contacts of each other (K_AB shared, roles from their identity keys). */
+export interface ContactPair {
+  a: { identity: Identity; contact: RegistryContact };
+  b: { identity: Identity; contact: RegistryContact };
+}
+
+/** A v3 onion address for tests (a real encoding of random key bytes). */
+export function randomOnion(): string {
+  return onionAddressFromPublicKey(new Uint8Array(randomBytes(32)));
+}
+
+export function contactPair(opts: { aId?: string; bId?: string; expiresAt?: number } = {}): ContactPair {
+  const ia = identityFromSeed(new Uint8Array(randomBytes(32)));
+  const ib = identityFromSeed(new Uint8Array(randomBytes(32)));
+  const sharedKey = new Uint8Array(randomBytes(32));
+  const ra = roleOf(ia.publicKey, ib.publicKey);
+  const rb = roleOf(ib.publicKey, ia.publicKey);
+  const expiresAt = opts.expiresAt ?? Date.now() + 48 * 3_600_000;
+  return {
+    a: { identity: ia, contact: { id: opts.bId ?? 'bob', sharedKey, ownRole: ra, peerRole: rb, peerIdentityPk: ib.publicKey, visible: true, endpoint: { onion: randomOnion(), port: 9001, expiresAt } } },
+    b: { identity: ib, contact: { id: opts.aId ?? 'alice', sharedKey, ownRole: rb, peerRole: ra, peerIdentityPk: ia.publicKey, visible: true, endpoint: { onion: randomOnion(), port: 9002, expiresAt } } },
+  };
+}
+
+/** A clock a test sets; timers stay real (tests call publishNow/sweep themselves). */
+export function settableClock(start: number): { now: () => number; set(ms: number): void; advance(ms: number): void } {
+  let offset = start - Date.now();
+  return {
+    now: () => Date.now() + offset,
+    set(ms) {
+      offset = ms - Date.now();
+    },
+    advance(ms) {
+      offset += ms;
+    },
+  };
 }
