@@ -1,0 +1,338 @@
+// Everything live about one contact: its rendezvous (endpoint + entry + lookups), the one link we
+// keep to it (deterministic tie-break), what it announced, and the frames we exchange: hello,
+// presence, messages with acks, receipts, typing (DESIGN D6). Persistent state stays in the store;
+// this object holds only what dies with the session.
+import { compareBytes, fromHex, roleOf, toHex, upgradeSharedKey, type Identity } from '../../protocol/index.ts';
+import type { Frame } from '../../protocol/frames.ts';
+import type { ContactRecord, ProfileStore, StoredMessage } from '../store/index.ts';
+import type { Clock } from './clock.ts';
+import type { FoundEntry, LinkFactory, LinkPort, RegistryPort, TorPort } from './ports.ts';
+import { Rendezvous, type RendezvousTimings } from './rendezvous.ts';
+import {
+  announcedTo, deriveContactPresence, samePresence, type AnnouncedState, type ContactPresence, type OwnPresence,
+} from './presence.ts';
+import type { CoreEvent, MessageInfo } from './types.ts';
+
+/** Capabilities we announce in hello; receipts/typing are still opt-in per contact. */
+export const CAPABILITIES = ['receipts', 'typing'];
+
+export interface ChannelHost {
+  identity: Identity;
+  displayName(): string;
+  ownPresence(): OwnPresence;
+  store: ProfileStore;
+  clock: Clock;
+  tor: TorPort;
+  registry: RegistryPort;
+  links: LinkFactory;
+  timings: RendezvousTimings;
+  emit(event: CoreEvent): void;
+  /** The redeemer's pending contact was confirmed by the inviter (link on K_AB or accept frame). */
+  onConfirmed(contactId: string): void;
+  onDeclined(contactId: string): void;
+  /** Sealed invitation on the inviter side: the first link proves the contact took it. */
+  onFirstLink(contactId: string): void;
+}
+
+/** Loose fields the core adds to the store's ContactRecord (the store keeps unknown fields). */
+export interface CoreContactFields {
+  conversationId?: string;
+  /** Redeemer of an open invitation, until the inviter confirms: s, hex. Erased on upgrade. */
+  bootstrapSecret?: string;
+  /** Inviter of a sealed invitation: the invitation id, until the first link. */
+  invitationId?: string;
+  /** Display name the contact announced in hello. */
+  peerName?: string;
+}
+export type CoreContactRecord = ContactRecord & CoreContactFields;
+
+export function toMessageInfo(m: StoredMessage): MessageInfo {
+  return {
+    id: m.id, contactId: m.contactId, conversationId: m.conversationId, direction: m.direction, body: m.body,
+    sentAt: m.sentAt, receivedAt: m.receivedAt ?? null, status: m.status, seq: m.seq,
+  };
+}
+
+export class ContactChannel {
+  readonly contactId: string;
+  record: CoreContactRecord;
+  private readonly host: ChannelHost;
+  private readonly peer: Uint8Array;
+  private main: Rendezvous | null = null;
+  private bootstrap: Rendezvous | null = null;
+  private link: LinkPort | null = null;
+  private announced: { state: AnnouncedState; text: string } | null = null;
+  private entrySeenAt: number | null = null;
+  private gone = false;
+  private presence: ContactPresence = { state: 'offline', text: '' };
+  private stopped = false;
+  private flushing: Promise<void> = Promise.resolve();
+
+  constructor(host: ChannelHost, contactId: string, record: CoreContactRecord) {
+    this.host = host;
+    this.contactId = contactId;
+    this.record = record;
+    this.peer = fromHex(record.identityPk, 32);
+  }
+
+  get currentPresence(): ContactPresence { return this.presence; }
+  get linkUp(): boolean { return this.link !== null; }
+
+  /** Whether this contact should see us (a hidden contact gets a dummy entry and no link). */
+  private announcement(): { state: AnnouncedState; text: string } | null {
+    const r = this.record;
+    return announcedTo(this.host.ownPresence(), { visible: r.visible, blocked: r.phase === 'blocked', revoked: r.phase === 'revoked' });
+  }
+
+  async start(): Promise<void> {
+    if (this.record.phase === 'revoked' || this.record.phase === 'blocked') return;
+    const visibility = this.visibility();
+    const ownRole = roleOf(this.host.identity.publicKey, this.peer);
+    this.main = this.makeRendezvous(this.contactId, fromHex(this.record.sharedKey, 32), ownRole, 'main');
+    const starts = [this.main.start(visibility)];
+    if (this.record.bootstrapSecret) {
+      // Redeemer of an open invitation: meet the inviter under s (role 1, DESIGN D3) while also
+      // serving K_AB, which only the confirming inviter can compute.
+      this.bootstrap = this.makeRendezvous(`${this.contactId}/bootstrap`, fromHex(this.record.bootstrapSecret, 32), 1, 'bootstrap');
+      starts.push(this.bootstrap.start(visibility));
+    }
+    await Promise.all(starts);
+  }
+
+  private visibility(): { kind: 'visible'; state: AnnouncedState } | { kind: 'hidden' } {
+    const a = this.announcement();
+    return a ? { kind: 'visible', state: a.state } : { kind: 'hidden' };
+  }
+
+  private makeRendezvous(id: string, sharedKey: Uint8Array, ownRole: 0 | 1, via: 'main' | 'bootstrap'): Rendezvous {
+    const h = this.host;
+    return new Rendezvous({
+      pairing: { id, sharedKey, ownRole },
+      expectedPeer: this.peer,
+      identity: h.identity,
+      tor: h.tor, registry: h.registry, links: h.links, clock: h.clock, timings: h.timings,
+      onLink: (link) => this.attach(link, via),
+      onEntry: (entry) => { if (via === 'main' || !this.link) this.noteEntry(entry); },
+      onWarning: (code, message) => h.emit({ type: 'warning', code, message, contactId: this.contactId }),
+    });
+  }
+
+  private noteEntry(entry: FoundEntry | null): void {
+    this.entrySeenAt = entry ? this.host.clock.now() : null;
+    this.gone = entry?.gone ?? false;
+    this.updatePresence();
+  }
+
+  /** Keeps one link per contact: the same rule on both sides (src/main/link tie-break). */
+  attach(link: LinkPort, via: 'main' | 'bootstrap' | 'handover'): void {
+    if (this.stopped || this.announcement() === null) { link.close('normal'); return; }
+    const existing = this.link;
+    if (existing) {
+      if (!this.prefer(existing, link)) { link.close('duplicate'); return; }
+      this.link = null;
+      existing.close('duplicate');
+    }
+    this.link = link;
+    this.gone = false;
+    link.onFrame((frame) => { void this.onFrame(link, frame).catch((err: Error) => this.protocolFailure(link, err)); });
+    link.onClose(() => this.detached(link));
+    this.main?.setLinkUp(true);
+    this.bootstrap?.setLinkUp(true);
+    const me = this.announcement();
+    link.send({ type: 'hello', minVersion: 1, maxVersion: 1, capabilities: CAPABILITIES, displayName: this.host.displayName() });
+    if (via === 'main' && this.record.bootstrapSecret) {
+      // A link under K_AB: the inviter computed it, so the inviter confirmed us (DESIGN D3).
+      this.host.onConfirmed(this.contactId);
+    }
+    if (this.record.phase === 'pending' && this.record.invitationId && via === 'main') this.host.onFirstLink(this.contactId);
+    if (me && this.record.phase === 'confirmed') link.send({ type: 'presence', state: me.state, text: me.text });
+    this.updatePresence();
+    this.flushOutbox();
+  }
+
+  private prefer(existing: LinkPort, incoming: LinkPort): boolean {
+    if (existing.initiator === incoming.initiator) return true;
+    const weAreSmaller = compareBytes(this.host.identity.publicKey, this.peer) < 0;
+    // Keep the link dialed by the smaller identity key.
+    return incoming.initiator === weAreSmaller;
+  }
+
+  private detached(link: LinkPort): void {
+    if (this.link !== link) return;
+    this.link = null;
+    this.main?.setLinkUp(false);
+    this.bootstrap?.setLinkUp(false);
+    this.updatePresence();
+  }
+
+  private protocolFailure(link: LinkPort, err: Error): void {
+    this.host.emit({ type: 'warning', code: 'LINK_PROTOCOL', message: err.message, contactId: this.contactId });
+    link.close('protocol');
+  }
+
+  private updatePresence(): void {
+    const next = this.record.phase === 'confirmed' || this.record.phase === 'pending'
+      ? deriveContactPresence({
+        linkUp: this.link !== null && this.record.phase === 'confirmed',
+        announced: this.announced, entrySeenAt: this.entrySeenAt, gone: this.gone,
+        now: this.host.clock.now(), freshForMs: this.host.timings.entryFreshMs,
+      })
+      : { state: 'offline' as const, text: '' };
+    if (samePresence(next, this.presence)) return;
+    this.presence = next;
+    this.host.emit({ type: 'presence', contactId: this.contactId, state: next.state, text: next.text });
+  }
+
+  private async onFrame(link: LinkPort, frame: Frame): Promise<void> {
+    if (this.link !== link) return;
+    const store = this.host.store;
+    switch (frame.type) {
+      case 'hello':
+        if (frame.displayName !== this.record.peerName) {
+          this.record = { ...this.record, peerName: frame.displayName };
+          await store.contacts.update(this.contactId, { peerName: frame.displayName } as Partial<ContactRecord>).catch(() => undefined);
+        }
+        return;
+      case 'presence':
+        this.announced = { state: frame.state, text: frame.text };
+        this.updatePresence();
+        return;
+      case 'message': {
+        if (this.record.phase !== 'confirmed') return;
+        const now = this.host.clock.now();
+        const message = {
+          id: toHex(frame.id), contactId: this.contactId, conversationId: toHex(frame.conversationId), direction: 'in' as const,
+          body: frame.body, sentAt: frame.sentAt, receivedAt: now, status: 'received' as const,
+        };
+        // Persist before acking: an ack is a promise that the message survives a crash.
+        const fresh = await store.messages.append(message);
+        link.send({ type: 'ack', messageId: frame.id });
+        if (fresh) {
+          const stored = await store.messages.get(this.contactId, message.id);
+          if (stored) this.host.emit({ type: 'message', message: toMessageInfo(stored) });
+          this.host.emit({ type: 'unread', contactId: this.contactId, count: await store.messages.unreadCount(this.contactId) });
+        }
+        return;
+      }
+      case 'ack':
+        await this.setStatus(toHex(frame.messageId), 'acked');
+        return;
+      case 'receipt':
+        if (frame.kind === 'read') await this.setStatus(toHex(frame.messageId), 'read');
+        return;
+      case 'typing':
+        if (this.record.typing) this.host.emit({ type: 'typing', contactId: this.contactId, active: frame.active });
+        return;
+      case 'session':
+        if (frame.kind === 'accept' && this.record.bootstrapSecret) this.host.onConfirmed(this.contactId);
+        else if (frame.kind === 'decline' && this.record.bootstrapSecret) this.host.onDeclined(this.contactId);
+        return;
+      case 'ping':
+        link.send({ type: 'pong', nonce: frame.nonce });
+        return;
+      case 'pong':
+        return;
+      case 'bye':
+        // They left on purpose: offline now, not when their entry goes stale.
+        this.gone = frame.reason === 'shutdown' || frame.reason === 'normal';
+        link.close('normal');
+        return;
+    }
+  }
+
+  private async setStatus(id: string, status: 'acked' | 'read'): Promise<void> {
+    try {
+      const m = await this.host.store.messages.updateStatus(this.contactId, id, status);
+      this.host.emit({ type: 'message-status', contactId: this.contactId, messageId: id, status: m.status });
+    } catch (err) {
+      // An ack for a message we do not have (deleted conversation) is harmless.
+      if ((err as { code?: string }).code !== 'NOT_FOUND') throw err;
+    }
+  }
+
+  /** Sends every queued/sent message not yet acked, oldest first (DESIGN D6: re-sent on reconnect). */
+  flushOutbox(): void {
+    this.flushing = this.flushing.then(() => this.flushOnce()).catch((err: Error) => {
+      this.host.emit({ type: 'warning', code: 'OUTBOX', message: err.message, contactId: this.contactId });
+    });
+  }
+
+  private async flushOnce(): Promise<void> {
+    const link = this.link;
+    if (!link || this.record.phase !== 'confirmed' || this.stopped) return;
+    for (const m of await this.host.store.messages.listOutbox(this.contactId)) {
+      if (this.link !== link) return;
+      link.send({ type: 'message', id: fromHex(m.id, 16), conversationId: fromHex(m.conversationId, 16), sentAt: m.sentAt, body: m.body });
+      if (m.status === 'queued') {
+        await this.host.store.messages.updateStatus(this.contactId, m.id, 'sent');
+        this.host.emit({ type: 'message-status', contactId: this.contactId, messageId: m.id, status: 'sent' });
+      }
+    }
+  }
+
+  sendTyping(active: boolean, conversationId: string): void {
+    if (this.record.typing && this.record.phase === 'confirmed') this.link?.send({ type: 'typing', conversationId: fromHex(conversationId, 16), active });
+  }
+
+  sendReadReceipt(messageId: string): void {
+    if (this.record.receipts && this.record.phase === 'confirmed') this.link?.send({ type: 'receipt', messageId: fromHex(messageId, 16), kind: 'read', at: this.host.clock.now() });
+  }
+
+  sendSession(kind: 'accept' | 'decline'): void {
+    this.link?.send({ type: 'session', kind, payload: new Uint8Array(0) });
+  }
+
+  /** Own presence or this contact's flags changed: re-publish, and drop the link when hidden. */
+  async refresh(record?: CoreContactRecord): Promise<void> {
+    if (record) this.record = record;
+    const a = this.announcement();
+    if (!a && this.link) {
+      const link = this.link;
+      link.send({ type: 'bye', reason: 'normal' });
+      link.close('normal');
+    } else if (a && this.link && this.record.phase === 'confirmed') {
+      this.link.send({ type: 'presence', state: a.state, text: a.text });
+    }
+    const v = this.visibility();
+    await Promise.all([this.main?.setVisibility(v), this.bootstrap?.setVisibility(v)]);
+    this.updatePresence();
+  }
+
+  /** Redeemer side of the key upgrade: s is no longer needed; stop meeting under it. */
+  async finishBootstrap(): Promise<void> {
+    const b = this.bootstrap;
+    this.bootstrap = null;
+    if (b) await b.stop({ dropEntries: true });
+    this.updatePresence();
+    const a = this.announcement();
+    if (a && this.link) this.link.send({ type: 'presence', state: a.state, text: a.text });
+    this.flushOutbox();
+  }
+
+  rotate(): Promise<void> { return this.main?.rotate() ?? Promise.resolve(); }
+  recreate(): Promise<void> { return Promise.all([this.main?.recreate(), this.bootstrap?.recreate()]).then(() => undefined); }
+
+  async stop(opts: { dropEntries: boolean; bye: 'shutdown' | 'normal' | null }): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    const link = this.link;
+    this.link = null;
+    if (link) {
+      if (opts.bye) link.send({ type: 'bye', reason: opts.bye });
+      link.close(opts.bye ?? 'normal');
+    }
+    await Promise.all([this.main?.stop(opts), this.bootstrap?.stop({ dropEntries: true })]);
+    await this.flushing;
+  }
+}
+
+/** Shared conversation id of a pair: both sides derive the same 16 bytes from the two keys. */
+export function conversationIdOf(a: Uint8Array, b: Uint8Array, hash: (bytes: Uint8Array) => Uint8Array): string {
+  const [low, high] = compareBytes(a, b) < 0 ? [a, b] : [b, a];
+  const joined = new Uint8Array(64);
+  joined.set(low, 0);
+  joined.set(high, 32);
+  return toHex(hash(joined).subarray(0, 16));
+}
+
+export { upgradeSharedKey };

@@ -1,0 +1,121 @@
+// Inviter side of an open invitation while it is live (DESIGN D3): we meet the unknown redeemer
+// under s with fixed roles (inviter 0, redeemer 1), learn their identity key from the Noise
+// handshake and their name from hello, and hold that link until the user confirms or declines.
+// A second redeemer (someone else who read the e-mail) is refused.
+import { equalBytes, type Identity } from '../../protocol/index.ts';
+import type { Clock } from './clock.ts';
+import type { LinkFactory, LinkPort, RegistryPort, TorPort } from './ports.ts';
+import { Rendezvous, type RendezvousTimings } from './rendezvous.ts';
+import { CAPABILITIES } from './contact-channel.ts';
+
+export interface Redeemer { publicKey: Uint8Array; displayName: string }
+
+export interface InvitationSessionOptions {
+  invitationId: string;
+  secret: Uint8Array;
+  identity: Identity;
+  displayName: () => string;
+  /** Set when the invitation was already redeemed before a restart: only this key may come back. */
+  redeemer: Redeemer | null;
+  tor: TorPort;
+  registry: RegistryPort;
+  links: LinkFactory;
+  clock: Clock;
+  timings: RendezvousTimings;
+  /** How long a new link may take to say hello before we drop it. */
+  helloTimeoutMs: number;
+  /** First redemption: persist and ask the user. Returns false to refuse (e.g. already a contact). */
+  onRedeemed(redeemer: Redeemer): Promise<boolean>;
+  onWarning(code: string, message: string): void;
+}
+
+export class InvitationSession {
+  private readonly o: InvitationSessionOptions;
+  private readonly rendezvous: Rendezvous;
+  private redeemer: Redeemer | null;
+  private link: LinkPort | null = null;
+  private stopped = false;
+
+  constructor(opts: InvitationSessionOptions) {
+    this.o = opts;
+    this.redeemer = opts.redeemer;
+    this.rendezvous = new Rendezvous({
+      pairing: { id: `invitation/${opts.invitationId}`, sharedKey: opts.secret, ownRole: 0 },
+      expectedPeer: opts.redeemer?.publicKey ?? null,
+      identity: opts.identity,
+      tor: opts.tor, registry: opts.registry, links: opts.links, clock: opts.clock, timings: opts.timings,
+      onLink: (link) => this.onLink(link),
+      onEntry: () => undefined,
+      onWarning: opts.onWarning,
+    });
+  }
+
+  start(): Promise<void> {
+    return this.rendezvous.start({ kind: 'visible', state: 'online' });
+  }
+
+  private onLink(link: LinkPort): void {
+    if (this.stopped) { link.close('normal'); return; }
+    const peer = link.remotePublicKey;
+    if (this.redeemer && !equalBytes(this.redeemer.publicKey, peer)) {
+      // One-time use: whoever comes second is turned away (DESIGN D3).
+      link.send({ type: 'session', kind: 'decline', payload: new Uint8Array(0) });
+      link.close('normal');
+      return;
+    }
+    link.send({ type: 'hello', minVersion: 1, maxVersion: 1, capabilities: CAPABILITIES, displayName: this.o.displayName() });
+    let said = false;
+    const timer = this.o.clock.setTimeout(() => { if (!said) link.close('timeout'); }, this.o.helloTimeoutMs);
+    link.onClose(() => {
+      this.o.clock.clearTimeout(timer);
+      if (this.link === link) { this.link = null; this.rendezvous.setLinkUp(false); }
+    });
+    link.onFrame((frame) => {
+      if (frame.type === 'ping') { link.send({ type: 'pong', nonce: frame.nonce }); return; }
+      if (frame.type !== 'hello' || said) return;
+      said = true;
+      this.o.clock.clearTimeout(timer);
+      void this.redeemed(link, { publicKey: peer, displayName: frame.displayName });
+    });
+  }
+
+  private async redeemed(link: LinkPort, who: Redeemer): Promise<void> {
+    if (this.stopped) { link.close('normal'); return; }
+    if (!this.redeemer) {
+      const ok = await this.o.onRedeemed(who).catch(() => false);
+      if (!ok || this.stopped) {
+        link.send({ type: 'session', kind: 'decline', payload: new Uint8Array(0) });
+        link.close('normal');
+        return;
+      }
+      this.redeemer = who;
+    } else if (!equalBytes(this.redeemer.publicKey, who.publicKey)) {
+      link.close('normal');
+      return;
+    }
+    const old = this.link;
+    this.link = link;
+    this.rendezvous.setLinkUp(true);
+    if (old && old !== link) old.close('duplicate');
+  }
+
+  /** The held link to the redeemer, detached so the new contact can keep it (no reconnect). */
+  takeLink(): LinkPort | null {
+    const link = this.link;
+    this.link = null;
+    return link;
+  }
+
+  async stop(opts: { decline: boolean }): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    const link = this.link;
+    this.link = null;
+    if (link) {
+      if (opts.decline) link.send({ type: 'session', kind: 'decline', payload: new Uint8Array(0) });
+      link.close('normal');
+    }
+    // Entries under s are dropped: after the upgrade nobody may find anything under s (DESIGN D3).
+    await this.rendezvous.stop({ dropEntries: true });
+  }
+}

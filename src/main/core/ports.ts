@@ -1,0 +1,73 @@
+// What the core needs from the parts it composes, as narrow interfaces. `wiring.ts` builds them
+// from src/main/tor, src/main/registry and src/main/link; the core itself only sees these, so a
+// contract change below is absorbed in one adapter file. The store (src/main/store) is used as is.
+import type { Duplex } from 'node:stream';
+import type { Frame, ByeReason } from '../../protocol/frames.ts';
+import type { Identity, Role } from '../../protocol/index.ts';
+import type { AnnouncedState } from './presence.ts';
+
+export interface BootstrapProgress { progress: number; summary: string }
+
+export interface TorPort {
+  /** Starts tor and resolves once bootstrapped; reports progress on the way. */
+  start(onProgress: (p: BootstrapProgress) => void): Promise<void>;
+  /** Called after tor crashed and came back: endpoints are gone, re-create and re-publish. */
+  onRestart(listener: () => void): void;
+  /**
+   * ADD_ONION (ED25519-V3, DiscardPK, V3Auth) serving `target`, reachable only with the secret
+   * half of one of `clientAuthPublicKeys`; resolves after HS_DESC UPLOADED (DESIGN D5).
+   */
+  addEndpoint(opts: { clientAuthPublicKeys: Uint8Array[]; target: { host: string; port: number }; signal?: AbortSignal }): Promise<{ onion: string }>;
+  removeEndpoint(onion: string): Promise<void>;
+  /** ONION_CLIENT_AUTH_ADD then SOCKS5 with per-contact isolation, retrying while descriptors propagate. */
+  connect(opts: { onion: string; port: number; clientAuthSecretKey: Uint8Array; isolation: string; signal?: AbortSignal }): Promise<Duplex>;
+  forgetClientAuth(onion: string): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** One pairing: the key material both sides share (K_AB, or s while an open invite is pending). */
+export interface Pairing {
+  /** Stable id used by the registry publisher (contact id or invitation id). */
+  id: string;
+  sharedKey: Uint8Array;
+  ownRole: Role;
+}
+
+export type PublishedValue =
+  | { kind: 'endpoint'; onion: string; state: AnnouncedState }
+  /** A dummy of identical size in place of the real entry (invisible / blocked, DESIGN D4). */
+  | { kind: 'hidden' }
+  /** Encrypted "gone" state of the same size: we are going offline. */
+  | { kind: 'gone' };
+
+export interface FoundEntry { onion: string; timestamp: number; gone: boolean; state: AnnouncedState | 'gone' }
+
+export interface RegistryPort {
+  /** Sets (or replaces) what we publish for this pairing; published at once and kept fresh. */
+  publish(pairing: Pairing, value: PublishedValue): Promise<void>;
+  /** Stops publishing for this pairing entirely (revoke, delete, key upgrade). */
+  drop(pairingId: string): Promise<void>;
+  /** The peer's newest valid entry for this pairing, or null. */
+  lookup(pairing: Pairing): Promise<FoundEntry | null>;
+  /** Publishes "gone" for every pairing (when `gone`), then stops. */
+  stop(opts: { gone: boolean }): Promise<void>;
+}
+
+export interface LinkPort {
+  readonly remotePublicKey: Uint8Array;
+  readonly initiator: boolean;
+  send(frame: Frame): void;
+  close(reason: ByeReason): void;
+  onFrame(listener: (frame: Frame) => void): void;
+  /** Called once when the link is closed, for any reason (bye, bad frame, timeout, socket error). */
+  onClose(listener: (info: { reason: ByeReason | 'error'; error?: Error }) => void): void;
+}
+
+export interface LinkFactory {
+  /**
+   * Runs the Noise handshake (secret-stream, identity keys) over an onion stream. Resolves when
+   * the handshake is done; `expectedPeer` (if given) must equal the remote static key, else the
+   * stream is destroyed and this rejects.
+   */
+  open(opts: { stream: Duplex; initiator: boolean; identity: Identity; expectedPeer: Uint8Array | null }): Promise<LinkPort>;
+}

@@ -1,0 +1,241 @@
+// One pairing's meeting point (the paper's put/get, DESIGN D4-D6): our onion endpoint for this
+// contact (client auth from K and our role), our registry entry pointing at it, and a lookup loop
+// that connects to the peer's endpoint when a fresh entry of theirs appears. Every stream that
+// completes the Noise handshake with the expected identity is handed up as a LinkPort; which link
+// survives (one per contact) is the owner's decision.
+import { createServer, type Server, type Socket } from 'node:net';
+import { clientAuthKeyPair, otherRole, type Identity } from '../../protocol/index.ts';
+import type { FoundEntry, LinkFactory, LinkPort, Pairing, PublishedValue, RegistryPort, TorPort } from './ports.ts';
+import type { AnnouncedState } from './presence.ts';
+import type { Clock } from './clock.ts';
+
+/** The virtual port of every endpoint; the onion address alone says which contact it serves. */
+export const ENDPOINT_VIRTUAL_PORT = 1;
+
+export interface RendezvousTimings {
+  /** Pause between lookups while no link is up (after a success or a miss). */
+  lookupIntervalMs: number;
+  /** Cap of the doubling back-off after failed connects/lookups. */
+  lookupMaxIntervalMs: number;
+  /** Give up one outbound attempt (connect + handshake) after this long. */
+  connectTimeoutMs: number;
+  /** An entry older than this is not "fresh" (the publisher refreshes every 15-20 min). */
+  entryFreshMs: number;
+}
+
+export const DEFAULT_RENDEZVOUS_TIMINGS: RendezvousTimings = {
+  lookupIntervalMs: 60_000,
+  lookupMaxIntervalMs: 10 * 60_000,
+  connectTimeoutMs: 60_000,
+  entryFreshMs: 25 * 60_000,
+};
+
+export interface RendezvousOptions {
+  pairing: Pairing;
+  /** The peer's identity key, or null while an open invitation waits for an unknown redeemer. */
+  expectedPeer: Uint8Array | null;
+  identity: Identity;
+  tor: TorPort;
+  registry: RegistryPort;
+  links: LinkFactory;
+  clock: Clock;
+  timings: RendezvousTimings;
+  onLink(link: LinkPort): void;
+  onEntry(entry: FoundEntry | null): void;
+  onWarning(code: string, message: string): void;
+}
+
+type Visibility = { kind: 'visible'; state: AnnouncedState } | { kind: 'hidden' };
+
+export class Rendezvous {
+  readonly pairing: Pairing;
+  private readonly o: RendezvousOptions;
+  private server: Server | null = null;
+  private localPort = 0;
+  private onion: string | null = null;
+  private peerOnion: string | null = null;
+  private visibility: Visibility = { kind: 'hidden' };
+  private linkUp = false;
+  private stopped = false;
+  private lookupTimer: unknown = null;
+  private lookupRunning = false;
+  private failures = 0;
+  private readonly sockets = new Set<Socket>();
+  private readonly abort = new AbortController();
+  /** Serialises endpoint changes (visibility flips, rotation, tor restarts). */
+  private chain: Promise<void> = Promise.resolve();
+
+  constructor(opts: RendezvousOptions) {
+    this.o = opts;
+    this.pairing = opts.pairing;
+  }
+
+  get endpoint(): string | null { return this.onion; }
+
+  /** Starts serving; `visibility` hidden publishes a dummy and serves no endpoint. */
+  async start(visibility: Visibility): Promise<void> {
+    this.server = createServer((socket) => this.accept(socket));
+    this.server.on('error', (err) => this.o.onWarning('ENDPOINT_SERVER', err.message));
+    await new Promise<void>((resolve, reject) => {
+      this.server!.once('error', reject);
+      this.server!.listen(0, '127.0.0.1', () => { this.server!.off('error', reject); resolve(); });
+    });
+    this.localPort = (this.server.address() as { port: number }).port;
+    await this.setVisibility(visibility);
+    this.scheduleLookup(0);
+  }
+
+  /** Announced state changes re-publish; hidden <-> visible also removes/creates the endpoint. */
+  setVisibility(next: Visibility): Promise<void> {
+    const run = this.chain.then(() => this.applyVisibility(next));
+    this.chain = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Make-before-break: a new endpoint is up and published before the old one goes (DESIGN D5). */
+  rotate(): Promise<void> {
+    const run = this.chain.then(async () => {
+      if (this.stopped || this.visibility.kind === 'hidden') return;
+      const old = this.onion;
+      await this.createEndpoint();
+      await this.publish();
+      if (old) await this.o.tor.removeEndpoint(old).catch(() => undefined);
+    });
+    this.chain = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Tor came back after a crash: the old onion is gone, make a new one. */
+  recreate(): Promise<void> {
+    this.onion = null;
+    const current = this.visibility;
+    this.visibility = { kind: 'hidden' };
+    return this.setVisibility(current);
+  }
+
+  setLinkUp(up: boolean): void {
+    this.linkUp = up;
+    if (!up) { this.failures = 0; this.scheduleLookup(0); }
+  }
+
+  /** Looks the peer up now (e.g. the host says the network came back). */
+  lookupNow(): void {
+    this.scheduleLookup(0);
+  }
+
+  async stop(opts: { dropEntries: boolean }): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.abort.abort();
+    if (this.lookupTimer !== null) this.o.clock.clearTimeout(this.lookupTimer);
+    await this.chain;
+    for (const s of this.sockets) s.destroy();
+    const onion = this.onion;
+    this.onion = null;
+    await Promise.all([
+      onion ? this.o.tor.removeEndpoint(onion).catch(() => undefined) : undefined,
+      this.peerOnion ? this.o.tor.forgetClientAuth(this.peerOnion).catch(() => undefined) : undefined,
+      opts.dropEntries ? this.o.registry.drop(this.pairing.id).catch(() => undefined) : undefined,
+      new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve())),
+    ]);
+  }
+
+  private async applyVisibility(next: Visibility): Promise<void> {
+    if (this.stopped) return;
+    const prev = this.visibility;
+    this.visibility = next;
+    if (next.kind === 'hidden') {
+      // Publish the dummy first, then take the endpoint down: a hidden contact must not find a
+      // live onion under a still-valid entry.
+      await this.o.registry.publish(this.pairing, { kind: 'hidden' });
+      const onion = this.onion;
+      this.onion = null;
+      if (onion) await this.o.tor.removeEndpoint(onion).catch(() => undefined);
+      return;
+    }
+    // A fresh onion each time we become visible: whoever saw the old one cannot probe it.
+    if (prev.kind === 'hidden' || this.onion === null) await this.createEndpoint();
+    await this.publish();
+  }
+
+  private async createEndpoint(): Promise<void> {
+    const auth = clientAuthKeyPair(this.pairing.sharedKey, this.pairing.ownRole);
+    const { onion } = await this.o.tor.addEndpoint({
+      clientAuthPublicKeys: [auth.publicKey],
+      target: { host: '127.0.0.1', port: this.localPort },
+      signal: this.abort.signal,
+    });
+    this.onion = onion;
+  }
+
+  private async publish(): Promise<void> {
+    if (this.stopped) return;
+    const value: PublishedValue = this.visibility.kind === 'visible' && this.onion
+      ? { kind: 'endpoint', onion: this.onion, state: this.visibility.state }
+      : { kind: 'hidden' };
+    await this.o.registry.publish(this.pairing, value);
+  }
+
+  private accept(socket: Socket): void {
+    if (this.stopped || this.visibility.kind === 'hidden') { socket.destroy(); return; }
+    this.track(socket);
+    this.o.links.open({ stream: socket, initiator: false, identity: this.o.identity, expectedPeer: this.o.expectedPeer })
+      .then((link) => (this.stopped ? link.close('shutdown') : this.o.onLink(link)))
+      .catch((err: Error) => { socket.destroy(); this.o.onWarning('INBOUND_HANDSHAKE', err.message); });
+  }
+
+  private track(socket: Socket): void {
+    this.sockets.add(socket);
+    socket.once('close', () => this.sockets.delete(socket));
+  }
+
+  private scheduleLookup(delayMs: number): void {
+    if (this.stopped || this.linkUp) return;
+    if (this.lookupTimer !== null) this.o.clock.clearTimeout(this.lookupTimer);
+    this.lookupTimer = this.o.clock.setTimeout(() => { this.lookupTimer = null; void this.lookupOnce(); }, delayMs);
+  }
+
+  private nextDelay(): number {
+    const { lookupIntervalMs, lookupMaxIntervalMs } = this.o.timings;
+    const base = Math.min(lookupMaxIntervalMs, lookupIntervalMs * 2 ** Math.min(this.failures, 10));
+    // +-20 % jitter so two cores started together do not probe in lockstep.
+    return Math.round(base * (0.8 + 0.4 * this.o.clock.random()));
+  }
+
+  private async lookupOnce(): Promise<void> {
+    if (this.stopped || this.linkUp || this.lookupRunning) return;
+    this.lookupRunning = true;
+    try {
+      const entry = await this.o.registry.lookup(this.pairing);
+      if (this.stopped) return;
+      const fresh = entry !== null && this.o.clock.now() - entry.timestamp <= this.o.timings.entryFreshMs ? entry : null;
+      this.o.onEntry(fresh);
+      if (fresh && !fresh.gone && !this.linkUp && this.visibility.kind === 'visible') {
+        await this.connect(fresh.onion);
+        this.failures = 0;
+      }
+    } catch (err) {
+      this.failures++;
+      if (!this.stopped) this.o.onWarning('RENDEZVOUS', (err as Error).message);
+    } finally {
+      this.lookupRunning = false;
+      this.scheduleLookup(this.nextDelay());
+    }
+  }
+
+  private async connect(onion: string): Promise<void> {
+    const peerAuth = clientAuthKeyPair(this.pairing.sharedKey, otherRole(this.pairing.ownRole));
+    if (this.peerOnion && this.peerOnion !== onion) await this.o.tor.forgetClientAuth(this.peerOnion).catch(() => undefined);
+    this.peerOnion = onion;
+    const timeout = AbortSignal.timeout(this.o.timings.connectTimeoutMs);
+    const signal = AbortSignal.any([timeout, this.abort.signal]);
+    const stream = await this.o.tor.connect({
+      onion, port: ENDPOINT_VIRTUAL_PORT, clientAuthSecretKey: peerAuth.secretKey, isolation: `sotto-link-${this.pairing.id}`, signal,
+    });
+    if ('setNoDelay' in stream && typeof stream.setNoDelay === 'function') (stream as Socket).setNoDelay(true);
+    if (stream instanceof Object && 'once' in stream) this.track(stream as Socket);
+    const link = await this.o.links.open({ stream, initiator: true, identity: this.o.identity, expectedPeer: this.o.expectedPeer });
+    if (this.stopped) { link.close('shutdown'); return; }
+    this.o.onLink(link);
+  }
+}

@@ -1,0 +1,884 @@
+// SottoCore: the one object the UI (over IPC), the browser host and the tests drive
+// (docs/ARCHITECTURE.md "Core API"). It composes the profile store, tor, the registry and links;
+// every input and output is JSON-serialisable; every background change is an event.
+import { EventEmitter } from 'node:events';
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
+import {
+  createOpenInvitation, createSealedInvitation, decodeContactCode, decodeInvitation, encodeContactCode, encodeInvitation,
+  equalBytes, fingerprint, fromHex, identityFromSeed, isProtocolError, openSealedInvitation, ready, safetyNumber, toHex,
+  upgradeSharedKey, checkOpenInvitation, type Identity,
+} from '../../protocol/index.ts';
+import {
+  createProfile, profileExists, unlockProfile, type ContactRecord, type InvitationRecord, type KdfCost, type ProfileStore,
+} from '../store/index.ts';
+import {
+  findInvitationLink, invitationEmailDraft, invitationLinkFromImage, renderInvitationQrPng, renderInvitationQrSvg,
+  sendInvitationEmail, type InvitationEmailDraft, type SmtpSettings,
+} from '../invite/index.ts';
+import { systemClock, type Clock } from './clock.ts';
+import { CoreError } from './errors.ts';
+import { ContactChannel, conversationIdOf, toMessageInfo, type ChannelHost, type CoreContactRecord } from './contact-channel.ts';
+import { InvitationSession, type Redeemer } from './invitation-session.ts';
+import {
+  DEFAULT_INVITATION_TTL_MS, MAX_INVITATION_TTL_MS, isDue, isLive, nextInvitationState, type InvitationKind, type InvitationState,
+} from './invitation-lifecycle.ts';
+import { checkPresenceInput, DEFAULT_AWAY_AFTER_MINUTES, effectiveState, type OwnPresence } from './presence.ts';
+import { DEFAULT_RENDEZVOUS_TIMINGS, type RendezvousTimings } from './rendezvous.ts';
+import type { LinkFactory, RegistryPort, TorPort } from './ports.ts';
+import type {
+  AcceptInput, AcceptResult, ContactInfo, CoreEvent, CorePhase, CoreStatus, HistoryPage, InvitationInfo, MessageInfo, ProfileInfo,
+} from './types.ts';
+
+export interface CoreServices { tor: TorPort; registry: RegistryPort; links: LinkFactory }
+export interface CoreServicesContext { profileDir: string; identity: Identity; clock: Clock; onWarning(code: string, message: string): void }
+export type CoreServicesFactory = (ctx: CoreServicesContext) => Promise<CoreServices>;
+
+export interface CoreTimings extends RendezvousTimings {
+  /** Endpoints are re-created this often (DESIGN D5: new endpoints every 24 h, make before break). */
+  rotateEveryMs: number;
+  /** How often pending invitations are checked for expiry. */
+  expiryCheckMs: number;
+  helloTimeoutMs: number;
+}
+
+export const DEFAULT_CORE_TIMINGS: CoreTimings = {
+  ...DEFAULT_RENDEZVOUS_TIMINGS,
+  rotateEveryMs: 24 * 3600_000,
+  expiryCheckMs: 60_000,
+  helloTimeoutMs: 30_000,
+};
+
+export interface SottoCoreOptions {
+  profileDir: string;
+  /** Builds tor, registry and link services for an unlocked profile (wiring.ts for the real ones). */
+  services: CoreServicesFactory;
+  clock?: Clock;
+  timings?: Partial<CoreTimings>;
+  /** Argon2id cost for new profiles and passphrase changes; tests pass the minimal one. */
+  kdf?: KdfCost;
+  /** Default invitation lifetime. */
+  invitationTtlMs?: number;
+}
+
+/** Loose fields the core adds to the store's InvitationRecord. */
+interface CoreInvitationFields {
+  side?: 'inviter' | 'redeemer';
+  link?: string;
+  /** Open: s, hex, erased once the invitation is finished (DESIGN D3). */
+  secret?: string;
+  contactId?: string;
+  redeemerPk?: string;
+  redeemerName?: string;
+}
+type CoreInvitationRecord = InvitationRecord & CoreInvitationFields;
+
+const SETTINGS_PRESENCE = 'core.presence';
+
+function sha256(bytes: Uint8Array): Uint8Array {
+  return new Uint8Array(createHash('sha256').update(bytes).digest());
+}
+
+function expectString(value: unknown, what: string, max = 10_000): string {
+  if (typeof value !== 'string' || value.length > max) throw CoreError.BAD_INPUT(`${what} must be a string of at most ${max} characters`);
+  return value;
+}
+
+function expectObject(value: unknown, what: string): Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw CoreError.BAD_INPUT(`${what} must be an object`);
+  return value as Record<string, unknown>;
+}
+
+export class SottoCore {
+  private readonly o: Required<Omit<SottoCoreOptions, 'kdf' | 'timings'>> & { kdf: KdfCost | undefined; timings: CoreTimings };
+  private readonly events = new EventEmitter<{ event: [CoreEvent] }>();
+  private phase: CorePhase;
+  private store: ProfileStore | null = null;
+  private identity: Identity | null = null;
+  private displayName = '';
+  private services: CoreServices | null = null;
+  private torStatus = { progress: 0, summary: 'not started', ready: false };
+  private own: OwnPresence = { state: 'online', text: '', idleMinutes: 0, awayAfterMinutes: DEFAULT_AWAY_AFTER_MINUTES };
+  private readonly channels = new Map<string, ContactChannel>();
+  private readonly sessions = new Map<string, InvitationSession>();
+  private timers: unknown[] = [];
+  /** Serialises user actions that read-modify-write the same records. */
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(opts: SottoCoreOptions) {
+    this.o = {
+      profileDir: opts.profileDir,
+      services: opts.services,
+      clock: opts.clock ?? systemClock,
+      kdf: opts.kdf,
+      timings: { ...DEFAULT_CORE_TIMINGS, ...opts.timings },
+      invitationTtlMs: opts.invitationTtlMs ?? DEFAULT_INVITATION_TTL_MS,
+    };
+    this.phase = profileExists(opts.profileDir) ? 'locked' : 'no-profile';
+  }
+
+  // ---------------------------------------------------------------------------------- events
+
+  /** Subscribes to the event stream; returns the unsubscribe function. */
+  onEvent(listener: (event: CoreEvent) => void): () => void {
+    this.events.on('event', listener);
+    return () => this.events.off('event', listener);
+  }
+
+  private emit(event: CoreEvent): void {
+    // A throwing UI listener must not break the core's own bookkeeping.
+    for (const l of this.events.listeners('event')) {
+      try { l(event); } catch { /* listener's problem */ }
+    }
+  }
+
+  private warn(code: string, message: string, contactId?: string): void {
+    this.emit(contactId ? { type: 'warning', code, message, contactId } : { type: 'warning', code, message });
+  }
+
+  private serial<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(fn, fn);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  // ---------------------------------------------------------------------------------- profile
+
+  status(): CoreStatus {
+    return {
+      phase: this.phase,
+      tor: { ...this.torStatus },
+      presence: { state: this.own.state, effective: effectiveState(this.own), text: this.own.text, idleMinutes: this.own.idleMinutes },
+    };
+  }
+
+  private setPhase(phase: CorePhase): void {
+    this.phase = phase;
+    this.emit({ type: 'status', status: this.status() });
+  }
+
+  profile(): ProfileInfo {
+    const id = this.requireIdentity();
+    return { displayName: this.displayName, contactCode: encodeContactCode(id.publicKey), fingerprint: fingerprint(id.publicKey) };
+  }
+
+  async createProfile(input: { displayName: string; passphrase: string }): Promise<ProfileInfo> {
+    const i = expectObject(input, 'profile');
+    const displayName = expectString(i.displayName, 'display name', 64).trim();
+    const passphrase = expectString(i.passphrase, 'passphrase', 1024);
+    if (displayName.length === 0) throw CoreError.BAD_INPUT('display name must not be empty');
+    if (this.phase !== 'no-profile') throw this.phase === 'locked' ? CoreError.BAD_INPUT('a profile already exists here') : CoreError.NOT_LOCKED();
+    await ready();
+    const store = await createProfile(this.o.profileDir, { name: displayName, passphrase, ...(this.o.kdf ? { kdf: this.o.kdf } : {}) });
+    await this.open(store);
+    return this.profile();
+  }
+
+  async unlock(input: { passphrase: string }): Promise<ProfileInfo> {
+    const passphrase = expectString(expectObject(input, 'unlock').passphrase, 'passphrase', 1024);
+    if (this.phase === 'no-profile') throw CoreError.NO_PROFILE(this.o.profileDir);
+    if (this.phase !== 'locked') throw CoreError.NOT_LOCKED();
+    await ready();
+    const store = await unlockProfile(this.o.profileDir, passphrase);
+    await this.open(store);
+    return this.profile();
+  }
+
+  async changePassphrase(input: { current: string; next: string }): Promise<void> {
+    const i = expectObject(input, 'passphrase change');
+    const store = this.requireStore();
+    await store.changePassphrase(expectString(i.current, 'current passphrase', 1024), expectString(i.next, 'new passphrase', 1024),
+      this.o.kdf ? { kdf: this.o.kdf } : {});
+  }
+
+  async setDisplayName(input: { displayName: string }): Promise<ProfileInfo> {
+    const name = expectString(expectObject(input, 'input').displayName, 'display name', 64).trim();
+    await this.requireStore().setDisplayName(name);
+    this.displayName = name;
+    return this.profile();
+  }
+
+  private async open(store: ProfileStore): Promise<void> {
+    this.store = store;
+    this.setPhase('starting');
+    try {
+      const { seed, displayName } = await store.identity();
+      this.identity = identityFromSeed(seed);
+      seed.fill(0);
+      this.displayName = displayName;
+      const saved = await store.settings.get(SETTINGS_PRESENCE);
+      if (saved && typeof saved === 'object' && !Array.isArray(saved)) {
+        const checked = checkPresenceInput(saved.state, saved.text);
+        if (typeof checked !== 'string') this.own = { ...this.own, ...checked };
+      }
+      this.services = await this.o.services({
+        profileDir: this.o.profileDir, identity: this.identity, clock: this.o.clock,
+        onWarning: (code, message) => this.warn(code, message),
+      });
+      const { tor } = this.services;
+      tor.onRestart(() => { for (const c of this.channels.values()) void c.recreate(); });
+      await tor.start((p) => {
+        this.torStatus = { progress: p.progress, summary: p.summary, ready: p.progress >= 100 };
+        this.emit({ type: 'tor-bootstrap', progress: p.progress, summary: p.summary });
+      });
+      this.torStatus = { ...this.torStatus, progress: 100, ready: true };
+      await this.expireDue();
+      await this.startSessions();
+      this.every(this.o.timings.rotateEveryMs, () => { for (const c of this.channels.values()) void c.rotate(); });
+      this.every(this.o.timings.expiryCheckMs, () => { void this.serial(() => this.expireDue()); });
+      this.setPhase('running');
+    } catch (err) {
+      await this.shutdown({ gone: false }).catch(() => undefined);
+      throw err;
+    }
+  }
+
+  private every(ms: number, fn: () => void): void {
+    const tick = (): void => {
+      if (this.phase !== 'running' && this.phase !== 'starting') return;
+      fn();
+      this.timers.push(this.o.clock.setTimeout(tick, ms));
+    };
+    this.timers.push(this.o.clock.setTimeout(tick, ms));
+  }
+
+  private async startSessions(): Promise<void> {
+    const store = this.requireStore();
+    const starts: Promise<void>[] = [];
+    for (const { id, record } of await store.contacts.list()) {
+      starts.push(this.startChannel(id, record as CoreContactRecord).then(() => undefined));
+    }
+    for (const { id, record } of await store.invitations.list()) {
+      const r = record as CoreInvitationRecord;
+      if (r.side !== 'redeemer' && r.kind === 'open' && isLive('open', r.state) && r.secret) starts.push(this.startInvitationSession(id, r));
+    }
+    const results = await Promise.allSettled(starts);
+    for (const r of results) if (r.status === 'rejected') this.warn('START', (r.reason as Error).message);
+  }
+
+  private channelHost(): ChannelHost {
+    const services = this.requireServices();
+    return {
+      identity: this.requireIdentity(),
+      displayName: () => this.displayName,
+      ownPresence: () => this.own,
+      store: this.requireStore(),
+      clock: this.o.clock,
+      tor: services.tor, registry: services.registry, links: services.links,
+      timings: this.o.timings,
+      emit: (e) => this.emit(e),
+      onConfirmed: (id) => { void this.serial(() => this.redeemerConfirmed(id)).catch((err: Error) => this.warn('UPGRADE', err.message, id)); },
+      onDeclined: (id) => { void this.serial(() => this.redeemerDeclined(id)).catch((err: Error) => this.warn('UPGRADE', err.message, id)); },
+      onFirstLink: (id) => { void this.serial(() => this.sealedUsed(id)).catch((err: Error) => this.warn('INVITATION', err.message, id)); },
+    };
+  }
+
+  private async startChannel(id: string, record: CoreContactRecord): Promise<ContactChannel> {
+    const channel = new ContactChannel(this.channelHost(), id, record);
+    this.channels.set(id, channel);
+    await channel.start();
+    return channel;
+  }
+
+  /** Locks the profile: publishes "gone", closes links, stops tor, wipes keys from memory. */
+  async lock(): Promise<void> {
+    if (this.phase !== 'running' && this.phase !== 'starting') throw CoreError.LOCKED();
+    await this.shutdown({ gone: true });
+  }
+
+  /** Stops everything (host quitting). Idempotent. */
+  async close(): Promise<void> {
+    if (this.phase === 'running' || this.phase === 'starting') await this.shutdown({ gone: true });
+    this.phase = 'closed';
+  }
+
+  private async shutdown(opts: { gone: boolean }): Promise<void> {
+    this.setPhase('stopping');
+    for (const t of this.timers) this.o.clock.clearTimeout(t);
+    this.timers = [];
+    const channels = [...this.channels.values()];
+    const sessions = [...this.sessions.values()];
+    this.channels.clear();
+    this.sessions.clear();
+    await Promise.allSettled([
+      ...channels.map((c) => c.stop({ dropEntries: false, bye: 'shutdown' })),
+      ...sessions.map((s) => s.stop({ decline: false })),
+    ]);
+    await this.queue.catch(() => undefined);
+    const services = this.services;
+    this.services = null;
+    if (services) {
+      await services.registry.stop({ gone: opts.gone }).catch((err: Error) => this.warn('REGISTRY_STOP', err.message));
+      await services.tor.stop().catch((err: Error) => this.warn('TOR_STOP', err.message));
+    }
+    this.store?.lock();
+    this.store = null;
+    if (this.identity) this.identity.secretKey.fill(0);
+    this.identity = null;
+    this.torStatus = { progress: 0, summary: 'stopped', ready: false };
+    this.setPhase(profileExists(this.o.profileDir) ? 'locked' : 'no-profile');
+  }
+
+  private requireStore(): ProfileStore {
+    if (!this.store || this.store.locked) throw CoreError.LOCKED();
+    return this.store;
+  }
+  private requireIdentity(): Identity {
+    if (!this.identity) throw CoreError.LOCKED();
+    return this.identity;
+  }
+  private requireServices(): CoreServices {
+    if (!this.services) throw CoreError.NOT_RUNNING();
+    return this.services;
+  }
+
+  // ---------------------------------------------------------------------------------- invitations
+
+  async createInvitation(input: { kind: 'open' } | { kind: 'sealed'; contactCode: string; nickname?: string }, opts: { ttlMs?: number } = {}): Promise<InvitationInfo> {
+    const i = expectObject(input, 'invitation');
+    const ttl = opts.ttlMs ?? this.o.invitationTtlMs;
+    if (!Number.isSafeInteger(ttl) || ttl <= 0 || ttl > MAX_INVITATION_TTL_MS) throw CoreError.BAD_INPUT('invitation lifetime out of range');
+    return this.serial(async () => {
+      const store = this.requireStore();
+      const identity = this.requireIdentity();
+      const now = this.o.clock.now();
+      const expiresAt = now + ttl;
+      const id = toHex(this.o.clock.randomBytes(16));
+      if (i.kind === 'open') {
+        const secret = this.o.clock.randomBytes(32);
+        const link = encodeInvitation(createOpenInvitation({ inviter: identity, secret, expiresAt, inviterName: this.displayName }));
+        const record: CoreInvitationRecord = { kind: 'open', state: 'pending', createdAt: now, expiresAt, side: 'inviter', link, secret: toHex(secret) };
+        await store.invitations.put(id, record);
+        await this.startInvitationSession(id, record);
+        const info = this.invitationInfo(id, record);
+        this.emit({ type: 'invitation', invitation: info });
+        return info;
+      }
+      if (i.kind !== 'sealed') throw CoreError.BAD_INPUT('kind must be "open" or "sealed"');
+      const peer = this.parseContactCode(i.contactCode);
+      if (equalBytes(peer, identity.publicKey)) throw CoreError.INVITATION_FOR_SELF();
+      if (await this.findContactByKey(peer)) throw CoreError.ALREADY_CONTACT();
+      const sharedKey = this.o.clock.randomBytes(32);
+      const link = encodeInvitation(createSealedInvitation({
+        inviter: identity, recipientPublicKey: peer, sharedKey, expiresAt, inviterName: this.displayName,
+        ephemeralSeed: this.o.clock.randomBytes(32),
+      }));
+      const contactId = toHex(this.o.clock.randomBytes(16));
+      const nickname = i.nickname === undefined ? '' : expectString(i.nickname, 'nickname', 200);
+      const contact: CoreContactRecord = {
+        ...this.newContact(peer, sharedKey, nickname, now), phase: 'pending', invitationId: id,
+      };
+      await store.contacts.put(contactId, contact);
+      const record: CoreInvitationRecord = { kind: 'sealed', state: 'pending', createdAt: now, expiresAt, side: 'inviter', link, contactId };
+      await store.invitations.put(id, record);
+      await this.startChannel(contactId, contact);
+      this.emit({ type: 'contact', contact: await this.contactInfo(contactId, contact) });
+      const info = this.invitationInfo(id, record);
+      this.emit({ type: 'invitation', invitation: info });
+      return info;
+    });
+  }
+
+  private parseContactCode(code: unknown): Uint8Array {
+    try {
+      return decodeContactCode(expectString(code, 'contact code', 200).trim());
+    } catch (err) {
+      if (isProtocolError(err)) throw CoreError.BAD_INPUT(`not a valid contact code: ${err.message}`);
+      throw err;
+    }
+  }
+
+  private newContact(peer: Uint8Array, sharedKey: Uint8Array, nickname: string, now: number): CoreContactRecord {
+    return {
+      nickname, identityPk: toHex(peer), sharedKey: toHex(sharedKey), phase: 'confirmed', visible: true, verified: false,
+      receipts: false, typing: false, createdAt: now, conversationId: conversationIdOf(this.requireIdentity().publicKey, peer, sha256),
+    };
+  }
+
+  private async startInvitationSession(id: string, record: CoreInvitationRecord): Promise<void> {
+    const services = this.requireServices();
+    const session = new InvitationSession({
+      invitationId: id,
+      secret: fromHex(record.secret!, 32),
+      identity: this.requireIdentity(),
+      displayName: () => this.displayName,
+      redeemer: record.redeemerPk ? { publicKey: fromHex(record.redeemerPk, 32), displayName: record.redeemerName ?? '' } : null,
+      tor: services.tor, registry: services.registry, links: services.links, clock: this.o.clock, timings: this.o.timings,
+      helloTimeoutMs: this.o.timings.helloTimeoutMs,
+      onRedeemed: (who) => this.serial(() => this.invitationRedeemed(id, who)),
+      onWarning: (code, message) => this.warn(code, message),
+    });
+    this.sessions.set(id, session);
+    await session.start();
+  }
+
+  private async invitationRedeemed(id: string, who: Redeemer): Promise<boolean> {
+    const store = this.requireStore();
+    const record = await store.invitations.get(id) as CoreInvitationRecord | undefined;
+    if (!record || record.state !== 'pending') return false;
+    if (this.o.clock.now() >= record.expiresAt) return false;
+    if (await this.findContactByKey(who.publicKey)) return false;
+    const next: CoreInvitationRecord = {
+      ...record, state: nextInvitationState('open', record.state, 'redeem'), redeemerPk: toHex(who.publicKey), redeemerName: who.displayName,
+    };
+    await store.invitations.put(id, next);
+    const info = this.invitationInfo(id, next);
+    this.emit({ type: 'invitation', invitation: info });
+    this.emit({ type: 'invitation-redeemed', invitation: info });
+    return true;
+  }
+
+  /** The inviter confirms the redeemer (name + fingerprint seen): they become a contact, s is erased. */
+  async confirmInvitation(input: { id: string; nickname?: string }): Promise<ContactInfo> {
+    const i = expectObject(input, 'input');
+    const id = expectString(i.id, 'invitation id', 128);
+    return this.serial(async () => {
+      const store = this.requireStore();
+      const record = await store.invitations.get(id) as CoreInvitationRecord | undefined;
+      if (!record || record.side === 'redeemer') throw CoreError.NOT_FOUND('invitation', id);
+      const state = nextInvitationState(record.kind, record.state, 'confirm');
+      const peer = fromHex(record.redeemerPk!, 32);
+      const secret = fromHex(record.secret!, 32);
+      const sharedKey = upgradeSharedKey(secret, this.requireIdentity(), peer);
+      secret.fill(0);
+      const nickname = i.nickname === undefined ? (record.redeemerName ?? '') : expectString(i.nickname, 'nickname', 200);
+      const contactId = toHex(this.o.clock.randomBytes(16));
+      const contact: CoreContactRecord = { ...this.newContact(peer, sharedKey, nickname, this.o.clock.now()), peerName: record.redeemerName ?? '' };
+      await store.contacts.put(contactId, contact);
+      const { secret: _erased, ...rest } = record;
+      const finished: CoreInvitationRecord = { ...rest, state, contactId };
+      await store.invitations.put(id, finished);
+      const session = this.sessions.get(id);
+      this.sessions.delete(id);
+      const link = session?.takeLink() ?? null;
+      link?.send({ type: 'session', kind: 'accept', payload: new Uint8Array(0) });
+      await session?.stop({ decline: false });
+      const channel = await this.startChannel(contactId, contact);
+      if (link) channel.attach(link, 'handover');
+      const info = await this.contactInfo(contactId, contact);
+      this.emit({ type: 'contact', contact: info });
+      this.emit({ type: 'invitation', invitation: this.invitationInfo(id, finished) });
+      return info;
+    });
+  }
+
+  async declineInvitation(input: { id: string }): Promise<InvitationInfo> {
+    const id = expectString(expectObject(input, 'input').id, 'invitation id', 128);
+    return this.finishInvitation(id, 'decline');
+  }
+
+  async cancelInvitation(input: { id: string }): Promise<InvitationInfo> {
+    const id = expectString(expectObject(input, 'input').id, 'invitation id', 128);
+    return this.finishInvitation(id, 'cancel');
+  }
+
+  private finishInvitation(id: string, event: 'decline' | 'cancel' | 'expire'): Promise<InvitationInfo> {
+    return this.serial(async () => {
+      const store = this.requireStore();
+      const record = await store.invitations.get(id) as CoreInvitationRecord | undefined;
+      if (!record || record.side === 'redeemer') throw CoreError.NOT_FOUND('invitation', id);
+      const state = nextInvitationState(record.kind, record.state, event);
+      const { secret: _erased, ...rest } = record;
+      const finished: CoreInvitationRecord = { ...rest, state };
+      await store.invitations.put(id, finished);
+      const session = this.sessions.get(id);
+      this.sessions.delete(id);
+      await session?.stop({ decline: true });
+      if (record.kind === 'sealed' && record.contactId) {
+        // The contact made for a sealed invitation that was never used goes with it.
+        await this.removeContact(record.contactId);
+      }
+      const info = this.invitationInfo(id, finished);
+      this.emit({ type: 'invitation', invitation: info });
+      return info;
+    });
+  }
+
+  private async expireDue(): Promise<void> {
+    const store = this.requireStore();
+    const now = this.o.clock.now();
+    for (const { id, record } of await store.invitations.list()) {
+      const r = record as CoreInvitationRecord;
+      if (r.side === 'redeemer' || !isDue(r.state, r.expiresAt, now)) continue;
+      const { secret: _erased, ...rest } = r;
+      const finished: CoreInvitationRecord = { ...rest, state: nextInvitationState(r.kind, r.state, 'expire') };
+      await store.invitations.put(id, finished);
+      const session = this.sessions.get(id);
+      this.sessions.delete(id);
+      await session?.stop({ decline: true });
+      if (r.kind === 'sealed' && r.contactId) await this.removeContact(r.contactId);
+      this.emit({ type: 'invitation', invitation: this.invitationInfo(id, finished) });
+    }
+  }
+
+  /** Sealed invitation, inviter side: the contact's first link means the invitation was used. */
+  private async sealedUsed(contactId: string): Promise<void> {
+    const store = this.requireStore();
+    const contact = await store.contacts.get(contactId) as CoreContactRecord | undefined;
+    if (!contact || contact.phase !== 'pending' || !contact.invitationId) return;
+    const { invitationId, ...rest } = contact;
+    const next: CoreContactRecord = { ...rest, phase: 'confirmed' };
+    await store.contacts.put(contactId, next);
+    const inv = await store.invitations.get(invitationId) as CoreInvitationRecord | undefined;
+    if (inv && inv.state === 'pending') {
+      const used: CoreInvitationRecord = { ...inv, state: nextInvitationState('sealed', 'pending', 'use') };
+      await store.invitations.put(invitationId, used);
+      this.emit({ type: 'invitation', invitation: this.invitationInfo(invitationId, used) });
+    }
+    await this.channels.get(contactId)?.refresh(next);
+    this.emit({ type: 'contact', contact: await this.contactInfo(contactId, next) });
+  }
+
+  /** Redeemer side: the inviter confirmed (accept frame or a link under K_AB). Erase s. */
+  private async redeemerConfirmed(contactId: string): Promise<void> {
+    const store = this.requireStore();
+    const contact = await store.contacts.get(contactId) as CoreContactRecord | undefined;
+    if (!contact || !contact.bootstrapSecret) return;
+    const { bootstrapSecret: _erased, ...rest } = contact;
+    const next: CoreContactRecord = { ...rest, phase: 'confirmed' };
+    await store.contacts.put(contactId, next);
+    const channel = this.channels.get(contactId);
+    if (channel) {
+      channel.record = next;
+      await channel.finishBootstrap();
+    }
+    this.emit({ type: 'contact', contact: await this.contactInfo(contactId, next) });
+  }
+
+  private async redeemerDeclined(contactId: string): Promise<void> {
+    const contact = await this.requireStore().contacts.get(contactId) as CoreContactRecord | undefined;
+    if (!contact || !contact.bootstrapSecret) return;
+    await this.removeContact(contactId);
+    this.warn('INVITATION_DECLINED', 'the inviter declined or the invitation was already used', contactId);
+  }
+
+  /** Accepts an invitation given as a link, any text holding one (deep link, e-mail), or a QR image. */
+  async acceptInvitation(input: AcceptInput & { nickname?: string }): Promise<AcceptResult> {
+    const i = expectObject(input, 'input');
+    const link = this.invitationLinkOf(i);
+    const nickname = i.nickname === undefined ? undefined : expectString(i.nickname, 'nickname', 200);
+    return this.serial(async () => {
+      const store = this.requireStore();
+      const identity = this.requireIdentity();
+      const now = this.o.clock.now();
+      let invitation;
+      try {
+        invitation = decodeInvitation(link);
+      } catch (err) {
+        if (isProtocolError(err)) throw CoreError.BAD_INPUT(`not a valid invitation: ${err.message}`);
+        throw err;
+      }
+      // One-time use on the redeemer side too: the same link is refused the second time.
+      const usedId = toHex(sha256(new TextEncoder().encode(link)).subarray(0, 16));
+      if (await store.invitations.get(usedId)) throw CoreError.INVITATION_USED();
+      let peer: Uint8Array;
+      let sharedKey: Uint8Array;
+      let bootstrapSecret: string | undefined;
+      let inviterName: string;
+      try {
+        if (invitation.form === 'sealed') {
+          const opened = openSealedInvitation(invitation, identity, now);
+          peer = opened.inviterPublicKey;
+          sharedKey = opened.sharedKey;
+          inviterName = opened.inviterName;
+        } else {
+          checkOpenInvitation(invitation, identity.publicKey, now);
+          peer = invitation.inviterPublicKey;
+          // K_AB is known to us at once (we hold s and the inviter's key); the inviter learns it
+          // only by confirming us, so a link under K_AB is the confirmation (DESIGN D3).
+          sharedKey = upgradeSharedKey(invitation.secret, identity, peer);
+          bootstrapSecret = toHex(invitation.secret);
+          inviterName = invitation.inviterName;
+        }
+      } catch (err) {
+        if (isProtocolError(err, 'EXPIRED')) throw CoreError.INVITATION_EXPIRED();
+        if (isProtocolError(err, 'BAD_KEY') && equalBytes((invitation as { inviterPublicKey?: Uint8Array }).inviterPublicKey ?? new Uint8Array(0), identity.publicKey)) {
+          throw CoreError.INVITATION_FOR_SELF();
+        }
+        if (isProtocolError(err)) throw CoreError.BAD_INPUT(`this invitation cannot be opened here: ${err.message}`);
+        throw err;
+      }
+      if (await this.findContactByKey(peer)) throw CoreError.ALREADY_CONTACT();
+      const contactId = toHex(this.o.clock.randomBytes(16));
+      const contact: CoreContactRecord = {
+        ...this.newContact(peer, sharedKey, nickname ?? inviterName, now), peerName: inviterName,
+        ...(bootstrapSecret ? { phase: 'pending' as const, bootstrapSecret } : {}),
+      };
+      await store.contacts.put(contactId, contact);
+      await store.invitations.put(usedId, {
+        kind: invitation.form, state: 'redeemed', createdAt: now, expiresAt: now, side: 'redeemer', contactId,
+      } as CoreInvitationRecord);
+      await this.startChannel(contactId, contact);
+      const info = await this.contactInfo(contactId, contact);
+      this.emit({ type: 'contact', contact: info });
+      return { kind: invitation.form, contact: info };
+    });
+  }
+
+  private invitationLinkOf(i: Record<string, unknown>): string {
+    const valid = (candidate: string): boolean => { try { decodeInvitation(candidate); return true; } catch { return false; } };
+    if (typeof i.imagePngBase64 === 'string') {
+      const png = Buffer.from(expectString(i.imagePngBase64, 'image', 32 * 1024 * 1024), 'base64');
+      return invitationLinkFromImage(new Uint8Array(png.buffer, png.byteOffset, png.byteLength), valid);
+    }
+    const text = typeof i.link === 'string' ? i.link : typeof i.text === 'string' ? i.text : null;
+    if (text === null) throw CoreError.BAD_INPUT('give link, text or imagePngBase64');
+    const link = findInvitationLink(expectString(text, 'invitation text', 100_000), valid) ?? findInvitationLink(text);
+    if (!link) throw CoreError.BAD_INPUT('no Sotto invitation link found');
+    return link;
+  }
+
+  async listInvitations(): Promise<InvitationInfo[]> {
+    const out: InvitationInfo[] = [];
+    for (const { id, record } of await this.requireStore().invitations.list()) {
+      const r = record as CoreInvitationRecord;
+      if (r.side !== 'redeemer') out.push(this.invitationInfo(id, r));
+    }
+    return out.sort((a, b) => b.createdAt - a.createdAt);
+  }
+
+  private async invitationRecord(id: unknown): Promise<CoreInvitationRecord & { link: string }> {
+    const key = expectString(id, 'invitation id', 128);
+    const r = await this.requireStore().invitations.get(key) as CoreInvitationRecord | undefined;
+    if (!r || r.side === 'redeemer' || !r.link) throw CoreError.NOT_FOUND('invitation', key);
+    return r as CoreInvitationRecord & { link: string };
+  }
+
+  /** QR code of the invitation link: PNG as base64, or an SVG document. */
+  async invitationQr(input: { id: string; format: 'png' | 'svg' }): Promise<{ format: 'png' | 'svg'; data: string }> {
+    const i = expectObject(input, 'input');
+    const r = await this.invitationRecord(i.id);
+    if (i.format === 'svg') return { format: 'svg', data: await renderInvitationQrSvg(r.link) };
+    if (i.format !== 'png') throw CoreError.BAD_INPUT('format must be "png" or "svg"');
+    return { format: 'png', data: (await renderInvitationQrPng(r.link)).toString('base64') };
+  }
+
+  async invitationEmail(input: { id: string; to?: string; note?: string }): Promise<InvitationEmailDraft> {
+    const i = expectObject(input, 'input');
+    const r = await this.invitationRecord(i.id);
+    return invitationEmailDraft({
+      link: r.link, kind: r.kind, inviterName: this.displayName, inviterFingerprint: this.profile().fingerprint,
+      expiresAt: r.expiresAt,
+      ...(i.to === undefined ? {} : { to: expectString(i.to, 'recipient', 254) }),
+      ...(i.note === undefined ? {} : { note: expectString(i.note, 'note', 2000) }),
+    });
+  }
+
+  /** Sends the invitation through the user's own SMTP server (DESIGN D3). */
+  async sendInvitationEmail(input: { id: string; from: string; to: string; note?: string; smtp: SmtpSettings }): Promise<{ messageId: string }> {
+    const i = expectObject(input, 'input');
+    const draft = await this.invitationEmail({ id: i.id as string, to: i.to as string, ...(i.note === undefined ? {} : { note: i.note as string }) });
+    const smtp = expectObject(i.smtp, 'smtp settings') as unknown as SmtpSettings;
+    const sent = await sendInvitationEmail({ smtp, from: expectString(i.from, 'sender', 254), to: expectString(i.to, 'recipient', 254), draft });
+    return { messageId: sent.messageId };
+  }
+
+  private invitationInfo(id: string, r: CoreInvitationRecord): InvitationInfo {
+    const redeemer = r.redeemerPk
+      ? (() => { const pk = fromHex(r.redeemerPk, 32); return { displayName: r.redeemerName ?? '', contactCode: encodeContactCode(pk), fingerprint: fingerprint(pk) }; })()
+      : null;
+    return {
+      id, kind: r.kind as InvitationKind, state: r.state as InvitationState, link: r.link ?? '', createdAt: r.createdAt, expiresAt: r.expiresAt,
+      contactId: r.contactId ?? null, redeemer,
+    };
+  }
+
+  // ---------------------------------------------------------------------------------- contacts
+
+  private async findContactByKey(pk: Uint8Array): Promise<string | null> {
+    const hex = toHex(pk);
+    for (const { id, record } of await this.requireStore().contacts.list()) if (record.identityPk === hex) return id;
+    return null;
+  }
+
+  private async contactInfo(id: string, r: ContactRecord): Promise<ContactInfo> {
+    const pk = fromHex(r.identityPk, 32);
+    const channel = this.channels.get(id);
+    const presence = channel?.currentPresence ?? { state: 'offline' as const, text: '' };
+    return {
+      id, nickname: r.nickname, contactCode: encodeContactCode(pk), fingerprint: fingerprint(pk),
+      safetyNumber: safetyNumber(this.requireIdentity().publicKey, pk),
+      phase: r.phase, verified: r.verified, visible: r.visible, receipts: r.receipts, typing: r.typing,
+      presence: { state: presence.state, text: presence.text },
+      unread: await this.requireStore().messages.unreadCount(id), createdAt: r.createdAt,
+    };
+  }
+
+  async listContacts(): Promise<ContactInfo[]> {
+    const out: ContactInfo[] = [];
+    for (const { id, record } of await this.requireStore().contacts.list()) out.push(await this.contactInfo(id, record));
+    return out.sort((a, b) => a.createdAt - b.createdAt);
+  }
+
+  async getContact(input: { id: string }): Promise<ContactInfo> {
+    const id = expectString(expectObject(input, 'input').id, 'contact id', 128);
+    const r = await this.requireStore().contacts.get(id);
+    if (!r) throw CoreError.NOT_FOUND('contact', id);
+    return this.contactInfo(id, r);
+  }
+
+  /** Nickname, verified flag, per-contact visibility, receipts and typing opt-ins. */
+  async updateContact(input: { id: string; nickname?: string; verified?: boolean; visible?: boolean; receipts?: boolean; typing?: boolean }): Promise<ContactInfo> {
+    const i = expectObject(input, 'input');
+    const id = expectString(i.id, 'contact id', 128);
+    const patch: Partial<ContactRecord> = {};
+    if (i.nickname !== undefined) patch.nickname = expectString(i.nickname, 'nickname', 200);
+    for (const key of ['verified', 'visible', 'receipts', 'typing'] as const) {
+      if (i[key] === undefined) continue;
+      if (typeof i[key] !== 'boolean') throw CoreError.BAD_INPUT(`${key} must be true or false`);
+      patch[key] = i[key];
+    }
+    return this.patchContact(id, patch);
+  }
+
+  private patchContact(id: string, patch: Partial<ContactRecord>): Promise<ContactInfo> {
+    return this.serial(async () => {
+      const store = this.requireStore();
+      const current = await store.contacts.get(id);
+      if (!current) throw CoreError.NOT_FOUND('contact', id);
+      const next = await store.contacts.update(id, patch) as CoreContactRecord;
+      const channel = this.channels.get(id);
+      if (next.phase === 'revoked' || next.phase === 'blocked') {
+        this.channels.delete(id);
+        await channel?.stop({ dropEntries: true, bye: 'normal' });
+      } else if (channel) {
+        await channel.refresh(next);
+      } else {
+        await this.startChannel(id, next);
+      }
+      const info = await this.contactInfo(id, next);
+      this.emit({ type: 'contact', contact: info });
+      this.emit({ type: 'presence', contactId: id, state: info.presence.state, text: info.presence.text });
+      return info;
+    });
+  }
+
+  /** Block: stop publishing for them, drop the link, refuse theirs; reversible with unblock. */
+  async blockContact(input: { id: string }): Promise<ContactInfo> {
+    const id = expectString(expectObject(input, 'input').id, 'contact id', 128);
+    const r = await this.requireStore().contacts.get(id);
+    if (!r) throw CoreError.NOT_FOUND('contact', id);
+    if (r.phase !== 'confirmed') throw CoreError.CONTACT_STATE(`a ${r.phase} contact cannot be blocked`);
+    return this.patchContact(id, { phase: 'blocked' });
+  }
+
+  async unblockContact(input: { id: string }): Promise<ContactInfo> {
+    const id = expectString(expectObject(input, 'input').id, 'contact id', 128);
+    const r = await this.requireStore().contacts.get(id);
+    if (!r) throw CoreError.NOT_FOUND('contact', id);
+    if (r.phase !== 'blocked') throw CoreError.CONTACT_STATE('only a blocked contact can be unblocked');
+    return this.patchContact(id, { phase: 'confirmed' });
+  }
+
+  /** Revoke (the paper's "stop publishing"): no entries, no endpoint, no client auth, no link. Final. */
+  async revokeContact(input: { id: string }): Promise<ContactInfo> {
+    const id = expectString(expectObject(input, 'input').id, 'contact id', 128);
+    const r = await this.requireStore().contacts.get(id);
+    if (!r) throw CoreError.NOT_FOUND('contact', id);
+    return this.patchContact(id, { phase: 'revoked' });
+  }
+
+  /** Deletes the contact and its history (revokes first). */
+  async deleteContact(input: { id: string }): Promise<void> {
+    const id = expectString(expectObject(input, 'input').id, 'contact id', 128);
+    await this.serial(async () => {
+      if (!(await this.requireStore().contacts.get(id))) throw CoreError.NOT_FOUND('contact', id);
+      await this.removeContact(id);
+    });
+  }
+
+  private async removeContact(id: string): Promise<void> {
+    const store = this.requireStore();
+    const channel = this.channels.get(id);
+    this.channels.delete(id);
+    await channel?.stop({ dropEntries: true, bye: 'normal' });
+    await store.messages.deleteConversation(id);
+    await store.contacts.delete(id);
+    this.emit({ type: 'contact-removed', contactId: id });
+  }
+
+  // ---------------------------------------------------------------------------------- presence
+
+  async setPresence(input: { state: string; text?: string }): Promise<CoreStatus> {
+    const i = expectObject(input, 'input');
+    const checked = checkPresenceInput(i.state, i.text ?? this.own.text);
+    if (typeof checked === 'string') throw CoreError.BAD_INPUT(checked);
+    this.own = { ...this.own, ...checked };
+    await this.requireStore().settings.set(SETTINGS_PRESENCE, { state: checked.state, text: checked.text });
+    await this.presenceChanged();
+    return this.status();
+  }
+
+  /** Minutes since the last user input, from the host: online <-> away (presence.ts). */
+  async setIdle(input: { minutes: number }): Promise<CoreStatus> {
+    const minutes = expectObject(input, 'input').minutes;
+    if (typeof minutes !== 'number' || !Number.isFinite(minutes) || minutes < 0) throw CoreError.BAD_INPUT('minutes must be a number >= 0');
+    const before = effectiveState(this.own);
+    this.own = { ...this.own, idleMinutes: minutes };
+    if (effectiveState(this.own) !== before) await this.presenceChanged();
+    return this.status();
+  }
+
+  private async presenceChanged(): Promise<void> {
+    this.emit({ type: 'status', status: this.status() });
+    await Promise.allSettled([...this.channels.values()].map((c) => c.refresh()));
+  }
+
+  // ---------------------------------------------------------------------------------- messages
+
+  /** Persisted (outbox) before anything is sent; delivered now or when the contact next appears. */
+  async sendMessage(input: { contactId: string; body: string }): Promise<MessageInfo> {
+    const i = expectObject(input, 'input');
+    const contactId = expectString(i.contactId, 'contact id', 128);
+    const body = expectString(i.body, 'message body', 16 * 1024);
+    if (new TextEncoder().encode(body).length > 16 * 1024) throw CoreError.BAD_INPUT('message body is longer than 16 KiB');
+    if (body.length === 0) throw CoreError.BAD_INPUT('message body is empty');
+    const store = this.requireStore();
+    const contact = await store.contacts.get(contactId) as CoreContactRecord | undefined;
+    if (!contact) throw CoreError.NOT_FOUND('contact', contactId);
+    if (contact.phase === 'revoked' || contact.phase === 'blocked') throw CoreError.CONTACT_STATE(`cannot write to a ${contact.phase} contact`);
+    const id = toHex(this.o.clock.randomBytes(16));
+    const conversationId = contact.conversationId ?? conversationIdOf(this.requireIdentity().publicKey, fromHex(contact.identityPk, 32), sha256);
+    await store.messages.append({ id, contactId, conversationId, direction: 'out', body, sentAt: this.o.clock.now(), status: 'queued' });
+    const stored = await store.messages.get(contactId, id);
+    const info = toMessageInfo(stored!);
+    this.emit({ type: 'message', message: info });
+    this.channels.get(contactId)?.flushOutbox();
+    return info;
+  }
+
+  async history(input: { contactId: string; before?: number; limit?: number }): Promise<HistoryPage> {
+    const i = expectObject(input, 'input');
+    const contactId = expectString(i.contactId, 'contact id', 128);
+    const limit = i.limit === undefined ? 50 : i.limit;
+    if (typeof limit !== 'number') throw CoreError.BAD_INPUT('limit must be a number');
+    if (i.before !== undefined && typeof i.before !== 'number') throw CoreError.BAD_INPUT('before must be a number');
+    const page = await this.requireStore().messages.history(contactId, { limit, ...(i.before === undefined ? {} : { before: i.before as number }) });
+    const messages = page.map(toMessageInfo);
+    const last = messages.at(-1);
+    return { messages, nextBefore: messages.length === limit && last ? last.seq : null };
+  }
+
+  async markRead(input: { contactId: string }): Promise<{ unread: number }> {
+    const contactId = expectString(expectObject(input, 'input').contactId, 'contact id', 128);
+    const store = this.requireStore();
+    const newest = (await store.messages.history(contactId, { limit: 20 })).find((m) => m.direction === 'in' && m.status === 'received');
+    await store.messages.markRead(contactId);
+    if (newest) this.channels.get(contactId)?.sendReadReceipt(newest.id);
+    this.emit({ type: 'unread', contactId, count: 0 });
+    return { unread: 0 };
+  }
+
+  setTyping(input: { contactId: string; active: boolean }): void {
+    const i = expectObject(input, 'input');
+    const contactId = expectString(i.contactId, 'contact id', 128);
+    if (typeof i.active !== 'boolean') throw CoreError.BAD_INPUT('active must be true or false');
+    const channel = this.channels.get(contactId);
+    if (channel?.record.conversationId) channel.sendTyping(i.active, channel.record.conversationId);
+  }
+}
+
+export const PROFILE_TOR_DIR = 'tor';
+export function torDataDir(profileDir: string): string {
+  return join(profileDir, PROFILE_TOR_DIR);
+}
