@@ -115,8 +115,9 @@ export async function createProfile(dir: string, opts: CreateProfileOptions): Pr
  * Opens a profile. A wrong passphrase is WRONG_PASSPHRASE and writes nothing; a file newer than
  * this build is NEWER_SCHEMA and is not touched; anything not ours is NOT_A_PROFILE.
  */
-export async function unlockProfile(dir: string, passphrase: Passphrase, opts: StoreOptions = {}): Promise<ProfileStore> {
+export async function unlockProfile(dir: string, passphrase: Passphrase, options?: StoreOptions): Promise<ProfileStore> {
   await sodiumReady();
+  const opts = options ?? {};
   if (typeof dir !== 'string' || dir.length === 0) throw StoreError.INVALID_ARGUMENT('profile dir must be a path');
   const secret = passphraseBytes(passphrase);
   const randomBytes = opts.randomBytes ?? defaultRandomBytes;
