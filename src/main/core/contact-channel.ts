@@ -13,8 +13,6 @@ import {
 } from './presence.ts';
 import type { CoreEvent, MessageInfo } from './types.ts';
 
-/** Capabilities we announce in hello; receipts/typing are still opt-in per contact. */
-export const CAPABILITIES = ['receipts', 'typing'];
 
 export interface ChannelHost {
   identity: Identity;
@@ -107,9 +105,10 @@ export class ContactChannel {
   private makeRendezvous(id: string, sharedKey: Uint8Array, ownRole: 0 | 1, via: 'main' | 'bootstrap'): Rendezvous {
     const h = this.host;
     return new Rendezvous({
-      pairing: { id, sharedKey, ownRole },
+      pairing: { id, sharedKey, ownRole, peerIdentityPk: this.peer },
       expectedPeer: this.peer,
       identity: h.identity,
+      displayName: h.displayName,
       tor: h.tor, registry: h.registry, links: h.links, clock: h.clock, timings: h.timings,
       onLink: (link) => this.attach(link, via),
       onEntry: (entry) => { if (via === 'main' || !this.link) this.noteEntry(entry); },
@@ -135,11 +134,15 @@ export class ContactChannel {
     this.link = link;
     this.gone = false;
     link.onFrame((frame) => { void this.onFrame(link, frame).catch((err: Error) => this.protocolFailure(link, err)); });
-    link.onClose(() => this.detached(link));
+    link.onClose((info) => {
+      // They left on purpose: offline now, not when their entry goes stale.
+      if (info.reason === 'shutdown' || info.reason === 'normal') this.gone = true;
+      this.detached(link);
+    });
     this.main?.setLinkUp(true);
     this.bootstrap?.setLinkUp(true);
     const me = this.announcement();
-    link.send({ type: 'hello', minVersion: 1, maxVersion: 1, capabilities: CAPABILITIES, displayName: this.host.displayName() });
+    void this.notePeerName(link.peerName);
     if (via === 'main' && this.record.bootstrapSecret) {
       // A link under K_AB: the inviter computed it, so the inviter confirmed us (DESIGN D3).
       this.host.onConfirmed(this.contactId);
@@ -188,10 +191,6 @@ export class ContactChannel {
     const store = this.host.store;
     switch (frame.type) {
       case 'hello':
-        if (frame.displayName !== this.record.peerName) {
-          this.record = { ...this.record, peerName: frame.displayName };
-          await store.contacts.update(this.contactId, { peerName: frame.displayName } as Partial<ContactRecord>).catch(() => undefined);
-        }
         return;
       case 'presence':
         this.announced = { state: frame.state, text: frame.text };
@@ -228,16 +227,17 @@ export class ContactChannel {
         else if (frame.kind === 'decline' && this.record.bootstrapSecret) this.host.onDeclined(this.contactId);
         return;
       case 'ping':
-        link.send({ type: 'pong', nonce: frame.nonce });
-        return;
       case 'pong':
-        return;
       case 'bye':
-        // They left on purpose: offline now, not when their entry goes stale.
-        this.gone = frame.reason === 'shutdown' || frame.reason === 'normal';
-        link.close('normal');
+        // The link handles these itself (keepalive; bye arrives as onClose with its reason).
         return;
     }
+  }
+
+  private async notePeerName(name: string): Promise<void> {
+    if (!name || name === this.record.peerName) return;
+    this.record = { ...this.record, peerName: name };
+    await this.host.store.contacts.update(this.contactId, { peerName: name } as Partial<ContactRecord>).catch(() => undefined);
   }
 
   private async setStatus(id: string, status: 'acked' | 'read'): Promise<void> {
@@ -287,9 +287,7 @@ export class ContactChannel {
     if (record) this.record = record;
     const a = this.announcement();
     if (!a && this.link) {
-      const link = this.link;
-      link.send({ type: 'bye', reason: 'normal' });
-      link.close('normal');
+      this.link.close('normal');
     } else if (a && this.link && this.record.phase === 'confirmed') {
       this.link.send({ type: 'presence', state: a.state, text: a.text });
     }
@@ -318,7 +316,6 @@ export class ContactChannel {
     const link = this.link;
     this.link = null;
     if (link) {
-      if (opts.bye) link.send({ type: 'bye', reason: opts.bye });
       link.close(opts.bye ?? 'normal');
     }
     await Promise.all([this.main?.stop(opts), this.bootstrap?.stop({ dropEntries: true })]);

@@ -6,7 +6,6 @@ import { equalBytes, type Identity } from '../../protocol/index.ts';
 import type { Clock } from './clock.ts';
 import type { LinkFactory, LinkPort, RegistryPort, TorPort } from './ports.ts';
 import { Rendezvous, type RendezvousTimings } from './rendezvous.ts';
-import { CAPABILITIES } from './contact-channel.ts';
 
 export interface Redeemer { publicKey: Uint8Array; displayName: string }
 
@@ -22,8 +21,6 @@ export interface InvitationSessionOptions {
   links: LinkFactory;
   clock: Clock;
   timings: RendezvousTimings;
-  /** How long a new link may take to say hello before we drop it. */
-  helloTimeoutMs: number;
   /** First redemption: persist and ask the user. Returns false to refuse (e.g. already a contact). */
   onRedeemed(redeemer: Redeemer): Promise<boolean>;
   onWarning(code: string, message: string): void;
@@ -40,9 +37,10 @@ export class InvitationSession {
     this.o = opts;
     this.redeemer = opts.redeemer;
     this.rendezvous = new Rendezvous({
-      pairing: { id: `invitation/${opts.invitationId}`, sharedKey: opts.secret, ownRole: 0 },
+      pairing: { id: `invitation/${opts.invitationId}`, sharedKey: opts.secret, ownRole: 0, peerIdentityPk: null },
       expectedPeer: opts.redeemer?.publicKey ?? null,
       identity: opts.identity,
+      displayName: opts.displayName,
       tor: opts.tor, registry: opts.registry, links: opts.links, clock: opts.clock, timings: opts.timings,
       onLink: (link) => this.onLink(link),
       onEntry: () => undefined,
@@ -63,20 +61,11 @@ export class InvitationSession {
       link.close('normal');
       return;
     }
-    link.send({ type: 'hello', minVersion: 1, maxVersion: 1, capabilities: CAPABILITIES, displayName: this.o.displayName() });
-    let said = false;
-    const timer = this.o.clock.setTimeout(() => { if (!said) link.close('timeout'); }, this.o.helloTimeoutMs);
     link.onClose(() => {
-      this.o.clock.clearTimeout(timer);
       if (this.link === link) { this.link = null; this.rendezvous.setLinkUp(false); }
     });
-    link.onFrame((frame) => {
-      if (frame.type === 'ping') { link.send({ type: 'pong', nonce: frame.nonce }); return; }
-      if (frame.type !== 'hello' || said) return;
-      said = true;
-      this.o.clock.clearTimeout(timer);
-      void this.redeemed(link, { publicKey: peer, displayName: frame.displayName });
-    });
+    // The link exchanged hello before it was handed to us: we know the redeemer's name already.
+    void this.redeemed(link, { publicKey: peer, displayName: link.peerName });
   }
 
   private async redeemed(link: LinkPort, who: Redeemer): Promise<void> {

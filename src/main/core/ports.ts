@@ -31,6 +31,8 @@ export interface Pairing {
   id: string;
   sharedKey: Uint8Array;
   ownRole: Role;
+  /** The peer's identity key (their entries must be signed by it); null while an open invite is pending. */
+  peerIdentityPk: Uint8Array | null;
 }
 
 export type PublishedValue =
@@ -56,6 +58,9 @@ export interface RegistryPort {
 export interface LinkPort {
   readonly remotePublicKey: Uint8Array;
   readonly initiator: boolean;
+  /** Display name from the peer's hello (the link exchanges hello itself). */
+  readonly peerName: string;
+  /** Application frames only (presence, message, ack, receipt, typing, session); never throws. */
   send(frame: Frame): void;
   close(reason: ByeReason): void;
   onFrame(listener: (frame: Frame) => void): void;
@@ -69,5 +74,5 @@ export interface LinkFactory {
    * the handshake is done; `expectedPeer` (if given) must equal the remote static key, else the
    * stream is destroyed and this rejects.
    */
-  open(opts: { stream: Duplex; initiator: boolean; identity: Identity; expectedPeer: Uint8Array | null }): Promise<LinkPort>;
+  open(opts: { stream: Duplex; initiator: boolean; identity: Identity; expectedPeer: Uint8Array | null; displayName: string }): Promise<LinkPort>;
 }

@@ -35,6 +35,7 @@ export interface RendezvousOptions {
   /** The peer's identity key, or null while an open invitation waits for an unknown redeemer. */
   expectedPeer: Uint8Array | null;
   identity: Identity;
+  displayName: () => string;
   tor: TorPort;
   registry: RegistryPort;
   links: LinkFactory;
@@ -179,7 +180,7 @@ export class Rendezvous {
   private accept(socket: Socket): void {
     if (this.stopped || this.visibility.kind === 'hidden') { socket.destroy(); return; }
     this.track(socket);
-    this.o.links.open({ stream: socket, initiator: false, identity: this.o.identity, expectedPeer: this.o.expectedPeer })
+    this.o.links.open({ stream: socket, initiator: false, identity: this.o.identity, expectedPeer: this.o.expectedPeer, displayName: this.o.displayName() })
       .then((link) => (this.stopped ? link.close('shutdown') : this.o.onLink(link)))
       .catch((err: Error) => { socket.destroy(); this.o.onWarning('INBOUND_HANDSHAKE', err.message); });
   }
@@ -234,7 +235,7 @@ export class Rendezvous {
     });
     if ('setNoDelay' in stream && typeof stream.setNoDelay === 'function') (stream as Socket).setNoDelay(true);
     if (stream instanceof Object && 'once' in stream) this.track(stream as Socket);
-    const link = await this.o.links.open({ stream, initiator: true, identity: this.o.identity, expectedPeer: this.o.expectedPeer });
+    const link = await this.o.links.open({ stream, initiator: true, identity: this.o.identity, expectedPeer: this.o.expectedPeer, displayName: this.o.displayName() });
     if (this.stopped) { link.close('shutdown'); return; }
     this.o.onLink(link);
   }

@@ -39,14 +39,12 @@ export interface CoreTimings extends RendezvousTimings {
   rotateEveryMs: number;
   /** How often pending invitations are checked for expiry. */
   expiryCheckMs: number;
-  helloTimeoutMs: number;
 }
 
 export const DEFAULT_CORE_TIMINGS: CoreTimings = {
   ...DEFAULT_RENDEZVOUS_TIMINGS,
   rotateEveryMs: 24 * 3600_000,
   expiryCheckMs: 60_000,
-  helloTimeoutMs: 30_000,
 };
 
 export interface SottoCoreOptions {
@@ -404,7 +402,6 @@ export class SottoCore {
       displayName: () => this.displayName,
       redeemer: record.redeemerPk ? { publicKey: fromHex(record.redeemerPk, 32), displayName: record.redeemerName ?? '' } : null,
       tor: services.tor, registry: services.registry, links: services.links, clock: this.o.clock, timings: this.o.timings,
-      helloTimeoutMs: this.o.timings.helloTimeoutMs,
       onRedeemed: (who) => this.serial(() => this.invitationRedeemed(id, who)),
       onWarning: (code, message) => this.warn(code, message),
     });

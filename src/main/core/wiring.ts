@@ -1,0 +1,254 @@
+// Builds the core's ports (ports.ts) from the real parts: TorProcess + OnionEndpoints + SOCKS
+// (src/main/tor), Registry over gateways reached through tor (src/main/registry), ContactLink over
+// secret-stream (src/main/link). The only file of the core that knows their APIs.
+import { join } from 'node:path';
+import type { Duplex } from 'node:stream';
+import { otherRole, type Identity } from '../../protocol/index.ts';
+import {
+  TorProcess, OnionEndpoints, addClientAuth, removeClientAuth, connectOnion, findTorBinary, socksConnect, toServiceId,
+} from '../tor/index.ts';
+import {
+  Registry, gatewayTransportOverTor, type OwnState, type RegistryContact, type RegistryTimings,
+} from '../registry/index.ts';
+import { ContactLink, type LinkCloseInfo } from '../link/index.ts';
+import type { Frame } from '../../protocol/frames.ts';
+import type { Clock } from './clock.ts';
+import type {
+  BootstrapProgress, FoundEntry, LinkFactory, LinkPort, Pairing, PublishedValue, RegistryPort, TorPort,
+} from './ports.ts';
+import type { CoreServicesFactory } from './sotto-core.ts';
+import { ENDPOINT_VIRTUAL_PORT } from './rendezvous.ts';
+
+export interface TorPortOptions {
+  /** The profile's tor DataDirectory (kept between runs: warm starts take seconds, DESIGN D5). */
+  dataDir: string;
+  torPath?: string;
+  /** Electron's process.resourcesPath: bundled tor under tor/<platform>-<arch>/. */
+  resourcesDir?: string;
+  /** Extra torrc lines (the testbed's clientTorrc). */
+  extraTorrc?: string[];
+  /** Give up one outbound onion connect attempt series after this long. */
+  connectTimeoutMs?: number;
+  /** Waits between onion connect attempts while a fresh descriptor propagates. */
+  connectBackoffsMs?: number[];
+  uploadTimeoutMs?: number;
+}
+
+class RealTor implements TorPort {
+  private process: TorProcess | null = null;
+  private endpoints: OnionEndpoints | null = null;
+  private readonly restartListeners: (() => void)[] = [];
+  constructor(private readonly o: TorPortOptions) {}
+
+  async start(onProgress: (p: BootstrapProgress) => void): Promise<void> {
+    const torPath = await findTorBinary({
+      configured: this.o.torPath, resourcesDir: this.o.resourcesDir, platform: process.platform, arch: process.arch, pathEnv: process.env.PATH,
+    });
+    const proc = new TorProcess({ torPath, dataDir: this.o.dataDir, extraTorrc: this.o.extraTorrc ?? [] });
+    this.process = proc;
+    proc.on('bootstrap', (s) => onProgress({ progress: s.progress, summary: s.summary }));
+    proc.on('restarted', (control) => {
+      this.endpoints = new OnionEndpoints({ control, ...(this.o.uploadTimeoutMs ? { uploadTimeoutMs: this.o.uploadTimeoutMs } : {}) });
+      for (const l of this.restartListeners) l();
+    });
+    await proc.start();
+    await proc.waitBootstrapped();
+    this.endpoints = new OnionEndpoints({ control: proc.control, ...(this.o.uploadTimeoutMs ? { uploadTimeoutMs: this.o.uploadTimeoutMs } : {}) });
+  }
+
+  onRestart(listener: () => void): void { this.restartListeners.push(listener); }
+
+  get socksPort(): number {
+    const port = this.process?.socksPort;
+    if (!port) throw new Error('tor is not running');
+    return port;
+  }
+
+  async addEndpoint(opts: { clientAuthPublicKeys: Uint8Array[]; target: { host: string; port: number }; signal?: AbortSignal }): Promise<{ onion: string }> {
+    if (!this.endpoints) throw new Error('tor is not running');
+    const ep = await this.endpoints.create({ ...opts, virtualPort: ENDPOINT_VIRTUAL_PORT });
+    return { onion: ep.address };
+  }
+
+  async removeEndpoint(onion: string): Promise<void> {
+    await this.endpoints?.remove(toServiceId(onion));
+  }
+
+  async connect(opts: { onion: string; port: number; clientAuthSecretKey: Uint8Array; isolation: string; signal?: AbortSignal }): Promise<Duplex> {
+    if (!this.process) throw new Error('tor is not running');
+    const serviceId = toServiceId(opts.onion);
+    await addClientAuth(this.process.control, serviceId, opts.clientAuthSecretKey);
+    return connectOnion({
+      socksPort: this.socksPort, serviceId, port: opts.port, isolation: opts.isolation, signal: opts.signal,
+      ...(this.o.connectBackoffsMs ? { backoffsMs: this.o.connectBackoffsMs } : {}),
+      ...(this.o.connectTimeoutMs ? { timeoutMs: this.o.connectTimeoutMs } : {}),
+    });
+  }
+
+  async forgetClientAuth(onion: string): Promise<void> {
+    if (this.process?.running) await removeClientAuth(this.process.control, toServiceId(onion));
+  }
+
+  async stop(): Promise<void> {
+    const p = this.process;
+    this.process = null;
+    this.endpoints = null;
+    await p?.stop();
+  }
+
+  /** For the registry transport: SOCKS through this tor. */
+  socks(): number { return this.socksPort; }
+}
+
+/**
+ * The registry keeps one contact list; the core talks in pairings. Changes are coalesced for
+ * `coalesceMs` so a start with many contacts makes one publish cycle, not one per contact (each
+ * cycle writes max(16, ...) x r entries through Tor).
+ */
+class RegistryAdapter implements RegistryPort {
+  private readonly contacts = new Map<string, RegistryContact>();
+  private state: OwnState = 'online';
+  private flushTimer: unknown = null;
+  private started = false;
+  constructor(private readonly registry: Registry, private readonly clock: Clock, private readonly o: { endpointLifetimeMs: number; coalesceMs: number }) {}
+
+  async publish(pairing: Pairing, value: PublishedValue): Promise<void> {
+    const c: RegistryContact = {
+      id: pairing.id, sharedKey: pairing.sharedKey, ownRole: pairing.ownRole, peerRole: otherRole(pairing.ownRole),
+      peerIdentityPk: pairing.peerIdentityPk ?? undefined,
+      visible: value.kind === 'endpoint',
+      endpoint: value.kind === 'endpoint'
+        ? { onion: value.onion, port: ENDPOINT_VIRTUAL_PORT, expiresAt: this.clock.now() + this.o.endpointLifetimeMs }
+        : undefined,
+    };
+    this.contacts.set(pairing.id, c);
+    if (value.kind === 'endpoint' && value.state !== this.state) {
+      this.state = value.state;
+      this.registry.setOwnState(value.state);
+    }
+    this.scheduleFlush();
+  }
+
+  async drop(pairingId: string): Promise<void> {
+    if (this.contacts.delete(pairingId)) this.scheduleFlush();
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushTimer !== null) return;
+    this.flushTimer = this.clock.setTimeout(() => {
+      this.flushTimer = null;
+      this.registry.setContacts([...this.contacts.values()]);
+      if (!this.started) { this.started = true; this.registry.start(); void this.registry.publishNow().catch(() => undefined); }
+    }, this.o.coalesceMs);
+  }
+
+  async lookup(pairing: Pairing): Promise<FoundEntry | null> {
+    if (!this.contacts.has(pairing.id)) return null;
+    if (this.flushTimer !== null) {
+      // The registry does not know this pairing yet: hand the list over now.
+      this.clock.clearTimeout(this.flushTimer);
+      this.flushTimer = null;
+      this.registry.setContacts([...this.contacts.values()]);
+      if (!this.started) { this.started = true; this.registry.start(); void this.registry.publishNow().catch(() => undefined); }
+    }
+    const s = await this.registry.lookup(pairing.id);
+    if (!s) return null;
+    return { onion: s.onion, timestamp: s.timestamp, gone: s.state === 'gone', state: s.state };
+  }
+
+  async stop(opts: { gone: boolean }): Promise<void> {
+    if (this.flushTimer !== null) this.clock.clearTimeout(this.flushTimer);
+    this.flushTimer = null;
+    if (opts.gone && this.started) await this.registry.goOffline().catch(() => undefined);
+    await this.registry.close();
+  }
+}
+
+export interface LinkFactoryOptions {
+  clock: Clock;
+  keepaliveMs?: number;
+  deadPeerMs?: number;
+  handshakeTimeoutMs?: number;
+}
+
+/** Receipts and typing are opt-in per contact; announcing them only says this build has them. */
+const CAPABILITIES = ['receipts', 'typing'];
+
+export function contactLinkFactory(o: LinkFactoryOptions): LinkFactory {
+  return {
+    open: ({ stream, initiator, identity, expectedPeer, displayName }) => new Promise<LinkPort>((resolve, reject) => {
+      const link = new ContactLink({
+        socket: stream, initiator, identity: { publicKey: identity.publicKey, secretKey: identity.secretKey },
+        ...(expectedPeer ? { expectedPeer } : { acceptPeer: () => true }),
+        hello: { displayName, capabilities: CAPABILITIES },
+        timers: { setTimeout: (fn, ms) => o.clock.setTimeout(fn, ms), clearTimeout: (h) => o.clock.clearTimeout(h) },
+        random: o.clock.random, now: o.clock.now,
+        ...(o.keepaliveMs ? { keepaliveMs: o.keepaliveMs } : {}),
+        ...(o.deadPeerMs ? { deadPeerMs: o.deadPeerMs } : {}),
+        ...(o.handshakeTimeoutMs ? { handshakeTimeoutMs: o.handshakeTimeoutMs } : {}),
+      });
+      const failed = (info: LinkCloseInfo): void => reject(info.error);
+      link.once('close', failed);
+      link.once('open', (info) => {
+        link.off('close', failed);
+        resolve({
+          remotePublicKey: info.peer,
+          initiator,
+          peerName: info.hello.displayName,
+          send: (frame: Frame) => { link.send(frame).catch(() => undefined); },
+          close: (reason) => { void link.close(reason); },
+          onFrame: (listener) => { link.on('frame', listener); },
+          onClose: (listener) => {
+            link.on('close', (c) => listener(c.code === 'LINK_REMOTE_BYE' && c.reason ? { reason: c.reason } : { reason: 'error', error: c.error }));
+          },
+        });
+      });
+    }),
+  };
+}
+
+export interface RealServicesOptions {
+  /** Gateway base URLs reached through tor, e.g. `http://<56>.onion:80` (testbed: gateways[].onion). */
+  gateways: string[];
+  /** Extra torrc lines (testbed: clientTorrc). */
+  torrc?: string[];
+  torPath?: string;
+  /** Registry schedule; tests pass short ones. */
+  registryTimings?: Partial<RegistryTimings>;
+  replicas?: number;
+  link?: Omit<LinkFactoryOptions, 'clock'>;
+  tor?: Omit<TorPortOptions, 'dataDir' | 'torPath' | 'extraTorrc'>;
+  endpointLifetimeMs?: number;
+  coalesceMs?: number;
+}
+
+/** The production (and integration-test) services: tor per profile, registry via gateways over tor. */
+export function realServices(o: RealServicesOptions): CoreServicesFactory {
+  return async ({ profileDir, identity, clock, onWarning }) => {
+    const tor = new RealTor({ dataDir: join(profileDir, 'tor'), ...(o.torPath ? { torPath: o.torPath } : {}), extraTorrc: o.torrc ?? [], ...o.tor });
+    const gateways = o.gateways.map((g) => (g.startsWith('http://') ? g : `http://${g}`));
+    let registry: Registry | null = null;
+    const registryPort: RegistryPort = {
+      publish: (p, v) => need().publish(p, v),
+      drop: (id) => need().drop(id),
+      lookup: (p) => need().lookup(p),
+      stop: (s) => (adapter ? adapter.stop(s) : Promise.resolve()),
+    };
+    let adapter: RegistryAdapter | null = null;
+    const need = (): RegistryAdapter => {
+      if (adapter) return adapter;
+      // Built lazily: the transport needs tor's SocksPort, known once tor runs.
+      registry = new Registry({
+        transport: gatewayTransportOverTor({ gateways, socksConnect, socksPort: tor.socks() }),
+        identity: identity as Identity,
+        ...(o.replicas ? { replicas: o.replicas } : {}),
+        ...(o.registryTimings ? { timings: o.registryTimings } : {}),
+        env: { now: clock.now, randomBytes: clock.randomBytes, timers: { setTimeout: clock.setTimeout, clearTimeout: clock.clearTimeout } },
+      });
+      registry.events.on('error', (err) => onWarning(err.code, err.message));
+      adapter = new RegistryAdapter(registry, clock, { endpointLifetimeMs: o.endpointLifetimeMs ?? 25 * 3600_000, coalesceMs: o.coalesceMs ?? 50 });
+      return adapter;
+    };
+    return { tor, registry: registryPort, links: contactLinkFactory({ clock, ...o.link }) };
+  };
+}
