@@ -21,6 +21,10 @@ export interface RegistryDht {
     opts: { seq: number; signMutable: SignMutable },
   ): Promise<unknown>;
   mutableGet(publicKey: Buffer, opts: { latest: boolean }): Promise<MutableRecordReply | null>;
+  query(
+    q: { target: Buffer; command: number; value: Buffer | null },
+    opts: { map(reply: { value: Buffer | null }): MutableRecordReply | null },
+  ): AsyncIterable<MutableRecordReply> & { readonly successes: number };
   fullyBootstrapped(): Promise<void>;
   destroy(): Promise<void>;
   readonly bootstrapped: boolean;
@@ -43,6 +47,16 @@ const HyperDHT = require('hyperdht') as HyperDhtConstructor;
 const Persistent = require('hyperdht/lib/persistent.js') as {
   verifyMutable(signature: Buffer, seq: number, value: Buffer, publicKey: Buffer): boolean;
 };
+const { COMMANDS } = require('hyperdht/lib/constants.js') as { COMMANDS: { MUTABLE_GET: number } };
+const messages = require('hyperdht/lib/messages.js') as { mutableGetResponse: unknown };
+// hyperdht's own dependencies, resolved from hyperdht so the versions are the ones it encodes with.
+const fromHyperdht = createRequire(require.resolve('hyperdht'));
+const encoding = fromHyperdht('compact-encoding') as {
+  uint: unknown;
+  encode(enc: unknown, value: unknown): Buffer;
+  decode(enc: unknown, buffer: Buffer): MutableRecordReply;
+};
+const sodium = fromHyperdht('sodium-universal') as { crypto_generichash(out: Buffer, input: Buffer): void };
 
 /**
  * dht-rpc's default congestion window (80 requests per 750 ms) made p95 ~1 s with 16 concurrent
@@ -96,7 +110,7 @@ export async function putSignedRecord(
   opts: { timeoutMs: number },
 ): Promise<void> {
   const deadline = Date.now() + opts.timeoutMs;
-  const stored = await withTimeout(dht.mutableGet(record.publicKey, { latest: true }), opts.timeoutMs);
+  const stored = await withTimeout(lookupLatest(dht, record.publicKey), opts.timeoutMs);
   if (stored !== null) {
     if (stored.seq > record.seq) throw GatewayError.SEQ_TOO_LOW();
     if (stored.seq === record.seq && !stored.value.equals(record.value)) throw GatewayError.SEQ_REUSED();
@@ -110,10 +124,41 @@ export async function putSignedRecord(
   );
 }
 
+function decodeStored(reply: { value: Buffer | null }): MutableRecordReply | null {
+  if (!reply.value) return null;
+  try {
+    return encoding.decode(messages.mutableGetResponse, reply.value);
+  } catch {
+    return null;
+  }
+}
+
 /**
- * Looks up each key concurrently (`latest: true`: with half the storers replaying an older record
- * it still returns the newest, TESTBED-NOTES). A record that fails the signature check is null.
+ * hyperdht's `mutableGet(pk, { latest: true })`, written out on its public `query` so the gateway
+ * can tell "no record" from "no DHT node answered": mutableGet returns null for both (measured: a
+ * gateway whose DHT died answered every get with null after 6 s, i.e. "everyone is offline", and
+ * clients would never fail over). Same target (BLAKE2b-256 of the key), same seq-0 request, and
+ * like `latest: true` the newest record whose signature verifies wins (TESTBED-NOTES: with half
+ * the storers replaying an older record it still returns the newest).
  */
+export async function lookupLatest(dht: RegistryDht, publicKey: Buffer): Promise<SignedRecord | null> {
+  const target = Buffer.allocUnsafe(32);
+  sodium.crypto_generichash(target, publicKey);
+  const query = dht.query(
+    { target, command: COMMANDS.MUTABLE_GET, value: encoding.encode(encoding.uint, 0) },
+    { map: decodeStored },
+  );
+  let newest: SignedRecord | null = null;
+  for await (const reply of query) {
+    if (newest !== null && reply.seq <= newest.seq) continue;
+    const record: SignedRecord = { publicKey, seq: reply.seq, value: reply.value, signature: reply.signature };
+    if (verifyRecord(record)) newest = record;
+  }
+  if (query.successes === 0) throw GatewayError.DHT_FAILED('no DHT node answered');
+  return newest;
+}
+
+/** Looks up each key concurrently; a record that fails the signature check is null. */
 export async function getRecords(
   dht: RegistryDht,
   publicKeys: Buffer[],
@@ -123,11 +168,7 @@ export async function getRecords(
   for (const publicKey of publicKeys) {
     const hex = publicKey.toString('hex');
     if (lookups.has(hex)) continue;
-    lookups.set(hex, dht.mutableGet(publicKey, { latest: true }).then((reply) => {
-      if (reply === null) return null;
-      const record: SignedRecord = { publicKey, seq: reply.seq, value: reply.value, signature: reply.signature };
-      return verifyRecord(record) ? record : null;
-    }));
+    lookups.set(hex, lookupLatest(dht, publicKey));
   }
   const results = await withTimeout(Promise.all(lookups.values()), opts.timeoutMs);
   const byKey = new Map([...lookups.keys()].map((hex, i) => [hex, results[i] ?? null]));

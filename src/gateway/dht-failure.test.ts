@@ -1,0 +1,35 @@
+// When the DHT behind a gateway is gone, clients must see an error they fail over on (502/504),
+// never `null` records, which would read as "every contact is offline".
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startGateway } from './server.ts';
+import { errorCode, httpJson, recordKeyPair, signedRecord, startTestnet } from './test-support.ts';
+
+test('a dead DHT gives DHT_FAILED (502) or TIMEOUT (504), not null records', async () => {
+  const testnet = await startTestnet(10);
+  const patient = await startGateway({ bootstrap: testnet.bootstrapStrings, dhtHost: '127.0.0.1' });
+  const hasty = await startGateway({ bootstrap: testnet.bootstrapStrings, dhtHost: '127.0.0.1', limits: { dhtTimeoutMs: 300 } });
+  try {
+    const record = signedRecord(recordKeyPair(), 1, Buffer.from('before'));
+    assert.equal((await httpJson(patient.url, { path: '/v1/put', json: record })).status, 200);
+    await testnet.destroy();
+
+    const [get, put, timedOut] = await Promise.all([
+      httpJson(patient.url, { path: '/v1/get', json: { publicKeys: [record.publicKey] } }),
+      httpJson(patient.url, { path: '/v1/put', json: signedRecord(recordKeyPair(), 1, Buffer.from('after')) }),
+      httpJson(hasty.url, { path: '/v1/get', json: { publicKeys: [record.publicKey] } }),
+    ]);
+    assert.equal(get.status, 502);
+    assert.equal(errorCode(get), 'DHT_FAILED');
+    assert.equal(put.status, 502);
+    assert.equal(errorCode(put), 'DHT_FAILED');
+    assert.equal(timedOut.status, 504);
+    assert.equal(errorCode(timedOut), 'TIMEOUT');
+    // The gateway itself keeps serving.
+    assert.equal((await httpJson(patient.url, { path: '/v1/health' })).status, 200);
+  } finally {
+    await patient.close();
+    await hasty.close();
+    await testnet.destroy();
+  }
+});
