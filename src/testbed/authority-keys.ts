@@ -3,16 +3,19 @@
 import { spawn } from 'node:child_process';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { keygenFailed } from './errors.ts';
+import { guardChild } from './child-guard.ts';
+import { aborted, keygenFailed } from './errors.ts';
 
 export interface AuthorityKeys {
   fingerprint: string;
   v3ident: string;
 }
 
-function run(cmd: string, args: string[], stdin: string): Promise<{ code: number | null; output: string }> {
+function run(cmd: string, args: string[], stdin: string, signal?: AbortSignal): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'], shell: false });
+    // `signal` kills the child on abort (it then rejects with an AbortError).
+    const child = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'], shell: false, signal });
+    guardChild(child);
     let output = '';
     child.stdout.on('data', (c: Buffer) => (output += c.toString('utf8')));
     child.stderr.on('data', (c: Buffer) => (output += c.toString('utf8')));
@@ -32,6 +35,7 @@ export async function generateAuthorityKeys(o: {
   dirPort: number;
   orPort: number;
   defaultsTorrc: string;
+  signal?: AbortSignal;
 }): Promise<AuthorityKeys> {
   const keys = join(o.dataDir, 'keys');
   await mkdir(keys, { recursive: true, mode: 0o700 });
@@ -43,8 +47,9 @@ export async function generateAuthorityKeys(o: {
       '-i', join(keys, 'authority_identity_key'), '-s', join(keys, 'authority_signing_key'),
       '-c', cert, '--passphrase-fd', '0'],
     '\n',
+    o.signal,
   ).catch((err: unknown) => {
-    throw keygenFailed('tor-gencert', String(err));
+    throw o.signal?.aborted ? aborted('authority key generation') : keygenFailed('tor-gencert', String(err));
   });
   if (gencert.code !== 0) throw keygenFailed('tor-gencert', gencert.output);
   const v3ident = /^fingerprint ([0-9A-F]{40})$/m.exec(await readFile(cert, 'utf8'))?.[1];
@@ -59,8 +64,9 @@ export async function generateAuthorityKeys(o: {
       '--TestingTorNetwork', '1', '--Log', 'err stderr',
       '--DirAuthority', `placeholder 127.0.0.1:1 ${'F'.repeat(40)}`],
     '',
+    o.signal,
   ).catch((err: unknown) => {
-    throw keygenFailed('tor --list-fingerprint', String(err));
+    throw o.signal?.aborted ? aborted('authority key generation') : keygenFailed('tor --list-fingerprint', String(err));
   });
   if (list.code !== 0) throw keygenFailed('tor --list-fingerprint', list.output);
   const fingerprint = (await readFile(join(o.dataDir, 'fingerprint'), 'utf8')).trim().split(/\s+/)[1];

@@ -103,11 +103,12 @@ export async function startTorNetwork(o: TorNetworkOptions): Promise<TorNetwork>
     authoritySpecs.map(async (s) => {
       const dirPort = s.dirPort as number;
       const keys = await generateAuthorityKeys({
-        torPath, gencertPath, dataDir: s.dataDir, nickname: s.nickname, dirPort, orPort: s.orPort, defaultsTorrc: empty,
+        torPath, gencertPath, dataDir: s.dataDir, nickname: s.nickname, dirPort, orPort: s.orPort, defaultsTorrc: empty, signal: o.signal,
       });
       return { nickname: s.nickname, orPort: s.orPort, dirPort, ...keys };
     }),
   );
+  if (o.signal?.aborted) throw aborted('tor network start');
   const keysMs = now() - started;
   log(`tor_keygen_ms: ${keysMs}`);
 
@@ -122,6 +123,7 @@ export async function startTorNetwork(o: TorNetworkOptions): Promise<TorNetwork>
   const offset = votingStartOffset(now() / 1000, o.votingLeadSeconds ?? 8, Math.min(timings.initialVotingInterval, timings.votingInterval));
   try {
     for (const s of specs) {
+      if (o.signal?.aborted) throw aborted('tor network start');
       const common = { nickname: s.nickname, role: s.role, dataDir: s.dataDir, orPort: s.orPort, dirPort: s.dirPort, owningPid: process.pid, authorities, geoipFile: empty };
       const torrc = s.role === 'authority' ? authorityTorrc(common, timings, offset) : relayTorrc(common);
       nodes.push(
