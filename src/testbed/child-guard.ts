@@ -43,6 +43,8 @@ function install(): void {
 }
 
 export function guardChild(child: ChildProcess): void {
+  // A spawn that failed (ENOENT) has no pid and never emits 'exit': nothing to guard.
+  if (child.pid === undefined) return;
   install();
   live.add(child);
   child.once('exit', () => live.delete(child));
