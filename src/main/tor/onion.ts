@@ -61,9 +61,21 @@ export class OnionEndpoints {
   private readonly detach: boolean;
   private readonly now: () => number;
   private readonly endpoints = new Map<string, OnionEndpoint>();
+  // One listener per instance, fanned out to the creations in flight (not one per creation:
+  // 64 concurrent creates would pile 64 listeners on the control connection).
+  private readonly uploadWatchers = new Set<(serviceId: string) => void>();
+  private readonly closeWatchers = new Set<(err: TorError) => void>();
 
   constructor(opts: OnionEndpointsOptions) {
     this.control = opts.control;
+    this.control.on('event', (e: ControlEvent) => {
+      if (e.name !== 'HS_DESC' || this.uploadWatchers.size === 0) return;
+      const [action, address] = parseKeywords(e.text).positional;
+      if (action === 'UPLOADED' && address) for (const watch of this.uploadWatchers) watch(address);
+    });
+    this.control.on('close', (err) => {
+      for (const watch of this.closeWatchers) watch(err);
+    });
     this.limiter = new Limiter(opts.maxPendingCreates ?? 4);
     this.uploadTimeoutMs = opts.uploadTimeoutMs ?? 120_000;
     this.maxClientAuthKeys = opts.maxClientAuthKeys ?? 64;
@@ -141,17 +153,13 @@ export class OnionEndpoints {
     // Listen before ADD_ONION: the UPLOADED event must not slip between the reply and our listener.
     const uploaded = new Set<string>();
     let wake: (() => void) | null = null;
-    const onEvent = (e: ControlEvent) => {
-      if (e.name !== 'HS_DESC') return;
-      const [action, address] = parseKeywords(e.text).positional;
-      if (action === 'UPLOADED' && address) {
-        uploaded.add(address);
-        wake?.();
-      }
+    const onUpload = (address: string) => {
+      uploaded.add(address);
+      wake?.();
     };
-    this.control.on('event', onEvent);
+    this.uploadWatchers.add(onUpload);
     const unsubscribe = await this.control.subscribe('HS_DESC', { signal: opts.signal }).catch((err: unknown) => {
-      this.control.off('event', onEvent);
+      this.uploadWatchers.delete(onUpload);
       throw err;
     });
     let serviceId: string | null = null;
@@ -167,7 +175,7 @@ export class OnionEndpoints {
         const finish = (err: Error | null) => {
           clearTimeout(timer);
           opts.signal?.removeEventListener('abort', onAbort);
-          this.control.off('close', onClose);
+          this.closeWatchers.delete(onClose);
           wake = null;
           if (err) reject(err);
           else resolve();
@@ -179,7 +187,8 @@ export class OnionEndpoints {
           if (uploaded.has(id)) finish(null);
         };
         opts.signal?.addEventListener('abort', onAbort, { once: true });
-        this.control.once('close', onClose);
+        this.closeWatchers.add(onClose);
+        if (this.control.closed) onClose(TorError.CONTROL_CLOSED());
         wake();
         if (opts.signal?.aborted) onAbort();
       });
@@ -200,7 +209,7 @@ export class OnionEndpoints {
       if (serviceId !== null && !this.control.closed) await this.control.command(`DEL_ONION ${serviceId}`).catch(() => {});
       throw err;
     } finally {
-      this.control.off('event', onEvent);
+      this.uploadWatchers.delete(onUpload);
       await unsubscribe().catch(() => {});
     }
   }

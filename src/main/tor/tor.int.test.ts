@@ -175,6 +175,24 @@ test('without the client-auth key A is refused (F4), and with a wrong key too', 
   await roundTrip(socket, 'now with the right key');
 });
 
+test('one endpoint can serve a group of contacts: each listed key opens it', { skip, timeout: 120_000 }, async (t) => {
+  const first = keyPair();
+  const second = keyPair();
+  const onions = new OnionEndpoints({ control: B.control });
+  const endpoint = await onions.create({
+    clientAuthPublicKeys: [first.publicKey, second.publicKey],
+    target: { host: '127.0.0.1', port: echo.port },
+    virtualPort: 7000,
+  });
+  t.after(() => onions.remove(endpoint.serviceId).catch(() => {}));
+  t.after(() => removeClientAuth(A.control, endpoint.serviceId).catch(() => {}));
+  // A plays the second contact of the group.
+  await addClientAuth(A.control, endpoint.serviceId, second.privateKey);
+  const socket = await connect(A, endpoint.serviceId, 'group-second');
+  t.after(() => socket.destroy());
+  await roundTrip(socket, 'second member of the group');
+});
+
 test('rotation is make-before-break: the open link works until the new endpoint is up', { skip, timeout: 180_000 }, async (t) => {
   const contact = keyPair();
   const onions = new OnionEndpoints({ control: B.control });
