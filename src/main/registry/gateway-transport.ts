@@ -3,6 +3,7 @@
 // gateway nor a relay can link two requests of one profile by circuit, and no DHT node ever sees
 // this machine's address. Gateways are untrusted: every record they return is checked (signature,
 // the key we asked for), a liar is benched, and the request goes to the next gateway.
+import { setMaxListeners } from 'node:events';
 import { RegistryError, isRegistryError } from './errors.ts';
 import { GatewayHealth, type BackoffOptions } from './gateway-health.ts';
 import { exchangeJson, type StreamConnector } from './http-exchange.ts';
@@ -87,6 +88,8 @@ export class GatewayTransport implements RegistryTransport {
       random: opts.random ?? Math.random,
       log: opts.log,
     };
+    // Every request in flight listens on the closing signal (up to concurrency x fanout).
+    setMaxListeners(0, this.#closing.signal);
     this.health = new GatewayHealth({
       backoff: this.#opts.backoff,
       badForMs: this.#opts.badForMs,
