@@ -101,6 +101,12 @@ class FrameWriter {
   finish(): Uint8Array { return Uint8Array.from(this.parts); }
 }
 
+function copy(view: Uint8Array): Uint8Array {
+  const out = new Uint8Array(view.length);
+  out.set(view);
+  return out;
+}
+
 class FrameReader {
   private offset = 0;
   constructor(private readonly buf: Uint8Array) {}
@@ -123,11 +129,13 @@ class FrameReader {
     if (hi > 0x1f_ffff) fail('OUT_OF_RANGE', `${what} exceeds 2^53 - 1`);
     return hi * 0x1_0000_0000 + lo;
   }
-  fixed(n: number, what: string): Uint8Array { return this.take(n, what).slice(); }
+  // Copies into a plain Uint8Array: the input may be a Buffer (whose slice() aliases) or a
+  // buffer the transport reuses; a decoded frame must own its bytes.
+  fixed(n: number, what: string): Uint8Array { return copy(this.take(n, what)); }
   bytes(max: number, what: string): Uint8Array {
     const len = this.u16(what);
     if (len > max) fail('TOO_LARGE', `${what} is ${len} bytes, at most ${max}`);
-    return this.take(len, what).slice();
+    return copy(this.take(len, what));
   }
   str(maxBytes: number, what: string): string {
     const len = this.u16(what);
