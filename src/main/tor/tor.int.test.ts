@@ -231,7 +231,8 @@ test('rotation is make-before-break: the open link works until the new endpoint 
   const closed = once(link, 'close').then(() => true);
   await onions.remove(old.serviceId);
   const oldLinkClosed = await Promise.race([closed, new Promise<boolean>((r) => setTimeout(() => r(false), 3000))]);
-  t.diagnostic(`pings_during_rotation: ${pings}; old_link_closed_by_del_onion_within_3s: ${oldLinkClosed}`);
+  const oldLinkWorks = oldLinkClosed ? false : await roundTrip(link, 'after DEL_ONION', 5000).then(() => true, () => false);
+  t.diagnostic(`pings_during_rotation: ${pings}; old_link_closed_by_del_onion_within_3s: ${oldLinkClosed}; old_link_carries_data_after_del_onion: ${oldLinkWorks}`);
   assert.deepEqual(onions.list().map((e) => e.serviceId), [fresh.serviceId]);
   await roundTrip(moved, 'new link unaffected by removing the old endpoint');
 });
