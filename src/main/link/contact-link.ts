@@ -410,7 +410,8 @@ export class ContactLink extends EventEmitter<ContactLinkEvents> {
     this.clearTimer('keepaliveTimer');
     this.clearTimer('deadPeerTimer');
     this.detachGuard();
-    this.stream.pause();
+    // Keep reading (onData drops everything now): the peer's FIN must be seen for the stream to
+    // close before the grace timer. Only the oversize path pauses the socket, on purpose.
     const waiters = this.drainWaiters;
     this.drainWaiters = [];
     for (const w of waiters) w.reject(LinkError.CLOSED(info.code));
