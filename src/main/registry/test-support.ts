@@ -5,10 +5,17 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { identityFromSeed, onionAddressFromPublicKey, roleOf } from '../../protocol/index.ts';
-import { startGateway, type Gateway } from '../../gateway/index.ts';
+import { createGatewayHandler, resolveLimits, startGateway, type Gateway, type GatewayLimitsInput, type RegistryDht } from '../../gateway/index.ts';
+import { OnionEndpoints, connectOnion, type TorProcess } from '../tor/index.ts';
 import type { Identity } from './protocol.ts';
 import type { RegistryContact } from './contacts.ts';
 import { startDhtTestnet, type DhtTestnet } from '../../testbed/dht.ts';
+
+// Tests publish whole hours in a few hundred ms from one address; the defaults are per Tor stream.
+export const TEST_GATEWAY_LIMITS: GatewayLimitsInput = {
+  perConnection: { burst: 1000, perSecond: 1000 },
+  global: { burst: 100_000, perSecond: 100_000 },
+};
 
 export interface RegistryNet {
   dht: DhtTestnet;
@@ -22,12 +29,7 @@ export async function startRegistryNet(opts: { dhtSize?: number; gateways?: numb
   const gateways: Gateway[] = [];
   try {
     for (let i = 0; i < (opts.gateways ?? 2); i++) {
-      gateways.push(await startGateway({
-        bootstrap: dht.bootstrap,
-        dhtHost: '127.0.0.1',
-        // Tests publish whole hours in a few hundred ms from one address; the defaults are per Tor stream.
-        limits: { perConnection: { burst: 1000, perSecond: 1000 }, global: { burst: 100_000, perSecond: 100_000 } },
-      }));
+      gateways.push(await startGateway({ bootstrap: dht.bootstrap, dhtHost: '127.0.0.1', limits: TEST_GATEWAY_LIMITS }));
     }
   } catch (err) {
     await Promise.all(gateways.map((g) => g.close()));
@@ -169,4 +171,123 @@ export function settableClock(start: number): { now: () => number; set(ms: numbe
       offset += ms;
     },
   };
+}
+
+/**
+ * How a malicious gateway lies (issue 4: "drops, replays older records or flips bytes"):
+ * - `honest`: relays the real handler untouched;
+ * - `hangup`: drops every request, puts included (closes the stream without an answer);
+ * - `hide`: stores puts but answers every get with "no record" (drops entries from answers);
+ * - `replay`: answers each key with the oldest record it ever served for it (a genuinely signed
+ *   but stale record: its signature verifies, only its seq gives it away);
+ * - `flip`: flips one byte of every returned value (the signature no longer verifies).
+ */
+export type GatewayMisbehaviour = 'honest' | 'hangup' | 'hide' | 'replay' | 'flip';
+
+export interface MaliciousGateway {
+  url: string;
+  port: number;
+  /** Switchable between cases, so one onion serves every case of a test file. */
+  misbehaviour: GatewayMisbehaviour;
+  /** Requests seen per route, whatever was done with them. */
+  seen: { put: number; get: number };
+  close(): Promise<void>;
+}
+
+interface RecordWire {
+  publicKey: string;
+  seq: number;
+  value: string;
+  signature: string;
+}
+
+function isRecordWire(v: unknown): v is RecordWire {
+  const r = v as Partial<RecordWire> | null;
+  return typeof r === 'object' && r !== null && typeof r.publicKey === 'string' && typeof r.seq === 'number' && typeof r.value === 'string';
+}
+
+/**
+ * A gateway operator who runs the real gateway code (`createGatewayHandler` on its own DHT client)
+ * and lies on the way out: the answer the real handler writes is rewritten before it leaves.
+ */
+export async function startMaliciousGateway(opts: { dht: RegistryDht; misbehaviour?: GatewayMisbehaviour; limits?: GatewayLimitsInput }): Promise<MaliciousGateway> {
+  const handler = createGatewayHandler({ dht: opts.dht, limits: resolveLimits(opts.limits ?? TEST_GATEWAY_LIMITS), log: () => {}, now: Date.now });
+  const oldest = new Map<string, RecordWire>();
+  const rewrite = (mode: GatewayMisbehaviour, answer: { ok?: unknown; records?: unknown }): unknown => {
+    if (answer.ok !== true || !Array.isArray(answer.records)) return answer;
+    const records = answer.records.map((r: unknown) => {
+      if (!isRecordWire(r)) return r;
+      const first = oldest.get(r.publicKey);
+      if (first === undefined || r.seq < first.seq) oldest.set(r.publicKey, r);
+      if (mode === 'hide') return null;
+      if (mode === 'replay') return oldest.get(r.publicKey);
+      if (mode === 'flip') {
+        const bytes = Buffer.from(r.value, 'base64');
+        bytes[7] = (bytes[7] ?? 0) ^ 0x20;
+        return { ...r, value: bytes.toString('base64') };
+      }
+      return r;
+    });
+    return { ...answer, records };
+  };
+  const gateway: MaliciousGateway = {
+    url: '',
+    port: 0,
+    misbehaviour: opts.misbehaviour ?? 'honest',
+    seen: { put: 0, get: 0 },
+    close: async () => {},
+  };
+  const server = http.createServer((req, res) => {
+    const mode = gateway.misbehaviour;
+    const route = req.url === '/v1/put' ? 'put' : req.url === '/v1/get' ? 'get' : null;
+    if (route !== null) gateway.seen[route]++;
+    if (mode === 'hangup' && route !== null) {
+      req.socket.destroy();
+      return;
+    }
+    if (route === 'get' && mode !== 'honest') {
+      // The handler answers with one res.end(json): lie in it (content-length is set just before).
+      const end = res.end.bind(res) as (chunk: string | Buffer) => http.ServerResponse;
+      Object.assign(res, {
+        end(chunk: unknown) {
+          let out = typeof chunk === 'string' || Buffer.isBuffer(chunk) ? chunk : '';
+          try {
+            out = JSON.stringify(rewrite(mode, JSON.parse(out.toString()) as { ok?: unknown; records?: unknown }));
+          } catch {
+            // not JSON: relayed as is
+          }
+          if (!res.headersSent) res.setHeader('content-length', Buffer.byteLength(out));
+          return end(out);
+        },
+      });
+    }
+    handler.handle(req, res).catch(() => res.destroy());
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  gateway.port = (server.address() as AddressInfo).port;
+  gateway.url = `http://127.0.0.1:${gateway.port}`;
+  gateway.close = () => new Promise<void>((resolve) => {
+    handler.beginShutdown();
+    server.closeAllConnections();
+    server.close(() => resolve());
+  });
+  return gateway;
+}
+
+/**
+ * Publishes loopback HTTP servers as public onion services (no client auth: gateways are public)
+ * on `tor`, and waits until each answers through Tor: right after HS_DESC UPLOADED a client may
+ * still get 0xF0-0xF3 for a few seconds (TESTBED-NOTES), which a test must not mistake for a fault.
+ * Returns `http://<onion>:80` per port, in order. The onions die with tor's control connection.
+ */
+export async function publishTestOnions(tor: TorProcess, ports: number[], signal?: AbortSignal): Promise<string[]> {
+  const socksPort = tor.socksPort;
+  if (socksPort === null) throw new Error('tor has no SOCKS port yet');
+  const endpoints = new OnionEndpoints({ control: tor.control, maxPendingCreates: ports.length });
+  const created = await Promise.all(ports.map((port) => endpoints.create({ clientAuthPublicKeys: [], target: { host: '127.0.0.1', port }, virtualPort: 80, signal })));
+  await Promise.all(created.map(async (e) => {
+    const socket = await connectOnion({ socksPort, serviceId: e.serviceId, port: 80, timeoutMs: 15_000, signal });
+    socket.destroy();
+  }));
+  return created.map((e) => `http://${e.serviceId}.onion:80`);
 }

@@ -1,0 +1,190 @@
+// Registry faults met the way a user meets them: the client side over real Tor (a client tor of
+// the shared testbed's private network, SOTTO_TESTBED), every request an isolated SOCKS stream to
+// a gateway onion. The gateways are this file's own (its own HyperDHT testnet, so killing nodes
+// hurts no other test): two real gateways (`startGateway`) and one malicious gateway (the real
+// `createGatewayHandler` on its own DHT client, lying on the way out), all three published as
+// onion services on the same client tor. One tor and one set of onions serve every case; each
+// case builds fresh registries (fresh gateway health) and switches the liar's misbehaviour.
+// Issue 4: kill 60 % of DHT nodes after publishing; a gateway that drops, replays older records
+// or flips bytes: the client rejects bad records, falls over, and still finds the contact.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { socksConnect } from '../tor/index.ts';
+import { createGatewayDht, type RegistryDht } from '../../gateway/index.ts';
+import { startClientTor, type ClientTor } from '../../testbed/client-tor.ts';
+import { readTestbedDescription } from '../../testbed/description.ts';
+import { HOUR_MS, ready, type Identity } from './protocol.ts';
+import { gatewayTransportOverTor, isRegistryError, type GatewayTransport } from './index.ts';
+import { FAST_PUBLISHER_TIMINGS } from './publisher.ts';
+import { Registry } from './registry.ts';
+import {
+  contactPair, publishTestOnions, randomOnion, settableClock, startMaliciousGateway, startRegistryNet,
+  type ContactPair, type MaliciousGateway, type RegistryNet,
+} from './test-support.ts';
+
+const descriptionPath = process.env.SOTTO_TESTBED;
+const skip = descriptionPath === undefined && 'SOTTO_TESTBED not set (run through npm run test:int)';
+let dir: string;
+let client: ClientTor;
+let net: RegistryNet;
+let liarDht: RegistryDht;
+let liar: MaliciousGateway;
+/** Onion URLs: two honest gateways and the liar. */
+let honest: [string, string];
+let liarUrl: string;
+const registries: Registry[] = [];
+const timings: Record<string, number> = {};
+/** Gateway failures the transports logged (printed at the end: expected ones come from the liar). */
+const failures: string[] = [];
+
+before(async () => {
+  if (skip) return;
+  const t0 = Date.now();
+  await ready();
+  const description = await readTestbedDescription(descriptionPath as string);
+  dir = await mkdtemp(join(tmpdir(), 'sotto-registry-faults-'));
+  [client, net] = await Promise.all([
+    startClientTor({ clientTorrc: description.tor.clientTorrc, dataDir: join(dir, 'tor') }),
+    startRegistryNet({ gateways: 2, dhtSize: 25 }),
+  ]);
+  liarDht = createGatewayDht({ bootstrap: net.dht.bootstrap, host: '127.0.0.1' });
+  await liarDht.fullyBootstrapped();
+  liar = await startMaliciousGateway({ dht: liarDht });
+  timings.setupLocalMs = Date.now() - t0;
+  const t1 = Date.now();
+  const urls = await publishTestOnions(client.tor, [net.gateways[0]!.port, net.gateways[1]!.port, liar.port]);
+  timings.onionsReachableMs = Date.now() - t1;
+  honest = [urls[0]!, urls[1]!];
+  liarUrl = urls[2]!;
+});
+
+after(async () => {
+  if (skip) return;
+  await Promise.all(registries.map((r) => r.close()));
+  await client?.tor.stop();
+  await liar?.close();
+  await liarDht?.destroy();
+  await net?.close();
+  await rm(dir, { recursive: true, force: true });
+  console.log(`# registry faults over Tor: ${JSON.stringify(timings)}`);
+  console.log(`# gateway failures logged: ${failures.length}\n# ${failures.join('\n# ')}`);
+});
+
+const midHour = (Math.floor(Date.now() / HOUR_MS) + 1) * HOUR_MS + 30 * 60_000;
+
+/** A registry whose every request goes through the client tor's SOCKS port to `gateways`. */
+function overTor(gateways: string[], identity: Identity, now: () => number): { registry: Registry; transport: GatewayTransport } {
+  const socksPort = client.tor.socksPort;
+  assert.ok(socksPort !== null);
+  const transport = gatewayTransportOverTor({
+    gateways, socksConnect, socksPort, timeoutMs: 30_000,
+    log: (event, fields) => failures.push(`${event} ${JSON.stringify(fields)}`),
+  });
+  const registry = new Registry({ transport, identity, timings: FAST_PUBLISHER_TIMINGS, env: { now } });
+  registries.push(registry);
+  return { registry, transport };
+}
+
+const liarName = (): string => new URL(liarUrl).host;
+
+/** A publishes (through `gateways`), then a fresh B looks A up through `lookupVia`. */
+async function publishAndLookup(pair: ContactPair, publishVia: string[], lookupVia: string[], now: () => number) {
+  const a = overTor(publishVia, pair.a.identity, now);
+  a.registry.setContacts([pair.a.contact]);
+  const report = await a.registry.publishNow();
+  const b = overTor(lookupVia, pair.b.identity, now);
+  b.registry.setContacts([pair.b.contact]);
+  return { a, b, report, found: await b.registry.lookup('alice') };
+}
+
+async function timed<T>(name: string, fn: () => Promise<T>): Promise<T> {
+  const t0 = Date.now();
+  try {
+    return await fn();
+  } finally {
+    timings[name] = Date.now() - t0;
+  }
+}
+
+test('a gateway that flips bytes: its records are rejected, it is benched, the contact is still found', { skip }, () => timed('flipMs', async () => {
+  liar.misbehaviour = 'flip';
+  const clock = settableClock(midHour);
+  const pair = contactPair();
+  // The liar stores honestly (a flipped put would be refused by every storer); it lies on reads.
+  const { b, found, report } = await publishAndLookup(pair, [liarUrl, honest[0]], [liarUrl, honest[1]], clock.now);
+  assert.equal(report.failed, 0);
+  assert.equal(found?.onion, pair.a.contact.endpoint?.onion, 'found through the honest gateway');
+  assert.ok(liar.seen.get > 0, 'the liar was asked (fanout 2), so its answer was really rejected');
+  assert.equal(b.transport.health.isHealthy(liarName()), false, 'the liar is benched');
+  // Alone, the liar cannot make the client accept a flipped record: a coded refusal, no sighting.
+  const alone = overTor([liarUrl], pair.b.identity, clock.now);
+  alone.registry.setContacts([pair.b.contact]);
+  await assert.rejects(alone.registry.lookup('alice'), (err: unknown) => isRegistryError(err, 'ALL_GATEWAYS_FAILED'));
+}));
+
+test('a gateway that replays an older record: the newer endpoint from the other gateway wins', { skip }, () => timed('replayMs', async () => {
+  liar.misbehaviour = 'replay';
+  const clock = settableClock(midHour);
+  const pair = contactPair();
+  const oldOnion = pair.a.contact.endpoint?.onion;
+  // B reads A's first entry through the liar, which keeps it.
+  const first = await publishAndLookup(pair, honest, [liarUrl], clock.now);
+  assert.equal(first.found?.onion, oldOnion);
+  // A rotates its endpoint (DESIGN D5: new endpoint every session) and re-publishes, later seq.
+  clock.advance(60_000);
+  const newOnion = randomOnion();
+  first.a.registry.setContacts([{ ...pair.a.contact, endpoint: { ...pair.a.contact.endpoint!, onion: newOnion } }]);
+  assert.equal((await first.a.registry.publishNow()).failed, 0);
+  // The liar alone still serves the old, genuinely signed entry: proof that it replays.
+  const fooled = overTor([liarUrl], pair.b.identity, clock.now);
+  fooled.registry.setContacts([pair.b.contact]);
+  assert.equal((await fooled.registry.lookup('alice'))?.onion, oldOnion, 'the liar replays the older record');
+  // With a second gateway in the get fanout, the newest seq per key wins.
+  const b = overTor([liarUrl, honest[1]], pair.b.identity, clock.now);
+  b.registry.setContacts([pair.b.contact]);
+  const found = await b.registry.lookup('alice');
+  assert.equal(found?.onion, newOnion, 'the newer endpoint wins over the replay');
+}));
+
+test('a gateway that drops entries from its answers: the other gateway\'s answer fills them in', { skip }, () => timed('hideMs', async () => {
+  liar.misbehaviour = 'hide';
+  const clock = settableClock(midHour);
+  const pair = contactPair();
+  const { found } = await publishAndLookup(pair, honest, [liarUrl, honest[1]], clock.now);
+  assert.equal(found?.onion, pair.a.contact.endpoint?.onion);
+  const alone = overTor([liarUrl], pair.b.identity, clock.now);
+  alone.registry.setContacts([pair.b.contact]);
+  assert.equal(await alone.registry.lookup('alice'), null, 'the liar alone hides the contact (why gets fan out to 2)');
+}));
+
+test('a gateway that drops every request: puts and gets fall over to the other gateway', { skip }, () => timed('hangupMs', async () => {
+  liar.misbehaviour = 'hangup';
+  const seenBefore = liar.seen.put + liar.seen.get;
+  const clock = settableClock(midHour);
+  const pair = contactPair();
+  const { a, b, report, found } = await publishAndLookup(pair, [liarUrl, honest[0]], [liarUrl, honest[1]], clock.now);
+  assert.equal(report.failed, 0, 'every put that the liar dropped was retried on the honest gateway');
+  assert.ok(liar.seen.put + liar.seen.get > seenBefore, 'the liar was asked and dropped requests');
+  assert.equal(a.transport.health.isHealthy(liarName()), false, 'the publisher backs off from it');
+  assert.equal(found?.onion, pair.a.contact.endpoint?.onion);
+  assert.equal(b.transport.health.isHealthy(liarName()), false);
+}));
+
+// Last: the DHT stays crippled afterwards.
+test('kill 60 % of DHT nodes after publishing over Tor: lookups over Tor still find the contact', { skip }, () => timed('dhtKillMs', async () => {
+  const clock = settableClock(midHour);
+  const pair = contactPair();
+  const a = overTor(honest, pair.a.identity, clock.now);
+  a.registry.setContacts([pair.a.contact]);
+  assert.equal((await a.registry.publishNow()).failed, 0);
+  const killed = await net.dht.killNodes(0.6);
+  assert.equal(killed, 15);
+  assert.equal(net.dht.alive(), 10);
+  const b = overTor(honest, pair.b.identity, clock.now);
+  b.registry.setContacts([pair.b.contact]);
+  const found = await b.registry.lookup('alice');
+  assert.equal(found?.onion, pair.a.contact.endpoint?.onion, 'found after 60 % of the DHT died');
+}));
