@@ -62,6 +62,8 @@ export class ContactChannel {
   private announced: { state: AnnouncedState; text: string } | null = null;
   private entrySeenAt: number | null = null;
   private gone = false;
+  /** When the peer said bye (our clock): entries written before that cannot revive them. */
+  private goneAt: number | null = null;
   private presence: ContactPresence = { state: 'offline', text: '' };
   private stopped = false;
   private flushing: Promise<void> = Promise.resolve();
@@ -117,6 +119,8 @@ export class ContactChannel {
   }
 
   private noteEntry(entry: FoundEntry | null): void {
+    if (entry && this.goneAt !== null && entry.timestamp <= this.goneAt) return;
+    this.goneAt = null;
     this.entrySeenAt = entry ? this.host.clock.now() : null;
     this.gone = entry?.gone ?? false;
     this.updatePresence();
@@ -133,10 +137,11 @@ export class ContactChannel {
     }
     this.link = link;
     this.gone = false;
+    this.goneAt = null;
     link.onFrame((frame) => { void this.onFrame(link, frame).catch((err: Error) => this.protocolFailure(link, err)); });
     link.onClose((info) => {
       // They left on purpose: offline now, not when their entry goes stale.
-      if (info.reason === 'shutdown' || info.reason === 'normal') this.gone = true;
+      if (info.reason === 'shutdown' || info.reason === 'normal') { this.gone = true; this.goneAt = this.host.clock.now(); }
       this.detached(link);
     });
     this.main?.setLinkUp(true);

@@ -212,7 +212,13 @@ export class Rendezvous {
       const fresh = entry !== null && this.o.clock.now() - entry.timestamp <= this.o.timings.entryFreshMs ? entry : null;
       this.o.onEntry(fresh);
       if (fresh && !fresh.gone && !this.linkUp && this.visibility.kind === 'visible') {
-        await this.connect(fresh.onion);
+        try {
+          await this.connect(fresh.onion);
+        } catch (err) {
+          // A fresh entry whose endpoint does not answer (killed without a bye): not present.
+          if (!this.stopped && !this.linkUp) this.o.onEntry(null);
+          throw err;
+        }
         this.failures = 0;
       }
     } catch (err) {

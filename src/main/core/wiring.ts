@@ -11,7 +11,7 @@ import {
   Registry, gatewayTransportOverTor, type OwnState, type RegistryContact, type RegistryTimings,
 } from '../registry/index.ts';
 import { ContactLink, type LinkCloseInfo } from '../link/index.ts';
-import type { Frame } from '../../protocol/frames.ts';
+import type { ByeReason, Frame } from '../../protocol/frames.ts';
 import type { Clock } from './clock.ts';
 import type {
   BootstrapProgress, FoundEntry, LinkFactory, LinkPort, Pairing, PublishedValue, RegistryPort, TorPort,
@@ -187,19 +187,36 @@ export function contactLinkFactory(o: LinkFactoryOptions): LinkFactory {
         ...(o.deadPeerMs ? { deadPeerMs: o.deadPeerMs } : {}),
         ...(o.handshakeTimeoutMs ? { handshakeTimeoutMs: o.handshakeTimeoutMs } : {}),
       });
+      // Frames that arrive in the same chunk as the peer's hello are emitted before our promise
+      // continuation runs; buffer them until the owner registers (measured: the first presence
+      // and a queued message were lost this way on reconnect).
+      let frameListener: ((frame: Frame) => void) | null = null;
+      const early: Frame[] = [];
+      link.on('frame', (frame) => (frameListener ? frameListener(frame) : early.push(frame)));
+      let closeListener: ((info: { reason: ByeReason | 'error'; error?: Error }) => void) | null = null;
+      let closedWith: { reason: ByeReason | 'error'; error?: Error } | null = null;
       const failed = (info: LinkCloseInfo): void => reject(info.error);
       link.once('close', failed);
       link.once('open', (info) => {
         link.off('close', failed);
+        link.on('close', (c) => {
+          closedWith = c.code === 'LINK_REMOTE_BYE' && c.reason ? { reason: c.reason } : { reason: 'error', error: c.error };
+          closeListener?.(closedWith);
+        });
         resolve({
           remotePublicKey: info.peer,
           initiator,
           peerName: info.hello.displayName,
           send: (frame: Frame) => { link.send(frame).catch(() => undefined); },
           close: (reason) => { void link.close(reason); },
-          onFrame: (listener) => { link.on('frame', listener); },
+          onFrame: (listener) => {
+            frameListener = listener;
+            for (const f of early.splice(0)) listener(f);
+          },
           onClose: (listener) => {
-            link.on('close', (c) => listener(c.code === 'LINK_REMOTE_BYE' && c.reason ? { reason: c.reason } : { reason: 'error', error: c.error }));
+            const previous = closeListener;
+            closeListener = (c) => { previous?.(c); listener(c); };
+            if (closedWith) listener(closedWith);
           },
         });
       });

@@ -1,0 +1,81 @@
+// Test helpers for core integration tests: cores on the shared testbed (SOTTO_TESTBED) with shrunk
+// timings, and waiting for events. Real tor, real registry, real links: nothing is faked here.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { readTestbedDescription, type TestbedDescription } from '../../testbed/description.ts';
+import { FAST_PUBLISHER_TIMINGS } from '../registry/index.ts';
+import { KDF_MINIMAL_FOR_TESTS } from '../store/index.ts';
+import { SottoCore, type CoreTimings } from './sotto-core.ts';
+import { realServices } from './wiring.ts';
+import type { CoreEvent } from './types.ts';
+
+export const TEST_TIMINGS: Partial<CoreTimings> = {
+  lookupIntervalMs: 1_500,
+  lookupMaxIntervalMs: 4_000,
+  connectTimeoutMs: 45_000,
+  expiryCheckMs: 500,
+};
+
+export async function testbed(): Promise<TestbedDescription> {
+  const path = process.env.SOTTO_TESTBED;
+  if (!path) throw new Error('SOTTO_TESTBED is not set: run through `npm run test:int`');
+  return readTestbedDescription(path);
+}
+
+export function servicesFor(tb: TestbedDescription): ReturnType<typeof realServices> {
+  return realServices({
+    gateways: tb.gateways.map((g) => `http://${g.onion}`),
+    torrc: tb.tor.clientTorrc,
+    registryTimings: { ...FAST_PUBLISHER_TIMINGS, sweepMinMs: 60_000, sweepMaxMs: 90_000 },
+    link: { keepaliveMs: 2_000, deadPeerMs: 8_000 },
+    tor: { connectBackoffsMs: [250, 500, 1000, 1000, 2000, 2000, 2000] },
+  });
+}
+
+export class EventLog {
+  readonly events: CoreEvent[] = [];
+  private waiters: { match: (e: CoreEvent) => boolean; resolve: (e: CoreEvent) => void }[] = [];
+  constructor(core: SottoCore) {
+    core.onEvent((e) => {
+      this.events.push(process.env.SOTTO_DEBUG ? { ...e, at: Date.now() } as unknown as CoreEvent : e);
+      if (process.env.SOTTO_DEBUG && (e.type === 'warning' || e.type === 'presence')) console.error(Date.now(), JSON.stringify(e));
+      this.waiters = this.waiters.filter((w) => (w.match(e) ? (w.resolve(e), false) : true));
+    });
+  }
+  /** Resolves with the first event (already seen after `since`, or future) that matches. */
+  wait<T extends CoreEvent>(match: (e: CoreEvent) => e is T, timeoutMs?: number, since?: number): Promise<T>;
+  wait(match: (e: CoreEvent) => boolean, timeoutMs?: number, since?: number): Promise<CoreEvent>;
+  wait(match: (e: CoreEvent) => boolean, timeoutMs = 90_000, since = this.events.length): Promise<CoreEvent> {
+    const seen = this.events.slice(since).find(match);
+    if (seen) return Promise.resolve(seen);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`event not seen within ${timeoutMs} ms`)), timeoutMs);
+      this.waiters.push({ match, resolve: (e) => { clearTimeout(timer); resolve(e); } });
+    });
+  }
+  get mark(): number { return this.events.length; }
+}
+
+export interface TestCore { core: SottoCore; log: EventLog; dir: string; restart(): Promise<TestCore> }
+
+export async function makeCore(tb: TestbedDescription, name: string, opts: { dir?: string; create?: boolean } = {}): Promise<TestCore> {
+  const dir = opts.dir ?? await mkdtemp(join(tmpdir(), `sotto-core-${name}-`));
+  const core = new SottoCore({ profileDir: dir, services: servicesFor(tb), kdf: KDF_MINIMAL_FOR_TESTS, timings: TEST_TIMINGS });
+  const log = new EventLog(core);
+  if (opts.create === false) await core.unlock({ passphrase: `pass-${name}` });
+  else await core.createProfile({ displayName: name, passphrase: `pass-${name}` });
+  const restart = async (): Promise<TestCore> => {
+    await core.close();
+    return makeCore(tb, name, { dir, create: false });
+  };
+  return { core, log, dir, restart };
+}
+
+export async function removeDir(dir: string): Promise<void> {
+  await rm(dir, { recursive: true, force: true }).catch(() => undefined);
+}
+
+export function presenceOf(contactId: string, state: string) {
+  return (e: CoreEvent): boolean => e.type === 'presence' && e.contactId === contactId && e.state === state;
+}
