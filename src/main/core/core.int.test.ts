@@ -1,14 +1,31 @@
 // The core end to end on the shared testbed (issue 5 tests): separate cores with their own
 // profiles and tors, real registry through the gateways over Tor, real links.
-import { test } from 'node:test';
+import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { decodeInvitation, identityFromSeed, ready } from '../../protocol/index.ts';
+import { GatewayTransport, Registry, tcpConnector, verifySignedRecord } from '../registry/index.ts';
 import { EventLog, makeCore, presenceOf, removeDir, testbed, type TestCore } from './test-support.ts';
 import type { CoreEvent } from './types.ts';
+import type { TestbedDescription } from '../../testbed/description.ts';
+
+// Shared across the steps of this file (each core = its own profile dir and tor, ~5 s to start).
+let tb: TestbedDescription;
+let A: TestCore;
+let C: TestCore;
+before(async () => {
+  tb = await testbed();
+  await ready();
+  [A, C] = await Promise.all([makeCore(tb, 'alice'), makeCore(tb, 'carol')]);
+});
+after(async () => {
+  await Promise.allSettled([A?.core.close(), C?.core.close()]);
+  await Promise.allSettled([removeDir(A?.dir ?? ''), removeDir(C?.dir ?? '')]);
+});
+
+const isMessage = (id: string) => (e: CoreEvent): boolean => e.type === 'message' && e.message.id === id;
 
 test('sealed invitation: A and B see each other online, talk both ways, away + text, quit -> offline', async (t) => {
-  const tb = await testbed();
   const started = Date.now();
-  const A = await makeCore(tb, 'alice');
   const B = await makeCore(tb, 'bob');
   t.diagnostic(`two cores up (tor bootstrapped) in ${Date.now() - started} ms`);
   let b: TestCore = B;
@@ -19,19 +36,15 @@ test('sealed invitation: A and B see each other online, talk both ways, away + t
   t.after(async () => {
     dump('A', A.log); dump('B', B.log); if (b !== B) dump('B2', b.log);
     t.diagnostic(`total ${Date.now() - t00}`);
-    await A.core.close();
     await b.core.close();
-    await removeDir(A.dir);
     await removeDir(B.dir);
   });
 
   const inv = await A.core.createInvitation({ kind: 'sealed', contactCode: B.core.profile().contactCode, nickname: 'Bob' });
   assert.equal(inv.kind, 'sealed');
   assert.match(inv.link, /^sotto:\/\/invite\/v1#/);
-  const aContacts = await A.core.listContacts();
-  assert.equal(aContacts.length, 1);
-  assert.equal(aContacts[0]!.phase, 'pending');
-  const bobId = aContacts[0]!.id;
+  const bobId = inv.contactId!;
+  assert.equal((await A.core.getContact({ id: bobId })).phase, 'pending');
 
   const t0 = Date.now();
   const [ma, mb] = [A.log.mark, B.log.mark];
@@ -45,7 +58,7 @@ test('sealed invitation: A and B see each other online, talk both ways, away + t
   t.diagnostic(`accept -> both online: ${Date.now() - t0} ms`);
   const aView = await A.core.getContact({ id: bobId });
   assert.equal(aView.phase, 'confirmed', 'first link confirms a sealed invitation on the inviter side');
-  assert.equal((await A.core.listInvitations())[0]!.state, 'redeemed');
+  assert.equal((await A.core.listInvitations()).find((i) => i.id === inv.id)!.state, 'redeemed');
   assert.equal(aView.safetyNumber, (await B.core.getContact({ id: aliceId })).safetyNumber);
 
   // Messages both ways, acked, unread counts.
@@ -95,4 +108,113 @@ test('sealed invitation: A and B see each other online, talk both ways, away + t
   await A.log.wait((e) => e.type === 'message-status' && e.messageId === offlineMsg.id && e.status === 'acked', 60_000, m);
 });
 
-void EventLog;
+
+test('open invitation by QR image: redeemer waits, a second redeemer is refused, inviter confirms, s is erased', async (t) => {
+  const mallory = await makeCore(tb, 'mallory');
+  t.after(async () => { await mallory.core.close(); await removeDir(mallory.dir); });
+  const inv = await A.core.createInvitation({ kind: 'open' });
+  assert.equal(inv.state, 'pending');
+  const qr = await A.core.invitationQr({ id: inv.id, format: 'png' });
+  const draft = await A.core.invitationEmail({ id: inv.id, to: 'carol@example.org' });
+  assert.ok(draft.body.includes(inv.link));
+
+  let ma = A.log.mark;
+  const mc = C.log.mark;
+  const t0 = Date.now();
+  const accepted = await C.core.acceptInvitation({ imagePngBase64: qr.data });
+  assert.equal(accepted.kind, 'open');
+  assert.equal(accepted.contact.phase, 'pending', 'a contact only after the inviter confirms');
+  const aliceAtC = accepted.contact.id;
+  const redeemed = await A.log.wait((e): e is Extract<CoreEvent, { type: 'invitation-redeemed' }> => e.type === 'invitation-redeemed' && e.invitation.id === inv.id, 90_000, ma);
+  t.diagnostic(`accept -> inviter asked to confirm: ${Date.now() - t0} ms`);
+  assert.equal(redeemed.invitation.redeemer!.displayName, 'carol');
+  assert.equal(redeemed.invitation.redeemer!.fingerprint, C.core.profile().fingerprint, 'fingerprint from the Noise handshake');
+  assert.equal((await A.core.listContacts()).some((c) => c.contactCode === C.core.profile().contactCode), false, 'not a contact before confirmation');
+
+  // Someone else who read the e-mail tries the same link: refused, their pending contact goes away.
+  const mm = mallory.log.mark;
+  const m2 = await mallory.core.acceptInvitation({ text: draft.body });
+  await mallory.log.wait((e) => e.type === 'contact-removed' && e.contactId === m2.contact.id, 90_000, mm);
+  assert.equal((await A.core.listInvitations()).find((i) => i.id === inv.id)!.redeemer!.displayName, 'carol');
+
+  ma = A.log.mark;
+  const contact = await A.core.confirmInvitation({ id: inv.id, nickname: 'Carol' });
+  assert.equal(contact.phase, 'confirmed');
+  await C.log.wait((e) => e.type === 'contact' && e.contact.id === aliceAtC && e.contact.phase === 'confirmed', 90_000, mc);
+  await Promise.all([A.log.wait(presenceOf(contact.id, 'online'), 90_000, ma), C.log.wait(presenceOf(aliceAtC, 'online'), 90_000, mc)]);
+  t.diagnostic(`accept -> both online after confirmation: ${Date.now() - t0} ms`);
+  const msg = await C.core.sendMessage({ contactId: aliceAtC, body: 'thanks for the invite' });
+  await A.log.wait(isMessage(msg.id), 60_000, ma);
+  await assert.rejects(C.core.acceptInvitation({ link: inv.link }), (e: Error & { code?: string }) => e.code === 'INVITATION_USED');
+
+  // The e-mail reader knows s but not the identity keys: under s-derived keys they find nothing live.
+  const secret = (decodeInvitation(inv.link) as { secret: Uint8Array }).secret;
+  const transport = new GatewayTransport({ gateways: tb.gateways.map((g) => g.url), connect: tcpConnector(), verify: verifySignedRecord });
+  const spy = new Registry({ transport, identity: identityFromSeed(new Uint8Array(32).fill(7)) });
+  try {
+    spy.setContacts([
+      { id: 'as-redeemer', sharedKey: secret, ownRole: 1, peerRole: 0, visible: false },
+      { id: 'as-inviter', sharedKey: secret, ownRole: 0, peerRole: 1, visible: false },
+    ]);
+    await new Promise((r) => setTimeout(r, 1500)); // let the 'gone' overwrites land
+    for (const id of ['as-redeemer', 'as-inviter']) {
+      const seen = await spy.lookup(id);
+      t.diagnostic(`attacker lookup ${id}: ${seen ? seen.state : 'nothing'}`);
+      assert.ok(seen === null || seen.state === 'gone', `attacker found a live entry under s (${id})`);
+    }
+  } finally {
+    await spy.close();
+  }
+});
+
+test('invisible to one contact, revoke, bad input', async (t) => {
+  const B = await makeCore(tb, 'bob2');
+  t.after(async () => { await B.core.close(); await removeDir(B.dir); });
+  // B is a contact of both A and C (sealed both ways).
+  const invA = await A.core.createInvitation({ kind: 'sealed', contactCode: B.core.profile().contactCode });
+  const invC = await C.core.createInvitation({ kind: 'sealed', contactCode: B.core.profile().contactCode });
+  const [ma, mc] = [A.log.mark, C.log.mark];
+  const aAtB = (await B.core.acceptInvitation({ link: invA.link })).contact.id;
+  await B.core.acceptInvitation({ link: invC.link });
+  const bAtA = invA.contactId!;
+  const bAtC = invC.contactId!;
+  await Promise.all([A.log.wait(presenceOf(bAtA, 'online'), 90_000, ma), C.log.wait(presenceOf(bAtC, 'online'), 90_000, mc)]);
+
+  // B invisible to A only: A sees B offline, C still sees B online.
+  let m = A.log.mark;
+  const t0 = Date.now();
+  await B.core.updateContact({ id: aAtB, visible: false });
+  await A.log.wait(presenceOf(bAtA, 'offline'), 60_000, m);
+  t.diagnostic(`invisible to A -> A sees offline: ${Date.now() - t0} ms`);
+  await new Promise((r) => setTimeout(r, 4000)); // several lookup rounds: A must not find B again
+  assert.equal((await A.core.getContact({ id: bAtA })).presence.state, 'offline');
+  assert.equal((await C.core.getContact({ id: bAtC })).presence.state, 'online');
+  m = A.log.mark;
+  await B.core.updateContact({ id: aAtB, visible: true });
+  await A.log.wait(presenceOf(bAtA, 'online'), 90_000, m);
+
+  // Revoke: A stops publishing for B and drops the link; B sees A offline and never again online.
+  const mb = B.log.mark;
+  await A.core.revokeContact({ id: bAtA });
+  await B.log.wait(presenceOf(aAtB, 'offline'), 60_000, mb);
+  await new Promise((r) => setTimeout(r, 4000));
+  assert.equal((await B.core.getContact({ id: aAtB })).presence.state, 'offline');
+  await assert.rejects(A.core.sendMessage({ contactId: bAtA, body: 'x' }), (e: Error & { code?: string }) => e.code === 'CONTACT_STATE');
+
+  // Bad input: coded errors, nothing crashes.
+  const code = (c: string) => (e: Error & { code?: string }) => e.code === c;
+  await assert.rejects(B.core.acceptInvitation({ link: 'sotto://invite/v1#AAAA' }), code('BAD_INPUT'));
+  await assert.rejects(B.core.acceptInvitation({ text: 'no link here' }), code('BAD_INPUT'));
+  await assert.rejects(B.core.acceptInvitation({ imagePngBase64: Buffer.from('not a png').toString('base64') }), code('IMAGE_UNSUPPORTED'));
+  const flipped = invC.link.slice(0, -6) + (invC.link.at(-6) === 'A' ? 'B' : 'A') + invC.link.slice(-5);
+  await assert.rejects(B.core.acceptInvitation({ link: flipped }), (e: Error & { code?: string }) => e.code === 'BAD_INPUT' || e.code === 'INVITATION_USED');
+  const short = await A.core.createInvitation({ kind: 'open' }, { ttlMs: 300 });
+  await new Promise((r) => setTimeout(r, 400));
+  await assert.rejects(B.core.acceptInvitation({ link: short.link }), code('INVITATION_EXPIRED'));
+  await A.log.wait((e) => e.type === 'invitation' && e.invitation.id === short.id && e.invitation.state === 'expired', 10_000, 0);
+  await assert.rejects(A.core.acceptInvitation({ link: (await A.core.createInvitation({ kind: 'open' })).link }), code('INVITATION_FOR_SELF'));
+  await assert.rejects(A.core.createInvitation({ kind: 'sealed', contactCode: 'not-a-code' }), code('BAD_INPUT'));
+  await assert.rejects(A.core.setPresence({ state: 'sleeping' }), code('BAD_INPUT'));
+  await assert.rejects(A.core.sendMessage({ contactId: 'nope', body: 'x' }), code('NOT_FOUND'));
+  await assert.rejects(A.core.cancelInvitation({ id: short.id }), code('INVITATION_STATE'));
+});
