@@ -3,6 +3,7 @@
 // that connects to the peer's endpoint when a fresh entry of theirs appears. Every stream that
 // completes the Noise handshake with the expected identity is handed up as a LinkPort; which link
 // survives (one per contact) is the owner's decision.
+import { setMaxListeners } from 'node:events';
 import { createServer, type Server, type Socket } from 'node:net';
 import { clientAuthKeyPair, otherRole, type Identity } from '../../protocol/index.ts';
 import type { FoundEntry, LinkFactory, LinkPort, Pairing, PublishedValue, RegistryPort, TorPort } from './ports.ts';
@@ -69,6 +70,8 @@ export class Rendezvous {
   constructor(opts: RendezvousOptions) {
     this.o = opts;
     this.pairing = opts.pairing;
+    // Every connect attempt links its timeout to this signal; attempts are sequential, not a leak.
+    setMaxListeners(0, this.abort.signal);
   }
 
   get endpoint(): string | null { return this.onion; }
