@@ -70,7 +70,8 @@ after(async () => {
   await net?.close();
   await rm(dir, { recursive: true, force: true });
   console.log(`# registry faults over Tor: ${JSON.stringify(timings)}`);
-  console.log(`# gateway failures logged: ${failures.length}\n# ${failures.join('\n# ')}`);
+  // Expected: the liar's BAD_ANSWERs and dropped requests; anything on an honest onion is Tor.
+  console.log(`# gateway failures and slow streams: ${failures.length}\n# ${failures.join('\n# ')}`);
 });
 
 const midHour = (Math.floor(Date.now() / HOUR_MS) + 1) * HOUR_MS + 30 * 60_000;
@@ -79,8 +80,12 @@ const midHour = (Math.floor(Date.now() / HOUR_MS) + 1) * HOUR_MS + 30 * 60_000;
 function overTor(gateways: string[], identity: Identity, now: () => number): { registry: Registry; transport: GatewayTransport } {
   const socksPort = client.tor.socksPort;
   assert.ok(socksPort !== null);
+  // 15 s: a gateway answers within its 10 s DHT budget (504 after), plus ~0.1-1 s of circuits.
+  // About one isolated stream in 50-150 stalled silently under load here (connect fine, no
+  // answer); failover covers it, the budget bounds what it costs this file.
   const transport = gatewayTransportOverTor({
-    gateways, socksConnect, socksPort, timeoutMs: 30_000,
+    gateways, socksPort, timeoutMs: 15_000,
+    socksConnect: observedSocksConnect,
     log: (event, fields) => failures.push(`${event} ${JSON.stringify(fields)}`),
   });
   const registry = new Registry({ transport, identity, timings: FAST_PUBLISHER_TIMINGS, env: { now } });
@@ -88,16 +93,49 @@ function overTor(gateways: string[], identity: Identity, now: () => number): { r
   return { registry, transport };
 }
 
+/** src/main/tor's socksConnect, noting streams that took > 5 s (connect vs whole exchange). */
+const observedSocksConnect: typeof socksConnect = async (o) => {
+  const t0 = Date.now();
+  const socket = await socksConnect(o);
+  const connectMs = Date.now() - t0;
+  let received = 0;
+  socket.on('data', (c: Buffer) => {
+    received += c.length;
+  });
+  socket.on('close', () => {
+    if (Date.now() - t0 > 5_000) failures.push(`slow stream to ${o.host.slice(0, 8)}: connect ${connectMs} ms, closed after ${Date.now() - t0} ms, ${received} B received`);
+  });
+  return socket;
+};
+
 const liarName = (): string => new URL(liarUrl).host;
 
+/**
+ * A fresh B looks A up through `via`. Through one gateway alone (the cases that prove a liar
+ * really lies), a stalled Tor stream would fail the lookup with nothing to fall over to: one
+ * retry for timeouts and unreachability only, never for a refused or rejected answer.
+ */
+async function lookupVia(via: string[], pair: ContactPair, now: () => number) {
+  for (let attempt = 0; ; attempt++) {
+    const b = overTor(via, pair.b.identity, now);
+    b.registry.setContacts([pair.b.contact]);
+    try {
+      return { b, found: await b.registry.lookup('alice') };
+    } catch (err) {
+      const cause = err instanceof Error ? err.cause : undefined;
+      const torFault = isRegistryError(cause, 'GATEWAY_TIMEOUT') || isRegistryError(cause, 'GATEWAY_UNREACHABLE');
+      if (attempt > 0 || !isRegistryError(err, 'ALL_GATEWAYS_FAILED') || !torFault) throw err;
+      failures.push(`retried a lookup through ${via.length} gateway(s) after ${(cause as Error).message}`);
+    }
+  }
+}
+
 /** A publishes (through `gateways`), then a fresh B looks A up through `lookupVia`. */
-async function publishAndLookup(pair: ContactPair, publishVia: string[], lookupVia: string[], now: () => number) {
+async function publishAndLookup(pair: ContactPair, publishVia: string[], via: string[], now: () => number) {
   const a = overTor(publishVia, pair.a.identity, now);
   a.registry.setContacts([pair.a.contact]);
   const report = await a.registry.publishNow();
-  const b = overTor(lookupVia, pair.b.identity, now);
-  b.registry.setContacts([pair.b.contact]);
-  return { a, b, report, found: await b.registry.lookup('alice') };
+  return { a, report, ...(await lookupVia(via, pair, now)) };
 }
 
 async function timed<T>(name: string, fn: () => Promise<T>): Promise<T> {
@@ -120,9 +158,8 @@ test('a gateway that flips bytes: its records are rejected, it is benched, the c
   assert.ok(liar.seen.get > 0, 'the liar was asked (fanout 2), so its answer was really rejected');
   assert.equal(b.transport.health.isHealthy(liarName()), false, 'the liar is benched');
   // Alone, the liar cannot make the client accept a flipped record: a coded refusal, no sighting.
-  const alone = overTor([liarUrl], pair.b.identity, clock.now);
-  alone.registry.setContacts([pair.b.contact]);
-  await assert.rejects(alone.registry.lookup('alice'), (err: unknown) => isRegistryError(err, 'ALL_GATEWAYS_FAILED'));
+  await assert.rejects(lookupVia([liarUrl], pair, clock.now), (err: unknown) =>
+    isRegistryError(err, 'ALL_GATEWAYS_FAILED') && isRegistryError((err as Error).cause, 'BAD_ANSWER'));
 }));
 
 test('a gateway that replays an older record: the newer endpoint from the other gateway wins', { skip }, () => timed('replayMs', async () => {
@@ -139,13 +176,10 @@ test('a gateway that replays an older record: the newer endpoint from the other 
   first.a.registry.setContacts([{ ...pair.a.contact, endpoint: { ...pair.a.contact.endpoint!, onion: newOnion } }]);
   assert.equal((await first.a.registry.publishNow()).failed, 0);
   // The liar alone still serves the old, genuinely signed entry: proof that it replays.
-  const fooled = overTor([liarUrl], pair.b.identity, clock.now);
-  fooled.registry.setContacts([pair.b.contact]);
-  assert.equal((await fooled.registry.lookup('alice'))?.onion, oldOnion, 'the liar replays the older record');
+  const fooled = await lookupVia([liarUrl], pair, clock.now);
+  assert.equal(fooled.found?.onion, oldOnion, 'the liar replays the older record');
   // With a second gateway in the get fanout, the newest seq per key wins.
-  const b = overTor([liarUrl, honest[1]], pair.b.identity, clock.now);
-  b.registry.setContacts([pair.b.contact]);
-  const found = await b.registry.lookup('alice');
+  const { found } = await lookupVia([liarUrl, honest[1]], pair, clock.now);
   assert.equal(found?.onion, newOnion, 'the newer endpoint wins over the replay');
 }));
 
@@ -155,9 +189,8 @@ test('a gateway that drops entries from its answers: the other gateway\'s answer
   const pair = contactPair();
   const { found } = await publishAndLookup(pair, honest, [liarUrl, honest[1]], clock.now);
   assert.equal(found?.onion, pair.a.contact.endpoint?.onion);
-  const alone = overTor([liarUrl], pair.b.identity, clock.now);
-  alone.registry.setContacts([pair.b.contact]);
-  assert.equal(await alone.registry.lookup('alice'), null, 'the liar alone hides the contact (why gets fan out to 2)');
+  const alone = await lookupVia([liarUrl], pair, clock.now);
+  assert.equal(alone.found, null, 'the liar alone hides the contact (why gets fan out to 2)');
 }));
 
 test('a gateway that drops every request: puts and gets fall over to the other gateway', { skip }, () => timed('hangupMs', async () => {
@@ -183,8 +216,6 @@ test('kill 60 % of DHT nodes after publishing over Tor: lookups over Tor still f
   const killed = await net.dht.killNodes(0.6);
   assert.equal(killed, 15);
   assert.equal(net.dht.alive(), 10);
-  const b = overTor(honest, pair.b.identity, clock.now);
-  b.registry.setContacts([pair.b.contact]);
-  const found = await b.registry.lookup('alice');
+  const { found } = await lookupVia(honest, pair, clock.now);
   assert.equal(found?.onion, pair.a.contact.endpoint?.onion, 'found after 60 % of the DHT died');
 }));
