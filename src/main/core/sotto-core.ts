@@ -100,6 +100,7 @@ export class SottoCore {
   private readonly channels = new Map<string, ContactChannel>();
   private readonly sessions = new Map<string, InvitationSession>();
   private timers: unknown[] = [];
+  private startup: Promise<unknown> = Promise.resolve();
   /** Serialises user actions that read-modify-write the same records. */
   private queue: Promise<unknown> = Promise.resolve();
 
@@ -221,7 +222,11 @@ export class SottoCore {
       });
       this.torStatus = { ...this.torStatus, progress: 100, ready: true };
       await this.expireDue();
-      await this.startSessions();
+      // Endpoints come up in the background: each waits for its descriptor upload and tor creates
+      // at most a few at once (measured: 100 contacts took 254 s on the testbed), so unlock must
+      // not wait for them. Presence events say when each contact is reachable.
+      const starting = this.startSessions().catch((err: Error) => this.warn('START', err.message));
+      this.startup = starting;
       this.every(this.o.timings.rotateEveryMs, () => { for (const c of this.channels.values()) void c.rotate(); });
       this.every(this.o.timings.expiryCheckMs, () => { void this.serial(() => this.expireDue()); });
       this.setPhase('running');
@@ -294,6 +299,7 @@ export class SottoCore {
     this.setPhase('stopping');
     for (const t of this.timers) this.o.clock.clearTimeout(t);
     this.timers = [];
+    await this.startup.catch(() => undefined);
     const channels = [...this.channels.values()];
     const sessions = [...this.sessions.values()];
     this.channels.clear();

@@ -35,9 +35,12 @@ export function servicesFor(tb: TestbedDescription): ReturnType<typeof realServi
 
 export class EventLog {
   readonly events: CoreEvent[] = [];
+  /** performance.now() when each event arrived. */
+  readonly times: number[] = [];
   private waiters: { match: (e: CoreEvent) => boolean; resolve: (e: CoreEvent) => void }[] = [];
   constructor(core: SottoCore) {
     core.onEvent((e) => {
+      this.times.push(performance.now());
       this.events.push(process.env.SOTTO_DEBUG ? { ...e, at: Date.now() } as unknown as CoreEvent : e);
       if (process.env.SOTTO_DEBUG && (e.type === 'warning' || e.type === 'presence')) console.error(Date.now(), JSON.stringify(e));
       this.waiters = this.waiters.filter((w) => (w.match(e) ? (w.resolve(e), false) : true));
