@@ -2,9 +2,9 @@
 // is an isolated SOCKS stream of a client tor built from the testbed description.
 // 1. A and B find each other through the testbed's gateways as onion services, both orders of
 //    arrival, across an hour boundary (injected clock), with a dead gateway onion in the list.
-// Faults (lying gateways, 60 % of DHT nodes killed) run on the test's own DHT and gateways over
-// loopback TCP in gateway-transport.test.ts and registry.test.ts: reaching in-process gateways
-// through the private network's exit to 127.0.0.1 timed out here (see docs/ARCHITECTURE.md).
+// Faults (lying gateways, 60 % of DHT nodes killed) need the test's own DHT and gateways: they are
+// in registry-faults.int.test.ts (over Tor, gateways published as onions) and, over loopback TCP,
+// in gateway-transport.test.ts and registry.test.ts.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
