@@ -277,6 +277,9 @@ export class SottoCore {
   }
 
   private async startChannel(id: string, record: CoreContactRecord): Promise<ContactChannel> {
+    // startSessions runs in the background and may meet a contact an accept just started.
+    const existing = this.channels.get(id);
+    if (existing) return existing;
     const channel = new ContactChannel(this.channelHost(), id, record);
     this.channels.set(id, channel);
     await channel.start();
@@ -400,6 +403,7 @@ export class SottoCore {
   }
 
   private async startInvitationSession(id: string, record: CoreInvitationRecord): Promise<void> {
+    if (this.sessions.has(id)) return;
     const services = this.requireServices();
     const session = new InvitationSession({
       invitationId: id,
