@@ -675,7 +675,16 @@ export class SottoCore {
   async sendInvitationEmail(input: { id: string; from: string; to: string; note?: string; smtp: SmtpSettings }): Promise<{ messageId: string }> {
     const i = expectObject(input, 'input');
     const draft = await this.invitationEmail({ id: i.id as string, to: i.to as string, ...(i.note === undefined ? {} : { note: i.note as string }) });
-    const smtp = expectObject(i.smtp, 'smtp settings') as unknown as SmtpSettings;
+    const raw = expectObject(i.smtp, 'smtp settings');
+    if (typeof raw.host !== 'string' || raw.host.length === 0 || raw.host.length > 253) throw CoreError.BAD_INPUT('smtp host must be a host name');
+    if (!Number.isInteger(raw.port) || (raw.port as number) < 1 || (raw.port as number) > 65535) throw CoreError.BAD_INPUT('smtp port out of range');
+    if (typeof raw.secure !== 'boolean') throw CoreError.BAD_INPUT('smtp secure must be true or false');
+    const auth = raw.auth === undefined ? undefined : expectObject(raw.auth, 'smtp auth');
+    const smtp: SmtpSettings = {
+      host: raw.host, port: raw.port as number, secure: raw.secure,
+      ...(raw.requireTLS === true ? { requireTLS: true } : {}),
+      ...(auth ? { auth: { user: expectString(auth.user, 'smtp user', 256), pass: expectString(auth.pass, 'smtp password', 1024) } } : {}),
+    };
     const sent = await sendInvitationEmail({ smtp, from: expectString(i.from, 'sender', 254), to: expectString(i.to, 'recipient', 254), draft });
     return { messageId: sent.messageId };
   }
