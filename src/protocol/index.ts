@@ -35,3 +35,9 @@ export {
   type ScheduleOptions, hourOf, publishHours, lookupHours, nextRefreshDelay, HOUR_MS, SCHEDULE_DEFAULTS,
 } from './schedule.ts';
 export * from './frames.ts';
+export {
+  type SignedRecord, type SignedRecordJson, type GetRequest, type GetRequestJson, type GetResponseJson,
+  GatewayWireError, recordToJson, recordFromJson, putRequestFromJson, getRequestToJson, getRequestFromJson,
+  getResponseToJson, getResponseFromJson, GATEWAY_API_VERSION, GATEWAY_API_PATHS,
+  RECORD_PUBLIC_KEY_BYTES, RECORD_SIGNATURE_BYTES,
+} from './gateway-wire.ts';
