@@ -7,8 +7,11 @@ import { setMaxListeners } from 'node:events';
 import { RegistryError, isRegistryError } from './errors.ts';
 import { GatewayHealth, type BackoffOptions } from './gateway-health.ts';
 import { exchangeJson, type StreamConnector } from './http-exchange.ts';
-import { recordFromJson, recordToJson } from './record-json.ts';
-import { MAX_KEYS_PER_GET, sameBytes, toHex, type RegistryTransport, type SignedRecord } from './transport.ts';
+import { MAX_KEYS_PER_GET, sameBytes, type RegistryTransport, type SignedRecord } from './transport.ts';
+// The gateway API's JSON, defined once for both sides (docs/PROTOCOL.md "Gateway API (v1)").
+import {
+  GATEWAY_API_PATHS, getRequestToJson, getResponseFromJson, isProtocolError, recordToJson,
+} from '../../protocol/index.ts';
 
 export type VerifyRecord = (record: SignedRecord) => boolean;
 
@@ -50,6 +53,12 @@ export const GATEWAY_TRANSPORT_DEFAULTS = {
   // 12 records of ~1 KB value in base64 plus hex keys and signatures: ~20 KB; anything much larger is abuse.
   maxResponseBytes: 64 * 1024,
 } as const;
+
+/**
+ * Cap on a value in a gateway's answer. hyperdht's own cap on a mutable value is ~1870 B
+ * (TESTBED-NOTES.md); anything larger cannot have come from the DHT. Registry values are 320 B.
+ */
+export const MAX_ANSWER_VALUE_BYTES = 2048;
 
 // Refusals about the record itself (docs/ARCHITECTURE.md gateway codes): every gateway would say
 // the same, so failing over would only repeat the request to more gateways.
@@ -106,9 +115,15 @@ export class GatewayTransport implements RegistryTransport {
     this.#checkOpen();
     // Never hand a gateway something that would get it blamed: our own record must verify.
     if (!this.#opts.verify(record)) throw RegistryError.BAD_RECORD('refusing to put a record whose signature does not verify');
-    const body = recordToJson(record);
+    let body: unknown;
+    try {
+      body = recordToJson(record);
+    } catch (err) {
+      if (isProtocolError(err)) throw RegistryError.BAD_RECORD(err.message);
+      throw err;
+    }
     await this.#onGateways('put', this.#opts.putFanout, signal, async (name, s) => {
-      const answer = await this.#exchange(name, 'POST', '/v1/put', body, s);
+      const answer = await this.#exchange(name, 'POST', GATEWAY_API_PATHS.put, body, s);
       if (answer.status === 200 && isObject(answer.json) && answer.json.ok === true) return;
       throw this.#refusal(name, answer.status, answer.json);
     });
@@ -131,11 +146,11 @@ export class GatewayTransport implements RegistryTransport {
   }
 
   async #getBatch(keys: Uint8Array[], signal?: AbortSignal): Promise<(SignedRecord | null)[]> {
-    const body = { publicKeys: keys.map(toHex) };
+    const body = getRequestToJson(keys);
     const answers = await this.#onGateways('get', this.#opts.getFanout, signal, async (name, s) => {
-      const answer = await this.#exchange(name, 'POST', '/v1/get', body, s);
+      const answer = await this.#exchange(name, 'POST', GATEWAY_API_PATHS.get, body, s);
       if (answer.status !== 200 || !isObject(answer.json) || answer.json.ok !== true) throw this.#refusal(name, answer.status, answer.json);
-      return this.#checkRecords(name, keys, answer.json.records);
+      return this.#checkRecords(name, keys, answer.json);
     });
     // Newest valid record per key across gateways: a gateway replaying an older record loses.
     return keys.map((_, i) => {
@@ -148,14 +163,17 @@ export class GatewayTransport implements RegistryTransport {
     });
   }
 
-  #checkRecords(name: string, keys: Uint8Array[], records: unknown): (SignedRecord | null)[] {
-    if (!Array.isArray(records) || records.length !== keys.length) {
-      throw this.#lie(name, `records is not an array of ${keys.length}`);
+  #checkRecords(name: string, keys: Uint8Array[], answer: unknown): (SignedRecord | null)[] {
+    let records: (SignedRecord | null)[];
+    try {
+      records = getResponseFromJson(answer, { expectedCount: keys.length, maxValueBytes: MAX_ANSWER_VALUE_BYTES });
+    } catch (err) {
+      // Malformed, wrong count, non-canonical: a broken promise of the API, the gateway is benched.
+      if (isProtocolError(err)) throw this.#lie(name, err.message);
+      throw err;
     }
-    return records.map((raw: unknown, i) => {
-      if (raw === null) return null;
-      const record = recordFromJson(raw);
-      if (typeof record === 'string') throw this.#lie(name, `record ${i}: ${record}`);
+    return records.map((record, i) => {
+      if (record === null) return null;
       if (!sameBytes(record.publicKey, keys[i] as Uint8Array)) throw this.#lie(name, `record ${i} is for another key`);
       if (!this.#opts.verify(record)) throw this.#lie(name, `record ${i} has a forged signature`);
       return record;
