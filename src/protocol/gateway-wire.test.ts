@@ -4,7 +4,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
+import { readFileSync } from 'node:fs';
 import { ProtocolError } from './errors.ts';
+import { verifyRecord } from './mutable-record.ts';
+import { ready } from './sodium.ts';
 import {
   GATEWAY_API_PATHS, GATEWAY_API_VERSION, GatewayWireError, getRequestFromJson, getRequestToJson,
   getResponseFromJson, getResponseToJson, putRequestFromJson, recordFromJson, recordToJson, type SignedRecord,
@@ -45,6 +48,25 @@ function onlyProtocolErrors(run: () => unknown): void {
 test('paths carry the version', () => {
   assert.equal(GATEWAY_API_VERSION, 1);
   for (const path of Object.values(GATEWAY_API_PATHS)) assert.ok(path.startsWith(`/v${GATEWAY_API_VERSION}/`));
+});
+
+test('the worked example of docs/PROTOCOL.md is a hyperdht vector: it decodes and its signature verifies', async () => {
+  await ready();
+  const rows = JSON.parse(readFileSync(new URL('./vectors/mutable-records.json', import.meta.url), 'utf8')) as
+    { publicKey: string; seq: number; value: string; signature: string }[];
+  const row = rows[1]!;
+  const text = `{"publicKey":"${row.publicKey}","seq":1,"value":"Gw==","signature":"${row.signature}"}`;
+  const record = putRequestFromJson(JSON.parse(text), { maxValueBytes: 1000 });
+  assert.equal(row.value, '1b');
+  assert.deepEqual([...record.value], [0x1b]);
+  assert.ok(verifyRecord(record.publicKey, record.seq, record.value, record.signature));
+  assert.equal(JSON.stringify(recordToJson(record)), text);
+  // Every vector with a value survives the JSON form bit for bit.
+  for (const r of rows.filter((v) => v.value.length > 0)) {
+    const json = { publicKey: r.publicKey, seq: r.seq, value: Buffer.from(r.value, 'hex').toString('base64'), signature: r.signature };
+    const back = recordFromJson(json, { maxValueBytes: 2048 });
+    assert.ok(verifyRecord(back.publicKey, back.seq, back.value, back.signature));
+  }
 });
 
 test('records round-trip through JSON text, in the same spelling Node uses for hex and base64', () => {
