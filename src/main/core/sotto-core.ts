@@ -282,6 +282,7 @@ export class SottoCore {
     if (existing) return existing;
     const channel = new ContactChannel(this.channelHost(), id, record);
     this.channels.set(id, channel);
+    if (this.phase === 'stopping') return channel; // picked up and stopped by shutdown
     await channel.start();
     return channel;
   }
@@ -302,15 +303,21 @@ export class SottoCore {
     this.setPhase('stopping');
     for (const t of this.timers) this.o.clock.clearTimeout(t);
     this.timers = [];
+    // Stop (and so abort) what is running before waiting for the background start: a start that
+    // is still creating endpoints would otherwise hold shutdown for minutes.
+    const stopAll = async (): Promise<void> => {
+      const channels = [...this.channels.values()];
+      const sessions = [...this.sessions.values()];
+      this.channels.clear();
+      this.sessions.clear();
+      await Promise.allSettled([
+        ...channels.map((c) => c.stop({ dropEntries: false, bye: 'shutdown' })),
+        ...sessions.map((s) => s.stop({ decline: false })),
+      ]);
+    };
+    await stopAll();
     await this.startup.catch(() => undefined);
-    const channels = [...this.channels.values()];
-    const sessions = [...this.sessions.values()];
-    this.channels.clear();
-    this.sessions.clear();
-    await Promise.allSettled([
-      ...channels.map((c) => c.stop({ dropEntries: false, bye: 'shutdown' })),
-      ...sessions.map((s) => s.stop({ decline: false })),
-    ]);
+    await stopAll();
     await this.queue.catch(() => undefined);
     const services = this.services;
     this.services = null;
@@ -403,7 +410,7 @@ export class SottoCore {
   }
 
   private async startInvitationSession(id: string, record: CoreInvitationRecord): Promise<void> {
-    if (this.sessions.has(id)) return;
+    if (this.sessions.has(id) || this.phase === 'stopping') return;
     const services = this.requireServices();
     const session = new InvitationSession({
       invitationId: id,
