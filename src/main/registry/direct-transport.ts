@@ -3,7 +3,7 @@
 // principle (no entity learns a user's IP). Off by default; creating one logs a warning.
 import { createRequire } from 'node:module';
 import { RegistryError } from './errors.ts';
-import { sameBytes, type RegistryTransport, type SignedRecord } from './transport.ts';
+import { sameBytes, type PutOptions, type RegistryTransport, type SignedRecord } from './transport.ts';
 import type { VerifyRecord } from './gateway-transport.ts';
 
 interface MutableReply {
@@ -61,8 +61,8 @@ export class DirectTransport implements RegistryTransport {
     }
   }
 
-  async put(record: SignedRecord, signal?: AbortSignal): Promise<void> {
-    this.#check(signal);
+  async put(record: SignedRecord, opts: PutOptions = {}): Promise<void> {
+    this.#check(opts.signal);
     if (!this.#verify(record)) throw RegistryError.BAD_RECORD('refusing to put a record whose signature does not verify');
     const signature = Buffer.from(record.signature);
     // hyperdht signs with the key pair unless given signMutable: pass the client's signature through.

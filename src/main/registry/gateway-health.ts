@@ -28,8 +28,12 @@ export class GatewayHealth {
     this.#random = opts.random;
   }
 
-  /** Healthy ones shuffled, then those backing off by the time they come back (tried last, not never). */
-  order(names: readonly string[]): string[] {
+  /**
+   * Healthy ones shuffled, then those backing off by the time they come back (tried last, not
+   * never). With `spread` (a replica index) the healthy ones come in a fixed order rotated by it
+   * instead, so replicas 0..r-1 of one entry land on different gateways whatever the shuffle.
+   */
+  order(names: readonly string[], spread?: number): string[] {
     const now = this.#now();
     const healthy: string[] = [];
     const waiting: { name: string; notBefore: number }[] = [];
@@ -38,9 +42,15 @@ export class GatewayHealth {
       if (s === undefined || s.notBefore <= now) healthy.push(name);
       else waiting.push({ name, notBefore: s.notBefore });
     }
-    for (let i = healthy.length - 1; i > 0; i--) {
-      const j = Math.floor(this.#random() * (i + 1));
-      [healthy[i], healthy[j]] = [healthy[j] as string, healthy[i] as string];
+    if (spread !== undefined && healthy.length > 0) {
+      healthy.sort();
+      const start = ((spread % healthy.length) + healthy.length) % healthy.length;
+      healthy.push(...healthy.splice(0, start));
+    } else {
+      for (let i = healthy.length - 1; i > 0; i--) {
+        const j = Math.floor(this.#random() * (i + 1));
+        [healthy[i], healthy[j]] = [healthy[j] as string, healthy[i] as string];
+      }
     }
     waiting.sort((a, b) => a.notBefore - b.notBefore);
     return [...healthy, ...waiting.map((w) => w.name)];

@@ -6,12 +6,10 @@
 import { setMaxListeners } from 'node:events';
 import { RegistryError, isRegistryError } from './errors.ts';
 import { GatewayHealth, type BackoffOptions } from './gateway-health.ts';
-import { exchangeJson, type StreamConnector } from './http-exchange.ts';
-import { MAX_KEYS_PER_GET, sameBytes, type RegistryTransport, type SignedRecord } from './transport.ts';
+import { exchangeJson, type JsonAnswer, type StreamConnector } from './http-exchange.ts';
+import { MAX_KEYS_PER_GET, sameBytes, type PutOptions, type RegistryTransport, type SignedRecord } from './transport.ts';
 // The gateway API's JSON, defined once for both sides (docs/PROTOCOL.md "Gateway API (v1)").
-import {
-  GATEWAY_API_PATHS, getRequestToJson, getResponseFromJson, isProtocolError, recordToJson,
-} from '../../protocol/index.ts';
+import { GATEWAY_API_PATHS, getRequestToJson, getResponseFromJson, isProtocolError, recordToJson } from './protocol.ts';
 
 export type VerifyRecord = (record: SignedRecord) => boolean;
 
@@ -33,7 +31,7 @@ export interface GatewayTransportOptions {
    * what was found, so it leaks nothing.
    */
   getFanout?: number;
-  /** Gateways each put goes to. One by default: replicas (r) already spread puts across gateways. */
+  /** Gateways each put goes to. One by default: the r replicas of an entry go to different gateways (put's `spread`). */
   putFanout?: number;
   backoff?: BackoffOptions;
   /** How long a gateway caught returning bad records is skipped. */
@@ -111,7 +109,7 @@ export class GatewayTransport implements RegistryTransport {
     return [...this.#gateways.keys()];
   }
 
-  async put(record: SignedRecord, signal?: AbortSignal): Promise<void> {
+  async put(record: SignedRecord, opts: PutOptions = {}): Promise<void> {
     this.#checkOpen();
     // Never hand a gateway something that would get it blamed: our own record must verify.
     if (!this.#opts.verify(record)) throw RegistryError.BAD_RECORD('refusing to put a record whose signature does not verify');
@@ -122,11 +120,11 @@ export class GatewayTransport implements RegistryTransport {
       if (isProtocolError(err)) throw RegistryError.BAD_RECORD(err.message);
       throw err;
     }
-    await this.#onGateways('put', this.#opts.putFanout, signal, async (name, s) => {
+    await this.#onGateways('put', this.#opts.putFanout, opts.signal, async (name, s) => {
       const answer = await this.#exchange(name, 'POST', GATEWAY_API_PATHS.put, body, s);
       if (answer.status === 200 && isObject(answer.json) && answer.json.ok === true) return;
-      throw this.#refusal(name, answer.status, answer.json);
-    });
+      throw this.#refusal(name, answer);
+    }, opts.spread);
   }
 
   async get(publicKeys: Uint8Array[], signal?: AbortSignal): Promise<(SignedRecord | null)[]> {
@@ -149,7 +147,7 @@ export class GatewayTransport implements RegistryTransport {
     const body = getRequestToJson(keys);
     const answers = await this.#onGateways('get', this.#opts.getFanout, signal, async (name, s) => {
       const answer = await this.#exchange(name, 'POST', GATEWAY_API_PATHS.get, body, s);
-      if (answer.status !== 200 || !isObject(answer.json) || answer.json.ok !== true) throw this.#refusal(name, answer.status, answer.json);
+      if (answer.status !== 200 || !isObject(answer.json) || answer.json.ok !== true) throw this.#refusal(name, answer);
       return this.#checkRecords(name, keys, answer.json);
     });
     // Newest valid record per key across gateways: a gateway replaying an older record loses.
@@ -184,8 +182,11 @@ export class GatewayTransport implements RegistryTransport {
    * Runs `attempt` on gateways in health order until `want` of them succeeded (in parallel, each
    * failure starting the next candidate). Fails when none succeeded.
    */
-  async #onGateways<T>(op: string, want: number, signal: AbortSignal | undefined, attempt: (name: string, signal: AbortSignal) => Promise<T>): Promise<T[]> {
-    const order = this.health.order(this.gatewayNames);
+  async #onGateways<T>(
+    op: string, want: number, signal: AbortSignal | undefined,
+    attempt: (name: string, signal: AbortSignal) => Promise<T>, spread?: number,
+  ): Promise<T[]> {
+    const order = this.health.order(this.gatewayNames, spread);
     const results: T[] = [];
     const errors: RegistryError[] = [];
     const combined = signal === undefined ? this.#closing.signal : AbortSignal.any([signal, this.#closing.signal]);
@@ -240,14 +241,16 @@ export class GatewayTransport implements RegistryTransport {
     });
   }
 
-  #refusal(name: string, status: number, json: unknown): RegistryError {
+  #refusal(name: string, answer: JsonAnswer): RegistryError {
+    const { status, json } = answer;
     const error = isObject(json) && isObject(json.error) ? json.error : null;
     const code = error !== null && typeof error.code === 'string' ? error.code.slice(0, 40) : null;
     if (code === null) return this.#lie(name, `HTTP ${status} without a coded error`);
     const message = typeof error?.message === 'string' ? error.message.slice(0, 200) : '';
     const e = RegistryError.GATEWAY_REFUSED(name, code, status, message);
-    if (code === 'RATE_LIMITED' && isObject(json) && isObject(json.error) && typeof json.error.retryAfterSeconds === 'number') {
-      Object.assign(e, { retryAfterMs: Math.min(600, Math.max(0, json.error.retryAfterSeconds)) * 1000 });
+    // The gateway says when to come back in a Retry-After header (src/gateway rate limits).
+    if (code === 'RATE_LIMITED' && answer.retryAfterSeconds !== undefined) {
+      Object.assign(e, { retryAfterMs: Math.min(600, answer.retryAfterSeconds) * 1000 });
     }
     return e;
   }

@@ -24,6 +24,13 @@ export interface JsonExchange {
 export interface JsonAnswer {
   status: number;
   json: unknown;
+  /** Seconds from a `Retry-After: <seconds>` header (the gateway's 429), when present and sane. */
+  retryAfterSeconds?: number;
+}
+
+function retryAfterSeconds(header: string | string[] | undefined): number | undefined {
+  if (typeof header !== 'string' || !/^\d{1,6}$/.test(header)) return undefined;
+  return Number(header);
 }
 
 export async function exchangeJson(req: JsonExchange): Promise<JsonAnswer> {
@@ -89,7 +96,8 @@ export async function exchangeJson(req: JsonExchange): Promise<JsonAnswer> {
             fail(RegistryError.BAD_ANSWER(req.gateway, `HTTP ${res.statusCode ?? '?'} with a body that is not JSON`));
             return;
           }
-          resolve({ status: res.statusCode ?? 0, json });
+          const retryAfter = retryAfterSeconds(res.headers['retry-after']);
+          resolve({ status: res.statusCode ?? 0, json, ...(retryAfter === undefined ? {} : { retryAfterSeconds: retryAfter }) });
         });
       });
       request.on('error', (err) => fail(RegistryError.GATEWAY_UNREACHABLE(req.gateway, err)));

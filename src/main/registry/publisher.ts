@@ -13,6 +13,10 @@
 // (the contact sees what it sees when we go offline, and the key keeps being refreshed like any
 // other, so an observer sees no key stop). goOffline() writes 'gone' over every real entry of the
 // current hours, and fresh dummies, N x r writes as always.
+// A contact that is no longer a contact at all (revoked, deleted, or an open invitation's bootstrap
+// key s after the key upgrade) gets noise under its old key for the rest of the hour instead: the
+// ex-contact or the reader of the invitation e-mail, who can still compute that key, decrypts
+// nothing, not even 'gone' (issue 5: "find nothing" after the upgrade).
 //
 // All writes of a cycle go out in random order at random offsets within `spreadMs`, so their
 // timing does not reveal which are real. Cycles: at start, every 15-20 min (jitter), a few minutes
@@ -196,16 +200,24 @@ export class Publisher {
     const hidden = kind === 'offline' || this.#state === 'invisible';
     const reals = hidden ? [] : this.#contacts.filter((c) => c.visible && c.endpoint !== undefined && c.onionPublicKey !== null);
     const state: PresenceState = kind === 'offline' || this.#state === 'invisible' ? 'gone' : this.#state;
+    const contactIds = new Set(this.#contacts.map((c) => c.id));
     for (const hour of hours) {
       for (let index = 0; index < this.#replicas; index++) {
         const plan = this.#plan(hour, index);
         const slotJobs: PutJob[] = [];
         const realIds = new Set(reals.map((c) => c.id));
         for (const c of reals) slotJobs.push(this.#realJob(plan, c, state));
-        for (const [id, c] of plan.published) if (!realIds.has(id)) slotJobs.push(this.#realJob(plan, c, 'gone'));
+        for (const [id, c] of plan.published) {
+          if (realIds.has(id)) continue;
+          // Still a contact (hidden, or we go offline): tell them 'gone'. No longer a contact
+          // (revoked, deleted, or an open invitation's bootstrap key after the upgrade): overwrite
+          // with noise under the same key, so whoever still holds that key (the ex-contact, the
+          // reader of the invitation e-mail) decrypts nothing at all, not even 'gone'.
+          slotJobs.push(contactIds.has(id) ? this.#realJob(plan, c, 'gone') : this.#dummyJob(plan, slotKeyPair(plan, c)));
+        }
         const dummyCount = Math.max(0, n - slotJobs.length);
         while (plan.dummies.length < dummyCount) plan.dummies.push(recordKeyPair(this.#env.randomBytes(32)));
-        for (let k = 0; k < dummyCount; k++) slotJobs.push(this.#dummyJob(plan.dummies[k] as RecordKeyPair));
+        for (let k = 0; k < dummyCount; k++) slotJobs.push(this.#dummyJob(plan, plan.dummies[k] as RecordKeyPair));
         jobs.push(...slotJobs);
       }
     }
@@ -216,8 +228,7 @@ export class Publisher {
     const endpoint = c.endpoint;
     const onionPublicKey = c.onionPublicKey;
     if (endpoint === undefined || onionPublicKey === null) throw RegistryError.BAD_INPUT(`contact ${c.id} has no endpoint`);
-    const x = registryKey(c.sharedKey, plan.hour, plan.index);
-    const keyPair = recordKeyPair(recordSeed(x, c.ownRole));
+    const keyPair = slotKeyPair(plan, c);
     const kind = state === 'gone' ? 'gone' : 'real';
     return {
       kind,
@@ -236,7 +247,7 @@ export class Publisher {
           endpointExpiresAt: endpoint.expiresAt,
           nonce: this.#env.randomBytes(REGISTRY_NONCE_BYTES),
         });
-        return this.#put(keyPair, value);
+        return this.#put(plan, keyPair, value);
       },
       published: () => {
         plan.published.set(c.id, c);
@@ -244,19 +255,20 @@ export class Publisher {
     };
   }
 
-  #dummyJob(keyPair: RecordKeyPair): PutJob {
+  #dummyJob(plan: HourPlan, keyPair: RecordKeyPair): PutJob {
     return {
       kind: 'dummy',
-      run: async () => this.#put(keyPair, dummyRegistryValue(this.#env.randomBytes(REGISTRY_VALUE_SIZE))),
+      run: async () => this.#put(plan, keyPair, dummyRegistryValue(this.#env.randomBytes(REGISTRY_VALUE_SIZE))),
     };
   }
 
-  #put(keyPair: RecordKeyPair, value: Uint8Array): Promise<void> {
+  #put(plan: HourPlan, keyPair: RecordKeyPair, value: Uint8Array): Promise<void> {
     const id = toHex(keyPair.publicKey);
     // seq = unix ms, strictly increasing per key: hyperdht refuses a reused seq with another value.
     const seq = Math.max(this.#env.now(), (this.#lastSeq.get(id) ?? 0) + 1);
     this.#lastSeq.set(id, seq);
-    return this.#transport.put({ publicKey: keyPair.publicKey, seq, value, signature: signRecord(keyPair, seq, value) });
+    const record = { publicKey: keyPair.publicKey, seq, value, signature: signRecord(keyPair, seq, value) };
+    return this.#transport.put(record, { spread: plan.index });
   }
 
   async #execute(kind: string, hours: number[], jobs: PutJob[], spreadMs: number, signal: AbortSignal): Promise<PublishReport> {
@@ -306,4 +318,9 @@ export class Publisher {
       }
     }
   }
+}
+
+/** The record key pair of contact `c`'s own entry in this hour and replica (DESIGN D4). */
+function slotKeyPair(plan: HourPlan, c: CheckedContact): RecordKeyPair {
+  return recordKeyPair(recordSeed(registryKey(c.sharedKey, plan.hour, plan.index), c.ownRole));
 }

@@ -132,6 +132,41 @@ test('goOffline overwrites real entries with gone, N x r writes as always', asyn
   assert.equal((await b.lookup('alice'))?.state, 'gone');
 });
 
+test('a contact removed (revoked, or a bootstrap key after the upgrade) is overwritten with noise, not gone', async () => {
+  const clock = settableClock(midHour);
+  const pair = contactPair();
+  const a = registry(pair.a.identity, clock.now);
+  const b = registry(pair.b.identity, clock.now);
+  a.setContacts([pair.a.contact]);
+  b.setContacts([pair.b.contact]);
+  await a.publishNow();
+  assert.equal((await b.lookup('alice'))?.state, 'online');
+  clock.advance(60_000);
+  a.setContacts([]);
+  const scrubbed = await a.publishNow();
+  assert.equal(scrubbed.real + scrubbed.gone, 0, 'nothing sealed for a removed contact');
+  assert.equal(scrubbed.entries, 48, 'same count as always: the old keys keep being written, with noise');
+  // Whoever still holds the key (ex-contact, invitation-mail reader) finds nothing that decrypts.
+  assert.equal(await b.lookup('alice'), null);
+});
+
+test('the r replicas of an entry go to different gateways', async () => {
+  const transport = new GatewayTransport({
+    gateways: net.gateways.map((g) => g.url),
+    connect: tcpConnector(),
+    verify: (r) => verifyRecord(r.publicKey, r.seq, r.value, r.signature),
+  });
+  try {
+    const order = [0, 1, 2].map((spread) => transport.health.order(transport.gatewayNames, spread)[0]);
+    assert.notEqual(order[0], order[1], 'replicas 0 and 1 on different gateways');
+    assert.equal(order[0], order[2], 'with 2 gateways, replica 2 wraps around');
+    // Fixed for a given index, whatever the shuffle of unspread requests.
+    for (let i = 0; i < 5; i++) assert.equal(transport.health.order(transport.gatewayNames, 1)[0], order[1]);
+  } finally {
+    await transport.close();
+  }
+});
+
 test('kill 60 % of DHT nodes after publishing: lookups still succeed (replicas)', async () => {
   const own = await startRegistryNet({ gateways: 1, dhtSize: 25 });
   try {

@@ -10,9 +10,19 @@ export interface SignedRecord {
   signature: Uint8Array; // 64 bytes over hyperdht's mutable signable(seq, value)
 }
 
+export interface PutOptions {
+  signal?: AbortSignal;
+  /**
+   * Which replica this is (the replica index I). Transports with several access points send
+   * replicas I = 0, 1, 2 of one entry to different ones, so a single gateway that acknowledges puts
+   * and stores nothing cannot make every replica of an entry vanish (paper 4.5, registry DoS).
+   */
+  spread?: number;
+}
+
 export interface RegistryTransport {
   /** Stores one signed record. Rejects with a RegistryError when no gateway accepted it. */
-  put(record: SignedRecord, signal?: AbortSignal): Promise<void>;
+  put(record: SignedRecord, opts?: PutOptions): Promise<void>;
   /**
    * Fetches the newest record for every key, in the same order; null where none exists. Every
    * returned record has been verified (signature, key equals the one asked for).
