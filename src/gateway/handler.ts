@@ -7,9 +7,10 @@ import type { GatewayLimits } from './limits.ts';
 import { RequestRateLimiter, type Clock } from './rate-limit.ts';
 import { getRecords, putSignedRecord, verifyRecord, type RegistryDht } from './registry-dht.ts';
 import { parseGetRequest, parsePutRequest, recordToJson } from './validation.ts';
+// Version and paths of the API are defined once, with its JSON (docs/PROTOCOL.md "Gateway API (v1)").
+import { GATEWAY_API_PATHS, GATEWAY_API_VERSION } from '../protocol/index.ts';
 
-/** API version, also the path prefix (`/v1/...`). */
-export const GATEWAY_API_VERSION = 1;
+export { GATEWAY_API_VERSION };
 
 /**
  * One structured log entry. Entries carry route, status, code, timing and counts only: never a
@@ -27,9 +28,9 @@ interface RouteEntry {
 
 // A Map, not an object literal: request paths are attacker-chosen ('__proto__', 'constructor').
 const ROUTES = new Map<string, RouteEntry>([
-  ['/v1/put', { route: 'put', method: 'POST' }],
-  ['/v1/get', { route: 'get', method: 'POST' }],
-  ['/v1/health', { route: 'health', method: 'GET' }],
+  [GATEWAY_API_PATHS.put, { route: 'put', method: 'POST' }],
+  [GATEWAY_API_PATHS.get, { route: 'get', method: 'POST' }],
+  [GATEWAY_API_PATHS.health, { route: 'health', method: 'GET' }],
 ]);
 
 const LOGGED_METHODS = new Set(['GET', 'POST', 'PUT', 'DELETE', 'HEAD', 'OPTIONS', 'PATCH']);
