@@ -1,0 +1,178 @@
+// The console host: attaches to (or starts) the local testbed, opens or creates a profile, then
+// reads commands line by line and prints the core's events as they arrive. Quit (or end of input,
+// Ctrl-C, SIGTERM) goes offline, stops tor, and stops the testbed if this process started it.
+import { readFile } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
+import { SottoCore, toErrorInfo, type CoreEvent, type CoreServicesFactory, type CoreTimings, type SottoCoreOptions } from '../index.ts';
+import type { TestbedDescription } from '../../testbed/index.ts';
+import { parseCommand } from './commands.ts';
+import { ConsoleError } from './errors.ts';
+import { formatEvent, formatProfile } from './format.ts';
+import type { ConsoleOptions } from './options.ts';
+import { ConsoleSession } from './session.ts';
+import { Terminal } from './terminal.ts';
+import { attachTestbed, type AttachedTestbed, type AttachTestbedOptions } from './testbed-host.ts';
+import { TESTBED_CORE_TIMINGS, testbedServices } from './testbed-timings.ts';
+
+export interface RunConsoleOptions {
+  options: ConsoleOptions;
+  input: Readable;
+  output: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
+  interactive?: boolean;
+  /** Aborting it quits like the quit command (the CLI wires SIGTERM/SIGINT here). */
+  signal?: AbortSignal;
+  /** Injected for tests; default: attachTestbed (find a running one or start one here). */
+  attach?: (o: AttachTestbedOptions) => Promise<AttachedTestbed>;
+  /** Injected for tests; default: the real services with the testbed schedule. */
+  services?: (tb: TestbedDescription) => CoreServicesFactory;
+  timings?: Partial<CoreTimings>;
+  /** Argon2id cost of new profiles (tests pass a small one). */
+  kdf?: SottoCoreOptions['kdf'];
+  /** Wrong passphrases in a row before giving up. */
+  maxPassphraseAttempts?: number;
+}
+
+const errorLine = (err: unknown): string => {
+  const e = toErrorInfo(err);
+  return `error [${e.code}] ${e.message}`;
+};
+
+async function passphraseFromFile(path: string): Promise<string> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    throw ConsoleError.FILE_UNREADABLE(path, err);
+  }
+  return text.split(/\r?\n/)[0] ?? '';
+}
+
+/** Runs until quit; resolves the process exit code (0 after a clean quit). */
+export async function runConsole(o: RunConsoleOptions): Promise<number> {
+  const opts = o.options;
+  const term = new Terminal({ input: o.input, output: o.output, ...(o.interactive === undefined ? {} : { interactive: o.interactive }) });
+  const print = (line: string): void => term.print(line);
+  const stop = new AbortController();
+  const quit = (): void => { if (!stop.signal.aborted) { stop.abort(); term.close(); } };
+  term.onInterrupt(quit);
+  if (o.signal?.aborted) quit();
+  o.signal?.addEventListener('abort', quit, { once: true });
+
+  let testbed: AttachedTestbed | null = null;
+  let core: SottoCore | null = null;
+  let code = 0;
+  try {
+    testbed = await (o.attach ?? attachTestbed)({
+      ...(opts.testbedPath ? { explicitPath: opts.testbedPath } : {}),
+      defaultPath: opts.defaultTestbedPath,
+      log: (line) => print(`[testbed] ${line}`),
+      signal: stop.signal,
+    });
+    if (stop.signal.aborted) return 0;
+    print(`testbed: ${testbed.descriptionPath}${testbed.owned ? ' (started by this console: quitting it stops the testbed)' : ''}`);
+
+    core = new SottoCore({
+      profileDir: opts.profileDir,
+      services: (o.services ?? testbedServices)(testbed.description),
+      timings: { ...TESTBED_CORE_TIMINGS, ...o.timings },
+      ...(o.kdf ? { kdf: o.kdf } : {}),
+    });
+    const phases = new Map<string, { nickname: string; phase: string }>();
+    const nameOf = (id: string): string => phases.get(id)?.nickname ?? id.slice(0, 8);
+    let lastTor = -1;
+    core.onEvent((e: CoreEvent) => {
+      if (e.type === 'tor-bootstrap') {
+        // tor reports the same step several times; one line per step is enough.
+        if (e.progress === lastTor) return;
+        lastTor = e.progress;
+      }
+      const previous = e.type === 'contact' ? phases.get(e.contact.id)?.phase : undefined;
+      if (e.type === 'contact') phases.set(e.contact.id, { nickname: e.contact.nickname, phase: e.contact.phase });
+      const line = formatEvent(e, nameOf, previous);
+      if (e.type === 'contact-removed') phases.delete(e.contactId);
+      if (line !== null) print(line);
+    });
+
+    const opened = await openProfile(core, opts, term, print, o.maxPassphraseAttempts ?? 5);
+    if (!opened) {
+      code = stop.signal.aborted ? 0 : 1;
+      return code;
+    }
+    for (const c of await core.listContacts()) phases.set(c.id, { nickname: c.nickname, phase: c.phase });
+    for (const l of formatProfile(core.profile())) print(l);
+    print(`profile: ${opts.profileDir}`);
+    print(`ready: ${core.profile().displayName} (type help)`);
+
+    const session = new ConsoleSession({ core, profileDir: opts.profileDir, print });
+    for (;;) {
+      const line = await term.read('sotto> ');
+      if (line === null || stop.signal.aborted) break;
+      try {
+        if ((await session.run(parseCommand(line))) === 'quit') break;
+      } catch (err) {
+        print(errorLine(err));
+      }
+    }
+    return code;
+  } catch (err) {
+    print(errorLine(err));
+    code = 1;
+    return code;
+  } finally {
+    if (core && (core.status().phase === 'running' || core.status().phase === 'starting')) print('going offline, stopping tor');
+    await core?.close().catch((err: unknown) => print(errorLine(err)));
+    if (testbed?.owned) print('stopping the testbed');
+    await testbed?.stop().catch((err: unknown) => print(errorLine(err)));
+    print('bye');
+    term.close();
+  }
+}
+
+/** Creates the profile (name + passphrase) or unlocks it; false when input ended or it failed. */
+async function openProfile(core: SottoCore, opts: ConsoleOptions, term: Terminal, print: (l: string) => void, maxAttempts: number): Promise<boolean> {
+  let given: string | null = opts.passphraseFile ? await passphraseFromFile(opts.passphraseFile) : opts.passphrase;
+  const ask = async (prompt: string): Promise<string> => {
+    const line = await term.read(prompt, { hidden: true });
+    if (line === null) throw ConsoleError.INPUT_CLOSED();
+    return line;
+  };
+  try {
+    if (core.status().phase === 'no-profile') {
+      print(`creating profile "${opts.profileName}" in ${opts.profileDir}`);
+      let name = opts.displayName;
+      while (name === null) {
+        const line = await term.read(`display name [${opts.profileName}]: `);
+        if (line === null) throw ConsoleError.INPUT_CLOSED();
+        const trimmed = line.trim();
+        name = trimmed.length === 0 ? opts.profileName : trimmed.length <= 64 ? trimmed : null;
+        if (name === null) print(errorLine(ConsoleError.BAD_ARGUMENTS('a display name of at most 64 characters')));
+      }
+      let passphrase = given;
+      while (passphrase === null) {
+        const first = await ask('new passphrase: ');
+        if (first.length === 0) { print(errorLine(ConsoleError.NO_PASSPHRASE())); continue; }
+        // Only a person typing blind needs to type it twice.
+        if (term.interactive && (await ask('again: ')) !== first) { print('error [BAD_ARGUMENTS] the passphrases differ'); continue; }
+        passphrase = first;
+      }
+      print('starting tor...');
+      await core.createProfile({ displayName: name, passphrase });
+      return true;
+    }
+    for (let attempt = 1; ; attempt++) {
+      const passphrase = given ?? await ask(`passphrase for ${opts.profileName}: `);
+      given = null;
+      try {
+        print('unlocking, starting tor...');
+        await core.unlock({ passphrase });
+        return true;
+      } catch (err) {
+        print(errorLine(err));
+        if (toErrorInfo(err).code !== 'WRONG_PASSPHRASE' || attempt >= maxAttempts) return false;
+      }
+    }
+  } catch (err) {
+    if (!(err instanceof ConsoleError && err.code === 'INPUT_CLOSED')) print(errorLine(err));
+    return false;
+  }
+}

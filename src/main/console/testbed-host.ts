@@ -1,0 +1,99 @@
+// Finds the local testbed the console runs on, or starts one in this process (DESIGN D9): no real
+// Tor network is reachable where Sotto is built, so `npm start` must bring its own.
+// A description file is trusted only if its gateways answer on loopback: the gateways live in the
+// process that started the testbed, so an answer means its tor network and DHT are up too.
+import { request } from 'node:http';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  readTestbedDescription, startTestbed, writeTestbedDescription, type Testbed, type TestbedDescription, type TestbedOptions,
+} from '../../testbed/index.ts';
+import { ConsoleError } from './errors.ts';
+
+export interface AttachedTestbed {
+  description: TestbedDescription;
+  descriptionPath: string;
+  /** True when this process started it (and so stops it on quit). */
+  owned: boolean;
+  stop(): Promise<void>;
+}
+
+export interface AttachTestbedOptions {
+  /** --testbed / SOTTO_TESTBED: must be alive, never replaced. */
+  explicitPath?: string;
+  /** Where `npm run testbed` and earlier consoles write theirs (.testbed/testbed.json). */
+  defaultPath: string;
+  log: (line: string) => void;
+  /** Per gateway health request. */
+  probeTimeoutMs?: number;
+  signal?: AbortSignal;
+  /** Injected for tests; the real one by default. */
+  start?: (o: TestbedOptions) => Promise<Testbed>;
+}
+
+/** GET <gateway>/v1/health on loopback; true on a 200 within the timeout. */
+export function gatewayAnswers(url: string, timeoutMs: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    let settled = false;
+    const done = (ok: boolean): void => { if (!settled) { settled = true; resolve(ok); } };
+    try {
+      const req = request(`${url}/v1/health`, { method: 'GET', agent: false, timeout: timeoutMs, headers: { connection: 'close' } }, (res) => {
+        res.resume();
+        done(res.statusCode === 200);
+      });
+      req.on('timeout', () => { req.destroy(); done(false); });
+      req.on('error', () => done(false));
+      req.end();
+    } catch {
+      done(false);
+    }
+  });
+}
+
+export async function testbedAlive(d: TestbedDescription, timeoutMs: number): Promise<boolean> {
+  if (d.gateways.length === 0) return false;
+  const answers = await Promise.all(d.gateways.map((g) => gatewayAnswers(g.url, timeoutMs)));
+  return answers.every(Boolean);
+}
+
+export async function attachTestbed(o: AttachTestbedOptions): Promise<AttachedTestbed> {
+  const probeMs = o.probeTimeoutMs ?? 2_000;
+  if (o.explicitPath) {
+    let d: TestbedDescription;
+    try {
+      d = await readTestbedDescription(o.explicitPath);
+    } catch (err) {
+      throw ConsoleError.TESTBED_UNAVAILABLE(`${(err as Error).message}`);
+    }
+    if (!(await testbedAlive(d, probeMs))) throw ConsoleError.TESTBED_UNAVAILABLE(`the testbed of ${o.explicitPath} does not answer (its gateways are down)`);
+    return { description: d, descriptionPath: o.explicitPath, owned: false, stop: async () => {} };
+  }
+
+  const existing = await readTestbedDescription(o.defaultPath).catch(() => null);
+  if (existing && (await testbedAlive(existing, probeMs))) {
+    o.log(`using the running testbed of ${o.defaultPath}`);
+    return { description: existing, descriptionPath: o.defaultPath, owned: false, stop: async () => {} };
+  }
+
+  o.log(existing ? `${o.defaultPath} is stale (gateways do not answer): starting a new testbed` : 'no testbed running: starting one (private Tor network + HyperDHT testnet + gateways, ~15-40 s)');
+  const dir = await mkdtemp(join(tmpdir(), 'sotto-testbed-'));
+  let testbed: Testbed;
+  try {
+    testbed = await (o.start ?? startTestbed)({ dir, log: (line) => o.log(line), ...(o.signal ? { signal: o.signal } : {}) });
+  } catch (err) {
+    await rm(dir, { recursive: true, force: true }).catch(() => undefined);
+    throw ConsoleError.TESTBED_UNAVAILABLE(`the testbed failed to start: ${(err as Error).message}`);
+  }
+  await writeTestbedDescription(o.defaultPath, testbed.description);
+  o.log(`testbed up in ${testbed.timings.testbed_total_ms ?? '?'} ms; other consoles (npm start -- --profile <name>) use it while this one runs`);
+  let stopping: Promise<void> | undefined;
+  const stop = (): Promise<void> => (stopping ??= (async () => {
+    await testbed.stop();
+    // Remove the description only if it is still ours (another console may have replaced it).
+    const text = await readFile(o.defaultPath, 'utf8').catch(() => '');
+    if (text.includes(JSON.stringify(testbed.description.createdAt))) await rm(o.defaultPath, { force: true }).catch(() => undefined);
+    await rm(dir, { recursive: true, force: true }).catch(() => undefined);
+  })());
+  return { description: testbed.description, descriptionPath: o.defaultPath, owned: true, stop };
+}

@@ -1,0 +1,27 @@
+// Timings of a console on the local testbed. The production schedule spreads each publish cycle
+// over 10 minutes and looks contacts up once a minute, backing off to 10 minutes (DESIGN D4: the
+// timing of writes must not tell real entries from dummies). On a loopback demo network nobody
+// observes timing, and a newcomer would wait minutes to see a new contact online, so the console
+// uses the schedule of the core's integration tests (same logic, shorter intervals).
+import { realServices, type CoreServicesFactory, type CoreTimings } from '../index.ts';
+import type { TestbedDescription } from '../../testbed/index.ts';
+
+export const TESTBED_CORE_TIMINGS: Partial<CoreTimings> = {
+  lookupIntervalMs: 1_500,
+  lookupMaxIntervalMs: 8_000,
+  connectTimeoutMs: 45_000,
+  expiryCheckMs: 5_000,
+};
+
+export function testbedServices(tb: TestbedDescription): CoreServicesFactory {
+  return realServices({
+    gateways: tb.gateways.map((g) => `http://${g.onion}`),
+    torrc: tb.tor.clientTorrc,
+    // spreadMs 10 min -> 50 ms and 16 writes in flight: the registry's own test schedule.
+    registryTimings: { spreadMs: 50, offlineSpreadMs: 20, concurrency: 16, sweepMinMs: 60_000, sweepMaxMs: 90_000 },
+    // A dead peer is noticed in ~10 s instead of minutes (keepalive every 3 s).
+    link: { keepaliveMs: 3_000, deadPeerMs: 10_000 },
+    // Fresh descriptors take ~1-2 s to be fetchable on the testbed (ARCHITECTURE "Tor layer").
+    tor: { connectBackoffsMs: [250, 500, 1000, 1000, 2000, 2000, 2000] },
+  });
+}
