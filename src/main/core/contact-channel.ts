@@ -8,6 +8,7 @@ import type { ContactRecord, ProfileStore, StoredMessage } from '../store/index.
 import type { Clock } from './clock.ts';
 import type { FoundEntry, LinkFactory, LinkPort, RegistryPort, TorPort } from './ports.ts';
 import { Rendezvous, type RendezvousTimings } from './rendezvous.ts';
+import { PEER_FAULT_LINK_CODES } from './link-faults.ts';
 import {
   announcedTo, deriveContactPresence, samePresence, type AnnouncedState, type ContactPresence, type OwnPresence,
 } from './presence.ts';
@@ -139,11 +140,6 @@ export class ContactChannel {
     this.gone = false;
     this.goneAt = null;
     link.onFrame((frame) => { void this.onFrame(link, frame).catch((err: Error) => this.protocolFailure(link, err)); });
-    link.onClose((info) => {
-      // They left on purpose: offline now, not when their entry goes stale.
-      if (info.reason === 'shutdown' || info.reason === 'normal') { this.gone = true; this.goneAt = this.host.clock.now(); }
-      this.detached(link);
-    });
     this.main?.setLinkUp(true);
     this.bootstrap?.setLinkUp(true);
     const me = this.announcement();
@@ -156,6 +152,18 @@ export class ContactChannel {
     if (me && this.record.phase === 'confirmed') link.send({ type: 'presence', state: me.state, text: me.text });
     this.updatePresence();
     this.flushOutbox();
+    // Last: a link that closed before we got it (a bad frame right after hello) reports at once,
+    // and must find the channel already marked as linked so `detached` can undo all of it.
+    link.onClose((info) => {
+      // They left on purpose: offline now, not when their entry goes stale.
+      if (info.reason === 'shutdown' || info.reason === 'normal') { this.gone = true; this.goneAt = this.host.clock.now(); }
+      if (info.local && PEER_FAULT_LINK_CODES.has(info.code)) {
+        // The link already told the peer (bye 'protocol') and dropped the stream; the rest of the
+        // core carries on and the contact may dial again (lookups resume below).
+        this.host.emit({ type: 'warning', code: info.code, message: `link closed: ${info.error?.message ?? info.code}`, contactId: this.contactId });
+      }
+      this.detached(link);
+    });
   }
 
   private prefer(existing: LinkPort, incoming: LinkPort): boolean {

@@ -2,9 +2,10 @@
 // profiles and tors, real registry through the gateways over Tor, real links.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { decodeInvitation, identityFromSeed, ready } from '../../protocol/index.ts';
+import { join } from 'node:path';
+import { decodeInvitation, encodeFrame, identityFromSeed, ready } from '../../protocol/index.ts';
 import { GatewayTransport, Registry, tcpConnector, verifySignedRecord } from '../registry/index.ts';
-import { EventLog, makeCore, presenceOf, removeDir, testbed, type TestCore } from './test-support.ts';
+import { EventLog, makeCore, presenceOf, rawContact, removeDir, testbed, type RawContact, type TestCore } from './test-support.ts';
 import type { CoreEvent } from './types.ts';
 import type { TestbedDescription } from '../../testbed/description.ts';
 
@@ -21,6 +22,14 @@ after(async () => {
   await Promise.allSettled([A?.core.close(), C?.core.close()]);
   await Promise.allSettled([removeDir(A?.dir ?? ''), removeDir(C?.dir ?? '')]);
 });
+
+async function until(check: () => boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
 
 const isMessage = (id: string) => (e: CoreEvent): boolean => e.type === 'message' && e.message.id === id;
 
@@ -217,4 +226,76 @@ test('invisible to one contact, revoke, bad input', async (t) => {
   await assert.rejects(A.core.setPresence({ state: 'sleeping' }), code('BAD_INPUT'));
   await assert.rejects(A.core.sendMessage({ contactId: 'nope', body: 'x' }), code('NOT_FOUND'));
   await assert.rejects(A.core.cancelInvitation({ id: short.id }), code('INVITATION_STATE'));
+});
+
+test('a contact sending garbage: the link is closed with a coded warning, others keep talking, the contact can come back', async (t) => {
+  // A and C talk throughout (paired here unless an earlier step of this file already did it).
+  const code = (core: TestCore) => core.core.profile().contactCode;
+  let cAtA = (await A.core.listContacts()).find((c) => c.contactCode === code(C) && c.phase === 'confirmed')?.id;
+  let aAtC = (await C.core.listContacts()).find((c) => c.contactCode === code(A) && c.phase === 'confirmed')?.id;
+  if (!cAtA || !aAtC) {
+    const inv = await A.core.createInvitation({ kind: 'sealed', contactCode: code(C) });
+    aAtC = (await C.core.acceptInvitation({ link: inv.link })).contact.id;
+    cAtA = inv.contactId!;
+  }
+  await Promise.all([A.log.wait(presenceOf(cAtA, 'online'), 90_000, 0), C.log.wait(presenceOf(aAtC, 'online'), 90_000, 0)]);
+
+  // Eve is a real contact of A (sealed invitation, first link made by her own core).
+  let E = await makeCore(tb, 'eve');
+  let raw: RawContact | null = null;
+  t.after(async () => { await raw?.close(); await E.core.close(); await removeDir(E.dir); });
+  const inv = await A.core.createInvitation({ kind: 'sealed', contactCode: code(E) });
+  const aAtE = (await E.core.acceptInvitation({ link: inv.link })).contact.id;
+  const eAtA = inv.contactId!;
+  await A.log.wait(presenceOf(eAtA, 'online'), 90_000, 0);
+  let m = A.log.mark;
+  await E.core.close();
+  await A.log.wait(presenceOf(eAtA, 'offline'), 60_000, m);
+
+  // Now Eve's keys speak through a hand-driven Noise session to A's real endpoint for her.
+  raw = await rawContact(tb, { profileDir: E.dir, passphrase: 'pass-eve', peerContactCode: code(A), torDir: join(E.dir, 'raw-tor') });
+  const onion = await raw.findEndpoint();
+  const hello = encodeFrame({ type: 'hello', minVersion: 1, maxVersion: 1, capabilities: [], displayName: 'eve' });
+  const id16 = (b: number): Uint8Array => new Uint8Array(16).fill(b);
+  const cases: [string, Uint8Array[], string][] = [
+    ['garbage after hello', [hello, Uint8Array.of(9, 9, 9)], 'LINK_BAD_FRAME'],
+    ['a truncated message frame', [hello, encodeFrame({ type: 'message', id: id16(1), conversationId: id16(2), sentAt: 1, body: 'hi' }).subarray(0, 30)], 'LINK_BAD_FRAME'],
+    ['an oversized frame (64 KiB + 1)', [hello, new Uint8Array(64 * 1024 + 1)], 'LINK_FRAME_TOO_LARGE'],
+    ['garbage instead of hello', [Uint8Array.of(1, 200, 7)], 'LINK_BAD_FRAME'],
+    ['a second hello', [hello, hello], 'LINK_PROTOCOL_VIOLATION'],
+  ];
+  for (const [name, frames, expected] of cases) {
+    const t0 = Date.now();
+    m = A.log.mark;
+    const s = await raw.dial(onion);
+    // Bad bytes in the same chunk as the last handshake message are judged by the handshake
+    // (LINK_HANDSHAKE_FAILED); wait for A's hello so each case reaches the frame layer.
+    if (frames[0] === hello) await until(() => s.heard.some((f) => f.type === 'hello'), 30_000);
+    for (const f of frames) s.stream.write(f);
+    const warning = await A.log.wait((e) => e.type === 'warning' && e.contactId === eAtA && e.code.startsWith('LINK_'), 30_000, m);
+    assert.equal(warning.type === 'warning' && warning.code, expected, name);
+    await s.closed;
+    const bye = s.heard.find((f) => f.type === 'bye');
+    assert.ok(bye?.type === 'bye' && bye.reason === 'protocol', `${name}: A told the peer why (bye protocol)`);
+    assert.equal(A.core.status().phase, 'running', `${name}: A is still up`);
+    t.diagnostic(`${name}: ${expected} in ${Date.now() - t0} ms (dial included)`);
+  }
+  assert.notEqual((await A.core.getContact({ id: eAtA })).presence.state, 'online', 'a broken link does not leave Eve online');
+
+  // The other contacts are unaffected: a message each way between A and C.
+  const mc = C.log.mark;
+  const toC = await A.core.sendMessage({ contactId: cAtA, body: 'still here' });
+  await C.log.wait(isMessage(toC.id), 60_000, mc);
+  const ma = A.log.mark;
+  const toA = await C.core.sendMessage({ contactId: aAtC, body: 'me too' });
+  await A.log.wait(isMessage(toA.id), 60_000, ma);
+
+  // Eve fixes her app: her real core reconnects and talks.
+  await raw.close();
+  raw = null;
+  m = A.log.mark;
+  E = await makeCore(tb, 'eve', { dir: E.dir, create: false });
+  await A.log.wait(presenceOf(eAtA, 'online'), 90_000, m);
+  const fromE = await E.core.sendMessage({ contactId: aAtE, body: 'sorry about that' });
+  await A.log.wait(isMessage(fromE.id), 60_000, m);
 });

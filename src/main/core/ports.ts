@@ -55,6 +55,16 @@ export interface RegistryPort {
   stop(opts: { gone: boolean }): Promise<void>;
 }
 
+/** How a link ended: the peer's bye reason or 'error', and the link layer's close code. */
+export interface LinkClosed {
+  reason: ByeReason | 'error';
+  error?: Error;
+  /** src/main/link LinkError code (LINK_BAD_FRAME, LINK_REMOTE_BYE, ...). */
+  code: string;
+  /** True when our side closed it (including because of the peer's misbehaviour). */
+  local: boolean;
+}
+
 export interface LinkPort {
   readonly remotePublicKey: Uint8Array;
   readonly initiator: boolean;
@@ -65,7 +75,7 @@ export interface LinkPort {
   close(reason: ByeReason): void;
   onFrame(listener: (frame: Frame) => void): void;
   /** Called once when the link is closed, for any reason (bye, bad frame, timeout, socket error). */
-  onClose(listener: (info: { reason: ByeReason | 'error'; error?: Error }) => void): void;
+  onClose(listener: (info: LinkClosed) => void): void;
 }
 
 export interface LinkFactory {

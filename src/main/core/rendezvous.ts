@@ -9,6 +9,7 @@ import { clientAuthKeyPair, otherRole, type Identity } from '../../protocol/inde
 import type { FoundEntry, LinkFactory, LinkPort, Pairing, PublishedValue, RegistryPort, TorPort } from './ports.ts';
 import type { AnnouncedState } from './presence.ts';
 import type { Clock } from './clock.ts';
+import { peerFaultCode } from './link-faults.ts';
 
 /** The virtual port of every endpoint; the onion address alone says which contact it serves. */
 export const ENDPOINT_VIRTUAL_PORT = 1;
@@ -185,7 +186,8 @@ export class Rendezvous {
     this.track(socket);
     this.o.links.open({ stream: socket, initiator: false, identity: this.o.identity, expectedPeer: this.o.expectedPeer, displayName: this.o.displayName() })
       .then((link) => (this.stopped ? link.close('shutdown') : this.o.onLink(link)))
-      .catch((err: Error) => { socket.destroy(); this.o.onWarning('INBOUND_HANDSHAKE', err.message); });
+      // A peer that authenticated and then sent garbage before its hello gets the link's code.
+      .catch((err: Error) => { socket.destroy(); this.o.onWarning(peerFaultCode(err) ?? 'INBOUND_HANDSHAKE', err.message); });
   }
 
   private track(socket: Socket): void {

@@ -4,8 +4,14 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readTestbedDescription, type TestbedDescription } from '../../testbed/description.ts';
-import { FAST_PUBLISHER_TIMINGS } from '../registry/index.ts';
-import { KDF_MINIMAL_FOR_TESTS } from '../store/index.ts';
+import NoiseSecretStream from '@hyperswarm/secret-stream';
+import {
+  clientAuthKeyPair, decodeContactCode, decodeFrame, fromHex, identityFromSeed, otherRole, roleOf, toHex, type Frame,
+} from '../../protocol/index.ts';
+import { FAST_PUBLISHER_TIMINGS, GatewayTransport, Registry, tcpConnector, verifySignedRecord } from '../registry/index.ts';
+import { KDF_MINIMAL_FOR_TESTS, unlockProfile } from '../store/index.ts';
+import { addClientAuth, connectOnion, toServiceId } from '../tor/index.ts';
+import { startClientTor } from '../../testbed/client-tor.ts';
 import { SottoCore, type CoreTimings } from './sotto-core.ts';
 import { realServices } from './wiring.ts';
 import type { CoreEvent } from './types.ts';
@@ -81,4 +87,69 @@ export async function removeDir(dir: string): Promise<void> {
 
 export function presenceOf(contactId: string, state: string) {
   return (e: CoreEvent): boolean => e.type === 'presence' && e.contactId === contactId && e.state === state;
+}
+
+/**
+ * A contact's side of a pairing, driven by hand: the contact's real identity and K_AB read from its
+ * (closed) profile, the peer's entry found through the real gateways, and genuine Noise sessions
+ * over the peer's real onion endpoint on a tor of the test's own. Lets a test send what no
+ * ContactLink would (garbage, truncated or oversized frames) to a core under test.
+ */
+export interface RawContact {
+  /** Current endpoint of the core under test for this pairing (from its registry entry). */
+  findEndpoint(): Promise<string>;
+  /** Connects, completes Noise as the contact, and returns the secret stream and what it hears. */
+  dial(onion: string): Promise<RawSession>;
+  close(): Promise<void>;
+}
+export interface RawSession {
+  stream: NoiseSecretStream;
+  heard: Frame[];
+  closed: Promise<void>;
+}
+
+export async function rawContact(tb: TestbedDescription, o: { profileDir: string; passphrase: string; peerContactCode: string; torDir: string }): Promise<RawContact> {
+  const store = await unlockProfile(o.profileDir, o.passphrase);
+  const { seed } = await store.identity();
+  const me = identityFromSeed(seed);
+  const peerPk = decodeContactCode(o.peerContactCode);
+  const entry = (await store.contacts.list()).find((c) => c.record.identityPk === toHex(peerPk));
+  store.lock();
+  if (!entry) throw new Error('the profile has no contact with that code');
+  const sharedKey = fromHex(entry.record.sharedKey, 32);
+  const ownRole = roleOf(me.publicKey, peerPk);
+  const registry = new Registry({
+    transport: new GatewayTransport({ gateways: tb.gateways.map((g) => g.url), connect: tcpConnector(), verify: verifySignedRecord }),
+    identity: me,
+  });
+  registry.setContacts([{ id: 'peer', sharedKey, ownRole, peerRole: otherRole(ownRole), peerIdentityPk: peerPk, visible: false }]);
+  const { tor } = await startClientTor({ clientTorrc: tb.tor.clientTorrc, dataDir: o.torDir });
+  const authed = new Set<string>();
+  let n = 0;
+  return {
+    async findEndpoint() {
+      const seen = await registry.lookup('peer');
+      if (!seen || seen.state === 'gone') throw new Error('no live entry of the peer');
+      return seen.onion;
+    },
+    async dial(onion) {
+      const serviceId = toServiceId(onion);
+      if (!authed.has(serviceId)) {
+        await addClientAuth(tor.control, serviceId, clientAuthKeyPair(sharedKey, otherRole(ownRole)).secretKey);
+        authed.add(serviceId);
+      }
+      const socket = await connectOnion({ socksPort: tor.socksPort!, serviceId, port: 1, isolation: `raw-${n++}`, backoffsMs: [250, 500, 1000, 1000, 2000] });
+      const stream = new NoiseSecretStream(true, socket, { keyPair: { publicKey: Buffer.from(me.publicKey), secretKey: Buffer.from(me.secretKey) } });
+      const heard: Frame[] = [];
+      stream.on('error', () => undefined);
+      stream.on('data', (d: Uint8Array) => { try { heard.push(decodeFrame(d)); } catch { /* not ours to judge */ } });
+      const closed = new Promise<void>((resolve) => stream.once('close', () => resolve()));
+      await new Promise<void>((resolve, reject) => { stream.once('connect', () => resolve()); stream.once('close', () => reject(new Error('closed during Noise'))); });
+      return { stream, heard, closed };
+    },
+    async close() {
+      await registry.close();
+      await tor.stop();
+    },
+  };
 }

@@ -11,10 +11,10 @@ import {
   Registry, gatewayTransportOverTor, type OwnState, type RegistryContact, type RegistryTimings,
 } from '../registry/index.ts';
 import { ContactLink, type LinkCloseInfo } from '../link/index.ts';
-import type { ByeReason, Frame } from '../../protocol/frames.ts';
+import type { Frame } from '../../protocol/frames.ts';
 import type { Clock } from './clock.ts';
 import type {
-  BootstrapProgress, FoundEntry, LinkFactory, LinkPort, Pairing, PublishedValue, RegistryPort, TorPort,
+  BootstrapProgress, FoundEntry, LinkClosed, LinkFactory, LinkPort, Pairing, PublishedValue, RegistryPort, TorPort,
 } from './ports.ts';
 import type { CoreServicesFactory } from './sotto-core.ts';
 import { ENDPOINT_VIRTUAL_PORT } from './rendezvous.ts';
@@ -193,14 +193,16 @@ export function contactLinkFactory(o: LinkFactoryOptions): LinkFactory {
       let frameListener: ((frame: Frame) => void) | null = null;
       const early: Frame[] = [];
       link.on('frame', (frame) => (frameListener ? frameListener(frame) : early.push(frame)));
-      let closeListener: ((info: { reason: ByeReason | 'error'; error?: Error }) => void) | null = null;
-      let closedWith: { reason: ByeReason | 'error'; error?: Error } | null = null;
+      let closeListener: ((info: LinkClosed) => void) | null = null;
+      let closedWith: LinkClosed | null = null;
       const failed = (info: LinkCloseInfo): void => reject(info.error);
       link.once('close', failed);
       link.once('open', (info) => {
         link.off('close', failed);
         link.on('close', (c) => {
-          closedWith = c.code === 'LINK_REMOTE_BYE' && c.reason ? { reason: c.reason } : { reason: 'error', error: c.error };
+          closedWith = c.code === 'LINK_REMOTE_BYE' && c.reason
+            ? { reason: c.reason, code: c.code, local: false }
+            : { reason: 'error', error: c.error, code: c.code, local: c.local };
           closeListener?.(closedWith);
         });
         resolve({
