@@ -17,7 +17,7 @@ const IDS = [
   'fpfjxcrmw437h6z2xl3w4czl55kvkmxpapg37bbopsafdu7q454byxid',
 ];
 
-async function scriptedTor(t: { after: (fn: () => unknown) => void }, opts: { upload: 'after' | 'merged' | 'never' | 'delayed'; delayMs?: number }) {
+async function scriptedTor(t: { after: (fn: () => unknown) => void }, opts: { upload: 'after' | 'merged' | 'never' | 'delayed'; delayMs?: number; privateKey?: string }) {
   const lines: string[] = [];
   const sockets: Socket[] = [];
   let next = 0;
@@ -37,7 +37,8 @@ async function scriptedTor(t: { after: (fn: () => unknown) => void }, opts: { up
           continue;
         }
         const id = IDS[next++ % IDS.length]!;
-        const reply = `250-ServiceID=${id}\r\n250 OK\r\n`;
+        const keyLine = opts.privateKey !== undefined && line.includes(' NEW:') ? `250-PrivateKey=${opts.privateKey}\r\n` : '';
+        const reply = `250-ServiceID=${id}\r\n${keyLine}250 OK\r\n`;
         const uploads = `650 HS_DESC UPLOAD ${id} UNKNOWN $AAAA\r\n650 HS_DESC UPLOADED ${id} UNKNOWN $AAAA\r\n650 HS_DESC UPLOADED ${id} UNKNOWN $BBBB\r\n`;
         if (opts.upload === 'merged') socket.write(`650 HS_DESC CREATED ${id} UNKNOWN UNKNOWN x\r\n${reply}${uploads}`);
         else if (opts.upload === 'after') {
@@ -140,4 +141,22 @@ test('bad input is refused before anything reaches tor', async (t) => {
   for (const opts of bad) await assert.rejects(onions.create(opts), (err: TorError) => err.code === 'BAD_INPUT');
   await assert.rejects(onions.remove('x'), (err: TorError) => err.code === 'BAD_INPUT');
   assert.deepEqual(tor.lines, []);
+});
+
+test('a stable service (gateway): a new key is handed back, a saved key is reused, never DiscardPK', async (t) => {
+  const savedKey = `ED25519-V3:${Buffer.alloc(64, 7).toString('base64')}`;
+  const { control, lines } = await scriptedTor(t, { upload: 'after', privateKey: savedKey });
+  const endpoints = new OnionEndpoints({ control });
+  const target = { host: '127.0.0.1', port: 8080 };
+  const fresh = await endpoints.create({ clientAuthPublicKeys: [], target, virtualPort: 80, serviceKey: 'new' });
+  assert.equal(fresh.privateKey, savedKey);
+  const again = await endpoints.create({ clientAuthPublicKeys: [], target, virtualPort: 80, serviceKey: savedKey });
+  assert.equal(again.privateKey, undefined);
+  const adds = lines.filter((l) => l.startsWith('ADD_ONION'));
+  assert.equal(adds[0], 'ADD_ONION NEW:ED25519-V3 Port=80,127.0.0.1:8080');
+  assert.equal(adds[1], `ADD_ONION ${savedKey} Port=80,127.0.0.1:8080`);
+  await assert.rejects(
+    endpoints.create({ clientAuthPublicKeys: [], target, virtualPort: 80, serviceKey: 'ED25519-V3:x Flags=Detach' }),
+    (err: unknown) => err instanceof TorError && err.code === 'BAD_INPUT',
+  );
 });

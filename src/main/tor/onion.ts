@@ -14,6 +14,8 @@ import { Limiter } from './limiter.ts';
 import { parseKeywords } from './reply-parser.ts';
 import { assertX25519Key, base32Encode, isServiceId, toServiceId } from './onion-address.ts';
 
+const SERVICE_KEY = /^ED25519-V3:[A-Za-z0-9+/]{86}==$/;
+
 export interface OnionTarget {
   /** A literal IP address (127.0.0.1 for our own listeners). */
   host: string;
@@ -26,6 +28,12 @@ export interface CreateEndpointOptions {
   target: OnionTarget;
   virtualPort: number;
   signal?: AbortSignal | undefined;
+  /**
+   * Only for services whose address must survive restarts (registry gateways, which clients
+   * configure by address): a key saved from an earlier `privateKey` (`ED25519-V3:<base64>`), or
+   * 'new' to have tor make one and hand it back. Per-contact endpoints never set this (DiscardPK).
+   */
+  serviceKey?: string;
 }
 
 export interface OnionEndpoint {
@@ -38,6 +46,8 @@ export interface OnionEndpoint {
   detached: boolean;
   /** ADD_ONION sent -> first HS_DESC UPLOADED, milliseconds. */
   uploadMs: number;
+  /** The service key tor made, when created with `serviceKey: 'new'` (the caller keeps it). */
+  privateKey?: string;
   createdAt: number;
 }
 
@@ -142,11 +152,15 @@ export class OnionEndpoints {
     }
     // DiscardPK: tor makes the key and forgets it on DEL_ONION; endpoints are never reused, a
     // new session gets a new onion, so a key on disk would only be something to steal.
-    const flags = ['DiscardPK'];
+    const key = opts.serviceKey;
+    if (key !== undefined && key !== 'new' && !SERVICE_KEY.test(key)) throw TorError.BAD_INPUT('serviceKey must be "new" or ED25519-V3:<base64>');
+    const flags = key === undefined ? ['DiscardPK'] : [];
     if (keys.length > 0) flags.push('V3Auth'); // without V3Auth tor rejects ClientAuthV3
     if (this.detach) flags.push('Detach');
     const auth = keys.map((k) => ` ClientAuthV3=${base32Encode(k)}`).join('');
-    return `ADD_ONION NEW:ED25519-V3 Flags=${flags.join(',')}${auth} Port=${opts.virtualPort},${host}:${port}`;
+    const keyArg = key === undefined || key === 'new' ? 'NEW:ED25519-V3' : key;
+    const flagArg = flags.length > 0 ? ` Flags=${flags.join(',')}` : '';
+    return `ADD_ONION ${keyArg}${flagArg}${auth} Port=${opts.virtualPort},${host}:${port}`;
   }
 
   private async createNow(command: string, opts: CreateEndpointOptions): Promise<OnionEndpoint> {
@@ -166,8 +180,10 @@ export class OnionEndpoints {
     try {
       const started = this.now();
       const reply = await this.control.command(command, { signal: opts.signal });
+      let privateKey: string | undefined;
       for (const line of reply.lines) {
         if (line.text.startsWith('ServiceID=')) serviceId = line.text.slice('ServiceID='.length);
+        if (line.text.startsWith('PrivateKey=')) privateKey = line.text.slice('PrivateKey='.length);
       }
       if (!isServiceId(serviceId)) throw TorError.CONTROL_PROTOCOL(`ADD_ONION reply without a v3 ServiceID: ${JSON.stringify(reply.lines.map((l) => l.text))}`);
       const id = serviceId;
@@ -201,6 +217,7 @@ export class OnionEndpoints {
         detached: this.detach,
         uploadMs: this.now() - started,
         createdAt: this.now(),
+        ...(privateKey !== undefined && SERVICE_KEY.test(privateKey) ? { privateKey } : {}),
       };
       this.endpoints.set(id, endpoint);
       return endpoint;
