@@ -38,6 +38,8 @@ export interface CoreContactFields {
   conversationId?: string;
   /** Redeemer of an open invitation, until the inviter confirms: s, hex. Erased on upgrade. */
   bootstrapSecret?: string;
+  /** Redeemer of an open invitation: its expiry; the wait for confirmation ends there. */
+  bootstrapExpiresAt?: number;
   /** Inviter of a sealed invitation: the invitation id, until the first link. */
   invitationId?: string;
   /** Display name the contact announced in hello. */

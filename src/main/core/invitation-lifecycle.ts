@@ -5,11 +5,13 @@
 //   open:    pending --redeem--> awaiting-confirmation --confirm--> redeemed   (secret s erased)
 //                                                     --decline--> cancelled  (secret s erased)
 //   sealed:  pending --use--> redeemed   (first authenticated link with the named contact)
-//   both:    pending|awaiting-confirmation --cancel--> cancelled;  pending --expire--> expired
+//   both:    pending|awaiting-confirmation --cancel--> cancelled
+//            pending|awaiting-confirmation --expire--> expired  (secret s erased)
 //
-// Once redeemed, an open invitation no longer expires: the redeemer already proved they hold s and
-// the inviter may take a while to compare the fingerprint. A second redemption is refused in every
-// state but pending.
+// The expiry is the deadline of the whole bootstrap, redeem *and* confirm, on both sides: the
+// redeemer keeps s and serves entries under it only until then (redeemerWaitIsDue), so an inviter
+// confirming later would make a contact the redeemer has already dropped. A second redemption is
+// refused in every state but pending.
 import { CoreError } from './errors.ts';
 
 export type InvitationKind = 'open' | 'sealed';
@@ -19,7 +21,7 @@ export type InvitationEvent = 'redeem' | 'confirm' | 'decline' | 'use' | 'cancel
 const TRANSITIONS: Record<InvitationKind, Partial<Record<InvitationState, Partial<Record<InvitationEvent, InvitationState>>>>> = {
   open: {
     pending: { redeem: 'awaiting-confirmation', cancel: 'cancelled', expire: 'expired' },
-    'awaiting-confirmation': { confirm: 'redeemed', decline: 'cancelled', cancel: 'cancelled' },
+    'awaiting-confirmation': { confirm: 'redeemed', decline: 'cancelled', cancel: 'cancelled', expire: 'expired' },
   },
   sealed: {
     pending: { use: 'redeemed', cancel: 'cancelled', expire: 'expired' },
@@ -45,9 +47,29 @@ export function isLive(kind: InvitationKind, state: InvitationState): boolean {
   return kind === 'open' ? state === 'pending' || state === 'awaiting-confirmation' : state === 'pending';
 }
 
-/** True when a pending invitation should be moved to expired at `now`. */
+/** True when a live (pending or not yet confirmed) invitation should be moved to expired at `now`. */
 export function isDue(state: InvitationState, expiresAt: number, now: number): boolean {
-  return state === 'pending' && now >= expiresAt;
+  return (state === 'pending' || state === 'awaiting-confirmation') && now >= expiresAt;
+}
+
+/** Redeemer side of an open invitation: what its pending contact keeps until the inviter confirms. */
+export interface RedeemerWait {
+  /** s, hex: present while the inviter has not confirmed. */
+  bootstrapSecret?: string;
+  /** The invitation's expiry (unix ms) as the redeemer read it from the link. */
+  bootstrapExpiresAt?: number;
+  createdAt: number;
+}
+
+/**
+ * True when the redeemer should give up waiting for the inviter's confirmation at `now`: the
+ * pending contact, its endpoints and every entry under s and K_AB go (DESIGN D3: an invitation
+ * expires; s must not live on in a registry after that). Records written before the expiry was
+ * kept fall back to the longest lifetime an invitation can have.
+ */
+export function redeemerWaitIsDue(contact: RedeemerWait, now: number): boolean {
+  if (!contact.bootstrapSecret) return false;
+  return now >= (contact.bootstrapExpiresAt ?? contact.createdAt + MAX_INVITATION_TTL_MS);
 }
 
 /** Why a redemption attempt is refused, as the coded error the redeemer's user sees. */

@@ -21,7 +21,8 @@ import { CoreError } from './errors.ts';
 import { ContactChannel, conversationIdOf, toMessageInfo, type ChannelHost, type CoreContactRecord } from './contact-channel.ts';
 import { InvitationSession, type Redeemer } from './invitation-session.ts';
 import {
-  DEFAULT_INVITATION_TTL_MS, MAX_INVITATION_TTL_MS, isDue, isLive, nextInvitationState, type InvitationKind, type InvitationState,
+  DEFAULT_INVITATION_TTL_MS, MAX_INVITATION_TTL_MS, isDue, isLive, nextInvitationState, redeemerWaitIsDue,
+  type InvitationKind, type InvitationState,
 } from './invitation-lifecycle.ts';
 import { checkPresenceInput, DEFAULT_AWAY_AFTER_MINUTES, effectiveState, type OwnPresence } from './presence.ts';
 import { DEFAULT_RENDEZVOUS_TIMINGS, type RendezvousTimings } from './rendezvous.ts';
@@ -450,6 +451,9 @@ export class SottoCore {
       const store = this.requireStore();
       const record = await store.invitations.get(id) as CoreInvitationRecord | undefined;
       if (!record || record.side === 'redeemer') throw CoreError.NOT_FOUND('invitation', id);
+      // Past the expiry the redeemer has stopped waiting (redeemerWaitIsDue): a contact made now
+      // would never meet them. The expiry loop finishes the record.
+      if (isDue(record.state, record.expiresAt, this.o.clock.now())) throw CoreError.INVITATION_EXPIRED();
       const state = nextInvitationState(record.kind, record.state, 'confirm');
       const peer = fromHex(record.redeemerPk!, 32);
       const secret = fromHex(record.secret!, 32);
@@ -523,6 +527,18 @@ export class SottoCore {
       if (r.kind === 'sealed' && r.contactId) await this.removeContact(r.contactId);
       this.emit({ type: 'invitation', invitation: this.invitationInfo(id, finished) });
     }
+    // Redeemer side: a pending contact whose inviter never confirmed goes at the invitation's
+    // expiry, with its endpoints and every entry under s and K_AB (removeContact drops them).
+    for (const { id, record } of await store.contacts.list()) {
+      const c = record as CoreContactRecord;
+      if (c.phase !== 'pending' || !redeemerWaitIsDue(c, now)) continue;
+      await this.removeContact(id);
+      for (const { id: usedId, record: u } of await store.invitations.list()) {
+        const m = u as CoreInvitationRecord;
+        if (m.side === 'redeemer' && m.contactId === id) await store.invitations.put(usedId, { ...m, state: 'expired' });
+      }
+      this.warn('INVITATION_EXPIRED', 'the inviter did not confirm before the invitation expired', id);
+    }
   }
 
   /** Sealed invitation, inviter side: the contact's first link means the invitation was used. */
@@ -584,10 +600,12 @@ export class SottoCore {
       }
       // One-time use on the redeemer side too: the same link is refused the second time.
       const usedId = toHex(sha256(new TextEncoder().encode(link)).subarray(0, 16));
-      if (await store.invitations.get(usedId)) throw CoreError.INVITATION_USED();
+      const used = await store.invitations.get(usedId);
+      if (used) throw used.state === 'expired' ? CoreError.INVITATION_EXPIRED() : CoreError.INVITATION_USED();
       let peer: Uint8Array;
       let sharedKey: Uint8Array;
       let bootstrapSecret: string | undefined;
+      let bootstrapExpiresAt: number | undefined;
       let inviterName: string;
       try {
         if (invitation.form === 'sealed') {
@@ -602,6 +620,7 @@ export class SottoCore {
           // only by confirming us, so a link under K_AB is the confirmation (DESIGN D3).
           sharedKey = upgradeSharedKey(invitation.secret, identity, peer);
           bootstrapSecret = toHex(invitation.secret);
+          bootstrapExpiresAt = invitation.expiresAt;
           inviterName = invitation.inviterName;
         }
       } catch (err) {
@@ -616,7 +635,7 @@ export class SottoCore {
       const contactId = toHex(this.o.clock.randomBytes(16));
       const contact: CoreContactRecord = {
         ...this.newContact(peer, sharedKey, nickname ?? inviterName, now), peerName: inviterName,
-        ...(bootstrapSecret ? { phase: 'pending' as const, bootstrapSecret } : {}),
+        ...(bootstrapSecret ? { phase: 'pending' as const, bootstrapSecret, bootstrapExpiresAt } : {}),
       };
       await store.contacts.put(contactId, contact);
       await store.invitations.put(usedId, {

@@ -4,7 +4,7 @@ import { CoreError } from './errors.ts';
 import {
   announcedTo, checkPresenceInput, deriveContactPresence, effectiveState, type OwnPresence,
 } from './presence.ts';
-import { isDue, isLive, nextInvitationState, redemptionRefusal } from './invitation-lifecycle.ts';
+import { isDue, isLive, MAX_INVITATION_TTL_MS, nextInvitationState, redeemerWaitIsDue, redemptionRefusal } from './invitation-lifecycle.ts';
 import { needsSending, nextDeliveryState } from './delivery.ts';
 
 const own = (p: Partial<OwnPresence> = {}): OwnPresence => ({ state: 'online', text: '', idleMinutes: 0, awayAfterMinutes: 10, ...p });
@@ -60,7 +60,7 @@ test('open invitation: redeem once, confirm or decline, then finished', () => {
   }
   assert.equal(nextInvitationState('open', 'awaiting-confirmation', 'decline'), 'cancelled');
   assert.equal(nextInvitationState('open', 'awaiting-confirmation', 'cancel'), 'cancelled');
-  assert.throws(() => nextInvitationState('open', 'awaiting-confirmation', 'expire'), 'a redeemed invitation waits for the inviter');
+  assert.equal(nextInvitationState('open', 'awaiting-confirmation', 'expire'), 'expired', 'the expiry bounds the confirmation too');
   assert.throws(() => nextInvitationState('open', 'pending', 'use'));
 });
 
@@ -74,7 +74,15 @@ test('sealed invitation: used by the first link, cancellable and expiring while 
 test('expiry and refusals', () => {
   assert.equal(isDue('pending', 100, 99), false);
   assert.equal(isDue('pending', 100, 100), true);
-  assert.equal(isDue('awaiting-confirmation', 100, 1000), false);
+  assert.equal(isDue('awaiting-confirmation', 100, 99), false);
+  assert.equal(isDue('awaiting-confirmation', 100, 100), true);
+  assert.equal(isDue('redeemed', 100, 1000), false);
+  // Redeemer side: waiting for the inviter ends at the invitation's expiry.
+  assert.equal(redeemerWaitIsDue({ bootstrapSecret: 'ab', bootstrapExpiresAt: 100, createdAt: 0 }, 99), false);
+  assert.equal(redeemerWaitIsDue({ bootstrapSecret: 'ab', bootstrapExpiresAt: 100, createdAt: 0 }, 100), true);
+  assert.equal(redeemerWaitIsDue({ bootstrapExpiresAt: 100, createdAt: 0 }, 1000), false, 'confirmed: s already erased');
+  assert.equal(redeemerWaitIsDue({ bootstrapSecret: 'ab', createdAt: 0 }, MAX_INVITATION_TTL_MS - 1), false, 'old record: longest lifetime');
+  assert.equal(redeemerWaitIsDue({ bootstrapSecret: 'ab', createdAt: 0 }, MAX_INVITATION_TTL_MS), true);
   assert.equal(redemptionRefusal('pending', 100, 50), null);
   assert.equal(redemptionRefusal('pending', 100, 100)?.code, 'INVITATION_EXPIRED');
   assert.equal(redemptionRefusal('awaiting-confirmation', 100, 50)?.code, 'INVITATION_USED');

@@ -1,0 +1,124 @@
+// Services for unit tests of the core without a Tor network: "onions" are loopback TCP forwards
+// that keep Tor's observable rules (an endpoint answers only a client holding the secret half of
+// one of its client-auth keys; removing it refuses new streams but leaves established ones up,
+// as measured in tor.int.test.ts), and the registry is one in-memory board of entries keyed by
+// (shared key, publishing role) like the real X_AB. Links are the real ContactLink over TCP.
+// What this cannot show (descriptor propagation, circuits, gateways) the *.int.test.ts files do.
+import { connect, type Socket } from 'node:net';
+import sodium from 'libsodium-wrappers-sumo';
+import { equalBytes, otherRole, toHex } from '../../protocol/index.ts';
+import type { Clock } from './clock.ts';
+import type { FoundEntry, Pairing, PublishedValue, RegistryPort, TorPort } from './ports.ts';
+import type { CoreServicesFactory } from './sotto-core.ts';
+import { contactLinkFactory } from './wiring.ts';
+
+export class LoopbackError extends Error {
+  constructor(readonly code: string, message: string) { super(message); }
+}
+
+interface Endpoint { target: { host: string; port: number }; keys: Uint8Array[]; sockets: Set<Socket>; owner: string }
+
+/** The shared "network": onions and registry entries of every core in the test. */
+export class LoopbackNetwork {
+  readonly endpoints = new Map<string, Endpoint>();
+  /** key = hex(shared key) + '/' + publishing role. */
+  readonly board = new Map<string, { value: PublishedValue; timestamp: number; owner: string }>();
+  private n = 0;
+
+  newOnion(): string {
+    const id = `${(this.n++).toString(36).padStart(8, 'a')}${'b'.repeat(48)}`;
+    return `${id}.onion`;
+  }
+
+  /** Cuts every established stream to `onion` (a circuit dying), as if the network dropped it. */
+  dropStreams(onion: string): void {
+    for (const s of this.endpoints.get(onion)?.sockets ?? []) s.destroy();
+  }
+
+  /** What a core (by identity key hex) still has out there: live endpoints and registry entries. */
+  footprint(ownerHex: string): { endpoints: string[]; entries: PublishedValue[] } {
+    return {
+      endpoints: [...this.endpoints].filter(([, e]) => e.owner === ownerHex).map(([onion]) => onion),
+      entries: [...this.board.values()].filter((e) => e.owner === ownerHex).map((e) => e.value),
+    };
+  }
+
+  /** Entries anyone could still read under this key (both roles). */
+  entriesUnder(sharedKey: Uint8Array): PublishedValue[] {
+    const hex = toHex(sharedKey);
+    return [0, 1].map((r) => this.board.get(`${hex}/${r}`)?.value).filter((v): v is PublishedValue => v !== undefined);
+  }
+
+  services(o: { clock: Clock; link?: { keepaliveMs?: number; deadPeerMs?: number } } & { onTor?: (tor: TorPort) => void }): CoreServicesFactory {
+    return async ({ clock, identity }) => {
+      const owner = toHex(identity.publicKey);
+      const mine = new Set<string>();
+      const byId = new Map<string, string>();
+      const onions = new Set<string>();
+      const streams = new Set<Socket>();
+      const tor: TorPort = {
+        start: async (onProgress) => { onProgress({ progress: 100, summary: 'loopback' }); },
+        onRestart: () => undefined,
+        addEndpoint: async ({ clientAuthPublicKeys, target }) => {
+          const onion = this.newOnion();
+          this.endpoints.set(onion, { target, keys: clientAuthPublicKeys.map((k) => k.slice()), sockets: new Set(), owner });
+          onions.add(onion);
+          return { onion };
+        },
+        removeEndpoint: async (onion) => { this.endpoints.delete(onion); onions.delete(onion); },
+        connect: async ({ onion, clientAuthSecretKey }) => {
+          const ep = this.endpoints.get(onion);
+          if (!ep) throw new LoopbackError('ONION_DESC_NOT_FOUND', `no endpoint ${onion}`);
+          const pk = sodium.crypto_scalarmult_base(clientAuthSecretKey);
+          if (!ep.keys.some((k) => equalBytes(k, pk))) throw new LoopbackError('ONION_BAD_CLIENT_AUTH', `wrong client auth for ${onion}`);
+          const socket = connect(ep.target.port, ep.target.host);
+          await new Promise<void>((resolve, reject) => { socket.once('connect', resolve); socket.once('error', reject); });
+          ep.sockets.add(socket);
+          streams.add(socket);
+          socket.once('close', () => { ep.sockets.delete(socket); streams.delete(socket); });
+          return socket;
+        },
+        forgetClientAuth: async () => undefined,
+        stop: async () => {
+          // Tor exiting: every endpoint and stream of this core goes.
+          for (const onion of onions) { this.dropStreams(onion); this.endpoints.delete(onion); }
+          for (const s of streams) s.destroy();
+        },
+      };
+      o.onTor?.(tor);
+      const key = (p: Pairing, role: number): string => `${toHex(p.sharedKey)}/${role}`;
+      const registry: RegistryPort = {
+        publish: async (p, value) => {
+          const k = key(p, p.ownRole);
+          byId.set(p.id, k);
+          mine.add(k);
+          this.board.set(k, { value, timestamp: clock.now(), owner });
+        },
+        // Stop publishing: the real registry writes dummies in its place from then on, so nobody
+        // finds anything under that key any more.
+        drop: async (pairingId) => {
+          const k = byId.get(pairingId);
+          byId.delete(pairingId);
+          if (k === undefined) return;
+          mine.delete(k);
+          this.board.delete(k);
+        },
+        lookup: async (p) => {
+          const e = this.board.get(key(p, otherRole(p.ownRole)));
+          if (!e || e.value.kind === 'hidden') return null;
+          const found: FoundEntry = e.value.kind === 'gone'
+            ? { onion: '', timestamp: e.timestamp, gone: true, state: 'gone' }
+            : { onion: e.value.onion, timestamp: e.timestamp, gone: false, state: e.value.state };
+          return found;
+        },
+        stop: async ({ gone }) => {
+          for (const k of mine) {
+            const e = this.board.get(k);
+            if (e && gone) this.board.set(k, { ...e, value: { kind: 'gone' }, timestamp: clock.now() });
+          }
+        },
+      };
+      return { tor, registry, links: contactLinkFactory({ clock, ...o.link }) };
+    };
+  }
+}
