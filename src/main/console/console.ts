@@ -82,7 +82,8 @@ export async function runConsole(o: RunConsoleOptions): Promise<number> {
     let lastTor = -1;
     core.onEvent((e: CoreEvent) => {
       if (e.type === 'tor-bootstrap') {
-        // tor reports the same step several times; one line per step is enough.
+        // tor reports ~18 steps (some several times): a line per quarter keeps the start readable.
+        if (e.progress !== 100 && lastTor >= 0 && Math.floor(e.progress / 25) === Math.floor(lastTor / 25)) return;
         if (e.progress === lastTor) return;
         lastTor = e.progress;
       }
