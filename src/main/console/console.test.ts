@@ -3,6 +3,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -67,6 +69,39 @@ test('testbed: a live description is reused, a stale one replaced, an explicit d
   await assert.rejects(attachTestbed({ explicitPath: join(dir, 'missing.json'), defaultPath: path, log: () => {}, start }),
     (e: unknown) => e instanceof ConsoleError && e.code === 'TESTBED_UNAVAILABLE');
   assert.equal(starts, 1);
+});
+
+test('testbed: two consoles starting at once share one testbed (start lock), a dead holder\'s lock is taken over', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'sotto-console-'));
+  const live = await healthServer(200);
+  t.after(async () => { live.server.close(); await rm(dir, { recursive: true, force: true }); });
+  const path = join(dir, 'testbed.json');
+  let starts = 0;
+  const start = async () => { starts++; throw new Error('no network in a unit test'); };
+
+  // A live process (our parent) is "starting" one: we wait, then use what it wrote.
+  await writeFile(`${path}.lock`, `${process.ppid}\n`);
+  const logs: string[] = [];
+  setTimeout(() => { void writeFile(path, JSON.stringify(description([live.url]))); }, 300);
+  const t0 = Date.now();
+  const shared = await attachTestbed({ defaultPath: path, log: (l) => logs.push(l), start, pollMs: 50, waitForOtherMs: 10_000 });
+  assert.equal(shared.owned, false);
+  assert.equal(starts, 0, 'no second testbed');
+  assert.ok(Date.now() - t0 >= 250);
+  assert.ok(logs.some((l) => l.includes('another console is starting')));
+  // Waiting is bounded.
+  await rm(path);
+  await assert.rejects(attachTestbed({ defaultPath: path, log: () => {}, start, pollMs: 50, waitForOtherMs: 200 }),
+    (e: unknown) => e instanceof ConsoleError && e.code === 'TESTBED_UNAVAILABLE' && /too long/.test(e.message));
+
+  // The holder died while starting: its lock is taken over, we start one, the lock is released.
+  const dead = spawn(process.execPath, ['-e', '']);
+  await new Promise((r) => dead.once('exit', r));
+  await writeFile(`${path}.lock`, `${dead.pid}\n`);
+  await assert.rejects(attachTestbed({ defaultPath: path, log: () => {}, start, pollMs: 50 }),
+    (e: unknown) => e instanceof ConsoleError && e.code === 'TESTBED_UNAVAILABLE' && /failed to start/.test(e.message));
+  assert.equal(starts, 1);
+  assert.equal(existsSync(`${path}.lock`), false, 'lock released after a failed start');
 });
 
 test('console: wrong passphrases print a coded error and ask again; end of input exits 1', async (t) => {

@@ -116,6 +116,8 @@ export async function runConsole(o: RunConsoleOptions): Promise<number> {
     }
     return code;
   } catch (err) {
+    // Interrupted while the testbed or tor was starting: the user asked to stop, not a failure.
+    if (stop.signal.aborted) return 0;
     print(errorLine(err));
     code = 1;
     return code;

@@ -84,6 +84,8 @@ export class Terminal {
   }
 
   close(): void {
+    // Leave the prompt line (Ctrl-C while it shows) so what follows starts on its own line.
+    if (this.interactive && this.prompting) this.out.write('\n');
     this.prompting = false;
     this.rl.close();
   }

@@ -3,7 +3,8 @@
 // A description file is trusted only if its gateways answer on loopback: the gateways live in the
 // process that started the testbed, so an answer means its tor network and DHT are up too.
 import { request } from 'node:http';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, open, readFile, rm } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -30,6 +31,37 @@ export interface AttachTestbedOptions {
   signal?: AbortSignal;
   /** Injected for tests; the real one by default. */
   start?: (o: TestbedOptions) => Promise<Testbed>;
+  /** How long to wait for another console that is starting the testbed (default 180 s). */
+  waitForOtherMs?: number;
+  /** Pause between looks at another console's start (default 1 s). */
+  pollMs?: number;
+}
+
+/** True if a process with this pid exists (signal 0 only checks). */
+function pidAlive(pid: number): boolean {
+  try { process.kill(pid, 0); return true; } catch (err) { return (err as NodeJS.ErrnoException).code === 'EPERM'; }
+}
+
+/**
+ * `<description>.lock` holds the pid of the console starting a testbed. Without it, two
+ * terminals running `npm start` at once would each start a network and the two users could never
+ * meet. Returns a release function, or null while a live process holds the lock.
+ */
+async function tryStartLock(path: string): Promise<(() => Promise<void>) | null> {
+  await mkdir(dirname(path), { recursive: true });
+  try {
+    const fh = await open(path, 'wx', 0o600);
+    await fh.writeFile(`${process.pid}\n`);
+    await fh.close();
+    return () => rm(path, { force: true }).catch(() => undefined);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+  }
+  const holder = Number((await readFile(path, 'utf8').catch(() => '')).trim());
+  if (Number.isInteger(holder) && holder > 0 && holder !== process.pid && pidAlive(holder)) return null;
+  // Left by a console that died while starting: take it over on the next try.
+  await rm(path, { force: true });
+  return tryStartLock(path);
 }
 
 /** GET <gateway>/v1/health on loopback; true on a 200 within the timeout. */
@@ -70,13 +102,40 @@ export async function attachTestbed(o: AttachTestbedOptions): Promise<AttachedTe
     return { description: d, descriptionPath: o.explicitPath, owned: false, stop: async () => {} };
   }
 
-  const existing = await readTestbedDescription(o.defaultPath).catch(() => null);
-  if (existing && (await testbedAlive(existing, probeMs))) {
-    o.log(`using the running testbed of ${o.defaultPath}`);
-    return { description: existing, descriptionPath: o.defaultPath, owned: false, stop: async () => {} };
+  const lockPath = `${o.defaultPath}.lock`;
+  const waitUntil = Date.now() + (o.waitForOtherMs ?? 180_000);
+  let existing: TestbedDescription | null = null;
+  let release: (() => Promise<void>) | null = null;
+  let told = false;
+  for (;;) {
+    existing = await readTestbedDescription(o.defaultPath).catch(() => null);
+    if (existing && (await testbedAlive(existing, probeMs))) {
+      o.log(`using the running testbed of ${o.defaultPath}`);
+      return { description: existing, descriptionPath: o.defaultPath, owned: false, stop: async () => {} };
+    }
+    release = await tryStartLock(lockPath);
+    if (release) {
+      // Someone may have finished starting one between our look and the lock.
+      existing = await readTestbedDescription(o.defaultPath).catch(() => null);
+      if (existing && (await testbedAlive(existing, probeMs))) {
+        await release();
+        continue;
+      }
+      break;
+    }
+    if (!told) { o.log(`another console is starting the testbed (${lockPath}): waiting for it`); told = true; }
+    if (Date.now() > waitUntil || o.signal?.aborted) throw ConsoleError.TESTBED_UNAVAILABLE(`another console held ${lockPath} for too long`);
+    await new Promise((r) => setTimeout(r, o.pollMs ?? 1_000));
   }
+  try {
+    return await startOwnTestbed(o, existing !== null);
+  } finally {
+    await release();
+  }
+}
 
-  o.log(existing ? `${o.defaultPath} is stale (gateways do not answer): starting a new testbed` : 'no testbed running: starting one (private Tor network + HyperDHT testnet + gateways, ~15-40 s)');
+async function startOwnTestbed(o: AttachTestbedOptions, stale: boolean): Promise<AttachedTestbed> {
+  o.log(stale ? `${o.defaultPath} is stale (gateways do not answer): starting a new testbed` : 'no testbed running: starting one (private Tor network + HyperDHT testnet + gateways, ~15-40 s)');
   const dir = await mkdtemp(join(tmpdir(), 'sotto-testbed-'));
   let testbed: Testbed;
   try {
