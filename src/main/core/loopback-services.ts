@@ -16,13 +16,19 @@ export class LoopbackError extends Error {
   constructor(readonly code: string, message: string) { super(message); }
 }
 
-interface Endpoint { target: { host: string; port: number }; keys: Uint8Array[]; sockets: Set<Socket>; owner: string }
+interface Endpoint { target: { host: string; port: number }; keys: Uint8Array[]; owner: string }
 
 /** The shared "network": onions and registry entries of every core in the test. */
 export class LoopbackNetwork {
   readonly endpoints = new Map<string, Endpoint>();
   /** key = hex(shared key) + '/' + publishing role. */
   readonly board = new Map<string, { value: PublishedValue; timestamp: number; owner: string }>();
+  /** Every outbound connect attempt: who (identity hex), to which onion, and whether it got through. */
+  readonly dials: { from: string; onion: string; ok: boolean }[] = [];
+  /** Identities whose outbound connects fail (so a test decides who dials whom). */
+  readonly refuseDialsFrom = new Set<string>();
+  /** Established streams per onion; they outlive the endpoint's removal, like rendezvous circuits. */
+  private readonly streams = new Map<string, Set<Socket>>();
   private n = 0;
 
   newOnion(): string {
@@ -32,7 +38,12 @@ export class LoopbackNetwork {
 
   /** Cuts every established stream to `onion` (a circuit dying), as if the network dropped it. */
   dropStreams(onion: string): void {
-    for (const s of this.endpoints.get(onion)?.sockets ?? []) s.destroy();
+    for (const s of this.streams.get(onion) ?? []) s.destroy();
+  }
+
+  /** Every onion that still has an established stream (removed endpoints included, as in tor). */
+  onionsWithStreams(): string[] {
+    return [...this.streams].filter(([, set]) => set.size > 0).map(([onion]) => onion);
   }
 
   /** What a core (by identity key hex) still has out there: live endpoints and registry entries. */
@@ -61,21 +72,29 @@ export class LoopbackNetwork {
         onRestart: () => undefined,
         addEndpoint: async ({ clientAuthPublicKeys, target }) => {
           const onion = this.newOnion();
-          this.endpoints.set(onion, { target, keys: clientAuthPublicKeys.map((k) => k.slice()), sockets: new Set(), owner });
+          this.endpoints.set(onion, { target, keys: clientAuthPublicKeys.map((k) => k.slice()), owner });
           onions.add(onion);
           return { onion };
         },
         removeEndpoint: async (onion) => { this.endpoints.delete(onion); onions.delete(onion); },
         connect: async ({ onion, clientAuthSecretKey }) => {
           const ep = this.endpoints.get(onion);
-          if (!ep) throw new LoopbackError('ONION_DESC_NOT_FOUND', `no endpoint ${onion}`);
+          const refuse = (code: string, message: string): never => {
+            this.dials.push({ from: owner, onion, ok: false });
+            throw new LoopbackError(code, message);
+          };
+          if (!ep) return refuse('ONION_DESC_NOT_FOUND', `no endpoint ${onion}`);
+          if (this.refuseDialsFrom.has(owner)) return refuse('ONION_INTRO_FAILED', `${onion}: dials from this core are refused`);
           const pk = sodium.crypto_scalarmult_base(clientAuthSecretKey);
-          if (!ep.keys.some((k) => equalBytes(k, pk))) throw new LoopbackError('ONION_BAD_CLIENT_AUTH', `wrong client auth for ${onion}`);
+          if (!ep.keys.some((k) => equalBytes(k, pk))) return refuse('ONION_BAD_CLIENT_AUTH', `wrong client auth for ${onion}`);
+          this.dials.push({ from: owner, onion, ok: true });
           const socket = connect(ep.target.port, ep.target.host);
           await new Promise<void>((resolve, reject) => { socket.once('connect', resolve); socket.once('error', reject); });
-          ep.sockets.add(socket);
+          const perOnion = this.streams.get(onion) ?? new Set<Socket>();
+          this.streams.set(onion, perOnion);
+          perOnion.add(socket);
           streams.add(socket);
-          socket.once('close', () => { ep.sockets.delete(socket); streams.delete(socket); });
+          socket.once('close', () => { perOnion.delete(socket); streams.delete(socket); });
           return socket;
         },
         forgetClientAuth: async () => undefined,
