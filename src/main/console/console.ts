@@ -166,7 +166,7 @@ async function openProfile(core: SottoCore, opts: ConsoleOptions, term: Terminal
       const passphrase = given ?? await ask(`passphrase for ${opts.profileName}: `);
       given = null;
       try {
-        print('unlocking, starting tor...');
+        print('unlocking...');
         await core.unlock({ passphrase });
         return true;
       } catch (err) {
