@@ -3,7 +3,6 @@
 // scripts/testbed-process.mjs waits for), stays up until SIGINT/SIGTERM, then tears down.
 // `npm run testbed -- --smoke`: proves an onion round trip with client auth and a refused
 // connection without it, prints timings, tears down, exits 0 or 1.
-// `--app` is accepted for `npm start` (the lead wires the app to it later).
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -32,7 +31,6 @@ async function main(): Promise<number> {
     args = parseArgs({
       options: {
         smoke: { type: 'boolean', default: false },
-        app: { type: 'boolean', default: false },
         out: { type: 'string' },
         dir: { type: 'string' },
         gateways: { type: 'string' },
@@ -43,7 +41,7 @@ async function main(): Promise<number> {
       strict: true,
     }).values;
   } catch (err) {
-    process.stderr.write(`${(err as Error).message}\nusage: testbed [--smoke] [--app] [--out PATH] [--dir PATH] [--gateways N] [--dht-size N] [--keep] [--tor PATH]\n`);
+    process.stderr.write(`${(err as Error).message}\nusage: testbed [--smoke] [--out PATH] [--dir PATH] [--gateways N] [--dht-size N] [--keep] [--tor PATH]\n`);
     return 2;
   }
   const gateways = positiveInt('gateways', args.gateways, 2);
@@ -92,7 +90,6 @@ async function main(): Promise<number> {
     for (const g of testbed.description.gateways) out(`gateway_${g.name}: ${g.url} ${g.onion}`);
     out(`tor_network_rss_mb: ${((await testbed.network.rssBytes()) / 2 ** 20).toFixed(1)}`);
     for (const [name, value] of Object.entries(testbed.timings)) out(`${name}: ${value}`);
-    if (args.app) out('app: not wired yet (the lead connects npm start here)');
     out(`ready: ${descriptionPath}`);
     if (!stopRequested.signal.aborted) {
       await new Promise<void>((r) => stopRequested.signal.addEventListener('abort', () => r(), { once: true }));
