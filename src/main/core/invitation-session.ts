@@ -61,9 +61,6 @@ export class InvitationSession {
       link.close('normal');
       return;
     }
-    link.onClose(() => {
-      if (this.link === link) { this.link = null; this.rendezvous.setLinkUp(false); }
-    });
     // The link exchanged hello before it was handed to us: we know the redeemer's name already.
     void this.redeemed(link, { publicKey: peer, displayName: link.peerName });
   }
@@ -86,6 +83,11 @@ export class InvitationSession {
     this.link = link;
     this.rendezvous.setLinkUp(true);
     if (old && old !== link) old.close('duplicate');
+    // Last, as in ContactChannel.attach: the link may have closed while the inviter was deciding
+    // (onRedeemed waits for a person); a closed link reports at once and must find itself held.
+    link.onClose(() => {
+      if (this.link === link) { this.link = null; this.rendezvous.setLinkUp(false); }
+    });
   }
 
   /** The held link to the redeemer, detached so the new contact can keep it (no reconnect). */

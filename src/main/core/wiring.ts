@@ -137,9 +137,21 @@ class RegistryAdapter implements RegistryPort {
     if (this.flushTimer !== null) return;
     this.flushTimer = this.clock.setTimeout(() => {
       this.flushTimer = null;
-      this.registry.setContacts([...this.contacts.values()]);
-      if (!this.started) { this.started = true; this.registry.start(); void this.registry.publishNow().catch(() => undefined); }
+      this.handOver();
     }, this.o.coalesceMs);
+  }
+
+  /**
+   * Gives the registry the current list. Once running, a changed list goes out in a cycle now
+   * (a new contact's entry, a hidden contact's 'gone', a revoked contact's or an upgraded
+   * invitation's noise), not at the next refresh 15-20 min away; the cycle has the shape of any
+   * refresh (N x r writes spread over the window), so it tells an observer nothing new.
+   */
+  private handOver(): void {
+    this.registry.setContacts([...this.contacts.values()]);
+    if (this.started) { void this.registry.publishNow().catch(() => undefined); return; }
+    this.started = true;
+    this.registry.start();
   }
 
   async lookup(pairing: Pairing): Promise<FoundEntry | null> {
@@ -148,8 +160,7 @@ class RegistryAdapter implements RegistryPort {
       // The registry does not know this pairing yet: hand the list over now.
       this.clock.clearTimeout(this.flushTimer);
       this.flushTimer = null;
-      this.registry.setContacts([...this.contacts.values()]);
-      if (!this.started) { this.started = true; this.registry.start(); void this.registry.publishNow().catch(() => undefined); }
+      this.handOver();
     }
     const s = await this.registry.lookup(pairing.id);
     if (!s) return null;
