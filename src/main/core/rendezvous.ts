@@ -83,8 +83,12 @@ export class Rendezvous {
     this.server.on('error', (err) => this.o.onWarning('ENDPOINT_SERVER', err.message));
     await new Promise<void>((resolve, reject) => {
       this.server!.once('error', reject);
+      // stop() while the server is still binding (a lock right after unlock) closes it first:
+      // then neither 'listening' nor 'error' ever comes, and the core's shutdown waited forever.
+      this.server!.once('close', () => resolve());
       this.server!.listen(0, '127.0.0.1', () => { this.server!.off('error', reject); resolve(); });
     });
+    if (this.stopped) return;
     this.localPort = (this.server.address() as { port: number }).port;
     await this.setVisibility(visibility);
     this.scheduleLookup(0);
