@@ -37,16 +37,22 @@ function registry(identity: Identity, now: () => number): Registry {
   return r;
 }
 
+/** Two profiles sharing K_AB, each knowing the other as its only contact. */
+function pairedRegistries(now: () => number): { pair: ReturnType<typeof contactPair>; a: Registry; b: Registry } {
+  const pair = contactPair();
+  const a = registry(pair.a.identity, now);
+  const b = registry(pair.b.identity, now);
+  a.setContacts([pair.a.contact]);
+  b.setContacts([pair.b.contact]);
+  return { pair, a, b };
+}
+
 const midHour = (Math.floor(Date.now() / HOUR_MS) + 1) * HOUR_MS + 30 * 60_000;
 
 test('A and B find each other in both orders of arrival, with one gateway down', async () => {
   for (const order of ['a-first', 'b-first'] as const) {
     const clock = settableClock(midHour);
-    const pair = contactPair();
-    const a = registry(pair.a.identity, clock.now);
-    const b = registry(pair.b.identity, clock.now);
-    a.setContacts([pair.a.contact]);
-    b.setContacts([pair.b.contact]);
+    const { pair, a, b } = pairedRegistries(clock.now);
     const [first, second, firstSide, secondSide] = order === 'a-first' ? [a, b, pair.a, pair.b] : [b, a, pair.b, pair.a];
     const report = await first.publishNow();
     assert.equal(report.failed, 0);
@@ -71,11 +77,7 @@ test('A and B find each other in both orders of arrival, with one gateway down',
 
 test('across an hour boundary: next hour published in the lead window, found after the boundary', async () => {
   const clock = settableClock(midHour + 27 * 60_000); // 3 min before the boundary (lead is 5 min)
-  const pair = contactPair();
-  const a = registry(pair.a.identity, clock.now);
-  const b = registry(pair.b.identity, clock.now);
-  a.setContacts([pair.a.contact]);
-  b.setContacts([pair.b.contact]);
+  const { pair, a, b } = pairedRegistries(clock.now);
   const report = await a.publishNow();
   assert.deepEqual(report.hours.length, 2, 'current and next hour');
   assert.equal(report.entries, 2 * 16 * 3);
@@ -91,11 +93,7 @@ test('across an hour boundary: next hour published in the lead window, found aft
 
 test('invisible to one contact: the contact sees offline this hour and nothing the next', async () => {
   const clock = settableClock(midHour);
-  const pair = contactPair();
-  const a = registry(pair.a.identity, clock.now);
-  const b = registry(pair.b.identity, clock.now);
-  a.setContacts([pair.a.contact]);
-  b.setContacts([pair.b.contact]);
+  const { pair, a, b } = pairedRegistries(clock.now);
   await a.publishNow();
   assert.equal((await b.lookup('alice'))?.state, 'online');
   clock.advance(60_000);
@@ -117,11 +115,7 @@ test('invisible to one contact: the contact sees offline this hour and nothing t
 
 test('goOffline overwrites real entries with gone, N x r writes as always', async () => {
   const clock = settableClock(midHour);
-  const pair = contactPair();
-  const a = registry(pair.a.identity, clock.now);
-  const b = registry(pair.b.identity, clock.now);
-  a.setContacts([pair.a.contact]);
-  b.setContacts([pair.b.contact]);
+  const { a, b } = pairedRegistries(clock.now);
   a.setOwnState('busy');
   await a.publishNow();
   assert.equal((await b.lookup('alice'))?.state, 'busy');
@@ -134,11 +128,7 @@ test('goOffline overwrites real entries with gone, N x r writes as always', asyn
 
 test('a contact removed (revoked, or a bootstrap key after the upgrade) is overwritten with noise, not gone', async () => {
   const clock = settableClock(midHour);
-  const pair = contactPair();
-  const a = registry(pair.a.identity, clock.now);
-  const b = registry(pair.b.identity, clock.now);
-  a.setContacts([pair.a.contact]);
-  b.setContacts([pair.b.contact]);
+  const { a, b } = pairedRegistries(clock.now);
   await a.publishNow();
   assert.equal((await b.lookup('alice'))?.state, 'online');
   clock.advance(60_000);
