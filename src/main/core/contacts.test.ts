@@ -298,3 +298,23 @@ test('changePassphrase: a wrong current passphrase is refused and changes nothin
   const B3 = { ...B2, core: new SottoCore({ profileDir: B2.dir, services: async () => { throw new Error('not reached'); }, kdf: KDF_MINIMAL_FOR_TESTS }) };
   await assert.rejects(B3.core.unlock({ passphrase: B.passphrase }), code('WRONG_PASSPHRASE'));
 });
+
+test('lock right after unlock returns (regression: a rendezvous stopped while its server was still binding hung shutdown)', async (t) => {
+  const { B } = await pair(t, 'relock');
+  // Measured before the fix: the first or second round hung for good (Node's server.close()
+  // before 'listening' fires neither 'listening' nor 'error', so the background start never ended).
+  for (let round = 0; round < 5; round++) {
+    await B.core.lock();
+    await B.core.unlock({ passphrase: B.passphrase });
+    await B.core.listContacts(); // lets the background start reach the endpoint server's listen
+    let timer: NodeJS.Timeout | undefined;
+    const outcome = await Promise.race([
+      B.core.lock().then(() => 'locked'),
+      new Promise<string>((resolve) => { timer = setTimeout(() => resolve('hung'), 3_000); }),
+    ]);
+    clearTimeout(timer);
+    assert.equal(outcome, 'locked', `round ${round}`);
+    await B.core.unlock({ passphrase: B.passphrase });
+  }
+  assert.equal(B.core.status().phase, 'running');
+});
