@@ -9,6 +9,7 @@ import type { Clock } from './clock.ts';
 import type { FoundEntry, LinkFactory, LinkPort, RegistryPort, TorPort } from './ports.ts';
 import { Rendezvous, type RendezvousTimings } from './rendezvous.ts';
 import { PEER_FAULT_LINK_CODES } from './link-faults.ts';
+import type { EndpointGroups } from './endpoint-groups.ts';
 import {
   announcedTo, deriveContactPresence, samePresence, type AnnouncedState, type ContactPresence, type OwnPresence,
 } from './presence.ts';
@@ -25,6 +26,8 @@ export interface ChannelHost {
   registry: RegistryPort;
   links: LinkFactory;
   timings: RendezvousTimings;
+  /** Set when this contact's endpoint is shared with others (large address book, DESIGN D5). */
+  groups?: EndpointGroups | null;
   emit(event: CoreEvent): void;
   /** The redeemer's pending contact was confirmed by the inviter (link on K_AB or accept frame). */
   onConfirmed(contactId: string): void;
@@ -118,6 +121,8 @@ export class ContactChannel {
       onLink: (link) => this.attach(link, via),
       onEntry: (entry) => { if (via === 'main' || !this.link) this.noteEntry(entry); },
       onWarning: (code, message) => h.emit({ type: 'warning', code, message, contactId: this.contactId }),
+      // The bootstrap under s is short-lived and may meet a redeemer we do not know: never grouped.
+      groups: via === 'main' ? h.groups ?? null : null,
     });
   }
 

@@ -5,6 +5,7 @@ export {
   type SottoCoreOptions, type CoreServices, type CoreServicesContext, type CoreServicesFactory, type CoreTimings,
 } from './sotto-core.ts';
 export { realServices, contactLinkFactory, type RealServicesOptions, type TorPortOptions, type LinkFactoryOptions } from './wiring.ts';
+export { DEFAULT_ENDPOINT_GROUPS, type EndpointGroupOptions } from './endpoint-groups.ts';
 export { CoreError, toErrorInfo, type CoreErrorCode, type ErrorInfo } from './errors.ts';
 export { systemClock, type Clock } from './clock.ts';
 export type * from './types.ts';

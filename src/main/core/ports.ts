@@ -84,5 +84,9 @@ export interface LinkFactory {
    * the handshake is done; `expectedPeer` (if given) must equal the remote static key, else the
    * stream is destroyed and this rejects.
    */
-  open(opts: { stream: Duplex; initiator: boolean; identity: Identity; expectedPeer: Uint8Array | null; displayName: string }): Promise<LinkPort>;
+  open(opts: {
+    stream: Duplex; initiator: boolean; identity: Identity; expectedPeer: Uint8Array | null; displayName: string;
+    /** Used when `expectedPeer` is null: decides on the authenticated key (a group endpoint accepts only its members). */
+    acceptPeer?: (peer: Uint8Array) => boolean;
+  }): Promise<LinkPort>;
 }

@@ -10,6 +10,7 @@ import type { FoundEntry, LinkFactory, LinkPort, Pairing, PublishedValue, Regist
 import type { AnnouncedState } from './presence.ts';
 import type { Clock } from './clock.ts';
 import { peerFaultCode } from './link-faults.ts';
+import type { EndpointGroups, GroupMember } from './endpoint-groups.ts';
 
 /** The virtual port of every endpoint; the onion address alone says which contact it serves. */
 export const ENDPOINT_VIRTUAL_PORT = 1;
@@ -46,6 +47,11 @@ export interface RendezvousOptions {
   onLink(link: LinkPort): void;
   onEntry(entry: FoundEntry | null): void;
   onWarning(code: string, message: string): void;
+  /**
+   * Large address book (DESIGN D5): serve this pairing from a shared group endpoint instead of an
+   * onion and listener of its own. Absent: one endpoint per pairing, exactly as before.
+   */
+  groups?: EndpointGroups | null;
 }
 
 type Visibility = { kind: 'visible'; state: AnnouncedState } | { kind: 'hidden' };
@@ -79,6 +85,11 @@ export class Rendezvous {
 
   /** Starts serving; `visibility` hidden publishes a dummy and serves no endpoint. */
   async start(visibility: Visibility): Promise<void> {
+    if (this.o.groups) {
+      await this.setVisibility(visibility);
+      this.scheduleLookup(0);
+      return;
+    }
     this.server = createServer((socket) => this.accept(socket));
     this.server.on('error', (err) => this.o.onWarning('ENDPOINT_SERVER', err.message));
     await new Promise<void>((resolve, reject) => {
@@ -103,6 +114,8 @@ export class Rendezvous {
 
   /** Make-before-break: a new endpoint is up and published before the old one goes (DESIGN D5). */
   rotate(): Promise<void> {
+    // A grouped pairing rotates with its group (EndpointGroups.rotateAll).
+    if (this.o.groups) return Promise.resolve();
     const run = this.chain.then(async () => {
       if (this.stopped || this.visibility.kind === 'hidden') return;
       const old = this.onion;
@@ -141,8 +154,10 @@ export class Rendezvous {
     for (const s of this.sockets) s.destroy();
     const onion = this.onion;
     this.onion = null;
+    const groups = this.o.groups;
     await Promise.all([
-      onion ? this.o.tor.removeEndpoint(onion).catch(() => undefined) : undefined,
+      groups ? groups.leave(this.pairing.id).catch(() => undefined) : undefined,
+      onion && !groups ? this.o.tor.removeEndpoint(onion).catch(() => undefined) : undefined,
       this.peerOnion ? this.o.tor.forgetClientAuth(this.peerOnion).catch(() => undefined) : undefined,
       opts.dropEntries ? this.o.registry.drop(this.pairing.id).catch(() => undefined) : undefined,
       new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve())),
@@ -159,7 +174,8 @@ export class Rendezvous {
       await this.o.registry.publish(this.pairing, { kind: 'hidden' });
       const onion = this.onion;
       this.onion = null;
-      if (onion) await this.o.tor.removeEndpoint(onion).catch(() => undefined);
+      if (this.o.groups) await this.o.groups.leave(this.pairing.id);
+      else if (onion) await this.o.tor.removeEndpoint(onion).catch(() => undefined);
       return;
     }
     // A fresh onion each time we become visible: whoever saw the old one cannot probe it.
@@ -169,12 +185,32 @@ export class Rendezvous {
 
   private async createEndpoint(): Promise<void> {
     const auth = clientAuthKeyPair(this.pairing.sharedKey, this.pairing.ownRole);
+    if (this.o.groups) {
+      this.onion = await this.o.groups.join(this.groupMember(auth.publicKey));
+      return;
+    }
     const { onion } = await this.o.tor.addEndpoint({
       clientAuthPublicKeys: [auth.publicKey],
       target: { host: '127.0.0.1', port: this.localPort },
       signal: this.abort.signal,
     });
     this.onion = onion;
+  }
+
+  private groupMember(clientAuthPublicKey: Uint8Array): GroupMember {
+    const peer = this.o.expectedPeer;
+    if (!peer) throw new Error('a grouped endpoint needs the peer identity key');
+    return {
+      id: this.pairing.id,
+      identityPk: peer,
+      clientAuthPublicKey,
+      onLink: (link) => (this.stopped || this.visibility.kind === 'hidden' ? link.close('shutdown') : this.o.onLink(link)),
+      onMoved: async (onion) => {
+        if (this.stopped || this.onion === null || this.visibility.kind === 'hidden') return;
+        this.onion = onion;
+        await this.publish();
+      },
+    };
   }
 
   private async publish(): Promise<void> {

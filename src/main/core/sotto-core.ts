@@ -26,6 +26,7 @@ import {
 } from './invitation-lifecycle.ts';
 import { checkPresenceInput, DEFAULT_AWAY_AFTER_MINUTES, effectiveState, type OwnPresence } from './presence.ts';
 import { DEFAULT_RENDEZVOUS_TIMINGS, type RendezvousTimings } from './rendezvous.ts';
+import { DEFAULT_ENDPOINT_GROUPS, EndpointGroups, type EndpointGroupOptions } from './endpoint-groups.ts';
 import type { LinkFactory, RegistryPort, TorPort } from './ports.ts';
 import type {
   AcceptInput, AcceptResult, ContactInfo, CoreEvent, CorePhase, CoreStatus, HistoryPage, InvitationInfo, MessageInfo, ProfileInfo,
@@ -58,6 +59,11 @@ export interface SottoCoreOptions {
   kdf?: KdfCost;
   /** Default invitation lifetime. */
   invitationTtlMs?: number;
+  /**
+   * Endpoint groups for large address books (DESIGN D5): with more than `threshold` contacts,
+   * contacts share onions in groups of `size`. `false`: one endpoint per contact always.
+   */
+  endpointGroups?: Partial<EndpointGroupOptions> | false;
 }
 
 /** Loose fields the core adds to the store's InvitationRecord. */
@@ -89,7 +95,9 @@ function expectObject(value: unknown, what: string): Record<string, unknown> {
 }
 
 export class SottoCore {
-  private readonly o: Required<Omit<SottoCoreOptions, 'kdf' | 'timings'>> & { kdf: KdfCost | undefined; timings: CoreTimings };
+  private readonly o: Required<Omit<SottoCoreOptions, 'kdf' | 'timings' | 'endpointGroups'>> & {
+    kdf: KdfCost | undefined; timings: CoreTimings; endpointGroups: EndpointGroupOptions | null;
+  };
   private readonly events = new EventEmitter<{ event: [CoreEvent] }>();
   private phase: CorePhase;
   private store: ProfileStore | null = null;
@@ -102,6 +110,10 @@ export class SottoCore {
   private readonly sessions = new Map<string, InvitationSession>();
   private timers: unknown[] = [];
   private startup: Promise<unknown> = Promise.resolve();
+  /** Shared endpoints of this session (null when grouping is off). */
+  private groups: EndpointGroups | null = null;
+  /** Contacts found at unlock: the whole address book decides grouping, not start order. */
+  private pairingsAtStart = 0;
   /** Serialises user actions that read-modify-write the same records. */
   private queue: Promise<unknown> = Promise.resolve();
 
@@ -113,6 +125,7 @@ export class SottoCore {
       kdf: opts.kdf,
       timings: { ...DEFAULT_CORE_TIMINGS, ...opts.timings },
       invitationTtlMs: opts.invitationTtlMs ?? DEFAULT_INVITATION_TTL_MS,
+      endpointGroups: opts.endpointGroups === false ? null : { ...DEFAULT_ENDPOINT_GROUPS, ...opts.endpointGroups },
     };
     this.phase = profileExists(opts.profileDir) ? 'locked' : 'no-profile';
   }
@@ -216,7 +229,12 @@ export class SottoCore {
         onWarning: (code, message) => this.warn(code, message),
       });
       const { tor } = this.services;
-      tor.onRestart(() => { for (const c of this.channels.values()) void c.recreate(); });
+      const g = this.o.endpointGroups;
+      this.groups = g ? new EndpointGroups({
+        tor, links: this.services.links, identity: this.identity, displayName: () => this.displayName, clock: this.o.clock, options: g,
+        onWarning: (code, message) => this.warn(code, message),
+      }) : null;
+      tor.onRestart(() => { this.groups?.reset(); for (const c of this.channels.values()) void c.recreate(); });
       await tor.start((p) => {
         this.torStatus = { progress: p.progress, summary: p.summary, ready: p.progress >= 100 };
         this.emit({ type: 'tor-bootstrap', progress: p.progress, summary: p.summary });
@@ -228,7 +246,10 @@ export class SottoCore {
       // not wait for them. Presence events say when each contact is reachable.
       const starting = this.startSessions().catch((err: Error) => this.warn('START', err.message));
       this.startup = starting;
-      this.every(this.o.timings.rotateEveryMs, () => { for (const c of this.channels.values()) void c.rotate(); });
+      this.every(this.o.timings.rotateEveryMs, () => {
+        for (const c of this.channels.values()) void c.rotate();
+        void this.groups?.rotateAll();
+      });
       this.every(this.o.timings.expiryCheckMs, () => { void this.serial(() => this.expireDue()); });
       this.setPhase('running');
     } catch (err) {
@@ -249,7 +270,9 @@ export class SottoCore {
   private async startSessions(): Promise<void> {
     const store = this.requireStore();
     const starts: Promise<void>[] = [];
-    for (const { id, record } of await store.contacts.list()) {
+    const contacts = await store.contacts.list();
+    this.pairingsAtStart = contacts.length;
+    for (const { id, record } of contacts) {
       starts.push(this.startChannel(id, record as CoreContactRecord).then(() => undefined));
     }
     for (const { id, record } of await store.invitations.list()) {
@@ -270,11 +293,19 @@ export class SottoCore {
       clock: this.o.clock,
       tor: services.tor, registry: services.registry, links: services.links,
       timings: this.o.timings,
+      groups: this.groupsForNewChannel(),
       emit: (e) => this.emit(e),
       onConfirmed: (id) => { void this.serial(() => this.redeemerConfirmed(id)).catch((err: Error) => this.warn('UPGRADE', err.message, id)); },
       onDeclined: (id) => { void this.serial(() => this.redeemerDeclined(id)).catch((err: Error) => this.warn('UPGRADE', err.message, id)); },
       onFirstLink: (id) => { void this.serial(() => this.sealedUsed(id)).catch((err: Error) => this.warn('INVITATION', err.message, id)); },
     };
+  }
+
+  /** Past the threshold (DESIGN D5 "Cost and scale") a new channel's endpoint is shared. */
+  private groupsForNewChannel(): EndpointGroups | null {
+    const g = this.o.endpointGroups;
+    if (!g || !this.groups) return null;
+    return Math.max(this.pairingsAtStart, this.channels.size + 1) > g.threshold ? this.groups : null;
   }
 
   private async startChannel(id: string, record: CoreContactRecord): Promise<ContactChannel> {
@@ -306,6 +337,7 @@ export class SottoCore {
     this.timers = [];
     // Stop (and so abort) what is running before waiting for the background start: a start that
     // is still creating endpoints would otherwise hold shutdown for minutes.
+    this.groups?.beginStop();
     const stopAll = async (): Promise<void> => {
       const channels = [...this.channels.values()];
       const sessions = [...this.sessions.values()];
@@ -320,6 +352,9 @@ export class SottoCore {
     await this.startup.catch(() => undefined);
     await stopAll();
     await this.queue.catch(() => undefined);
+    await this.groups?.stop();
+    this.groups = null;
+    this.pairingsAtStart = 0;
     const services = this.services;
     this.services = null;
     if (services) {

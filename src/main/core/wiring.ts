@@ -187,10 +187,10 @@ const CAPABILITIES = ['receipts', 'typing'];
 
 export function contactLinkFactory(o: LinkFactoryOptions): LinkFactory {
   return {
-    open: ({ stream, initiator, identity, expectedPeer, displayName }) => new Promise<LinkPort>((resolve, reject) => {
+    open: ({ stream, initiator, identity, expectedPeer, displayName, acceptPeer }) => new Promise<LinkPort>((resolve, reject) => {
       const link = new ContactLink({
         socket: stream, initiator, identity: { publicKey: identity.publicKey, secretKey: identity.secretKey },
-        ...(expectedPeer ? { expectedPeer } : { acceptPeer: () => true }),
+        ...(expectedPeer ? { expectedPeer } : { acceptPeer: acceptPeer ?? (() => true) }),
         hello: { displayName, capabilities: CAPABILITIES },
         timers: { setTimeout: (fn, ms) => o.clock.setTimeout(fn, ms), clearTimeout: (h) => o.clock.clearTimeout(h) },
         random: o.clock.random, now: o.clock.now,
