@@ -26,7 +26,7 @@ import { defaultEnvironment, shuffle, sleep, uniform, type Environment } from '.
 import type { CheckedContact, OwnState } from './contacts.ts';
 import {
   DEFAULT_REPLICAS, HOUR_MS, REGISTRY_NONCE_BYTES, REGISTRY_VALUE_SIZE, SCHEDULE_DEFAULTS,
-  dummyRegistryValue, hourOf, nextRefreshDelay, publishHours, recordKeyPair, recordSeed, registryKey,
+  dummyRegistryValue, hourOf, lookupHours, nextRefreshDelay, publishHours, recordKeyPair, recordSeed, registryKey,
   sealRegistryValue, signRecord, type Identity, type PresenceState, type RecordKeyPair,
 } from './protocol.ts';
 import { toHex, type RegistryTransport } from './transport.ts';
@@ -47,6 +47,8 @@ export interface PublisherTimings {
   refreshMaxMs: number;
   /** Next hour's entries go out this long before the boundary (protocol publishHours). */
   leadMs: number;
+  /** Readers still look at the previous hour this long after the boundary (protocol lookupHours). */
+  graceMs: number;
   /** Writes in flight at once (each is its own Tor circuit). */
   concurrency: number;
 }
@@ -57,6 +59,7 @@ export const PUBLISHER_TIMINGS: PublisherTimings = {
   refreshMinMs: SCHEDULE_DEFAULTS.refreshMinMs,
   refreshMaxMs: SCHEDULE_DEFAULTS.refreshMaxMs,
   leadMs: SCHEDULE_DEFAULTS.leadMs,
+  graceMs: SCHEDULE_DEFAULTS.graceMs,
   concurrency: 8,
 };
 
@@ -194,7 +197,8 @@ export class Publisher {
     this.#cycle = cycle;
     const now = this.#env.now();
     const hours = publishHours(now, { leadMs: this.#t.leadMs });
-    this.#forgetBefore(hourOf(now));
+    // The previous hour's plans are kept while readers still look at it (lookupHours' grace).
+    this.#forgetBefore(hourOf(now) - 1);
     const jobs: PutJob[] = [];
     const n = entriesPerIndex(this.#contacts.length);
     const hidden = kind === 'offline' || this.#state === 'invisible';
@@ -219,6 +223,19 @@ export class Publisher {
         while (plan.dummies.length < dummyCount) plan.dummies.push(recordKeyPair(this.#env.randomBytes(32)));
         for (let k = 0; k < dummyCount; k++) slotJobs.push(this.#dummyJob(plan, plan.dummies[k] as RecordKeyPair));
         jobs.push(...slotJobs);
+      }
+    }
+    // Readers still look at the previous hour during the grace window, and there a removed
+    // contact's real entry would be the newest one that decrypts: scrub it too, once.
+    for (const hour of lookupHours(now, { graceMs: this.#t.graceMs, leadMs: this.#t.leadMs })) {
+      if (hours.includes(hour)) continue;
+      for (let index = 0; index < this.#replicas; index++) {
+        const plan = this.#plans.get(`${hour}:${index}`);
+        if (plan === undefined) continue;
+        for (const [id, c] of plan.published) {
+          if (contactIds.has(id)) continue;
+          jobs.push({ ...this.#dummyJob(plan, slotKeyPair(plan, c)), published: () => plan.published.delete(id) });
+        }
       }
     }
     return this.#execute(kind, hours, jobs, spreadMs, cycle.signal);
