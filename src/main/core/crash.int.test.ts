@@ -38,11 +38,11 @@ test('kill -9 during a send: no message lost or duplicated after restart', async
   await exited;
   t.diagnostic(`child killed after ${persisted.length} persisted messages`);
 
-  const m = A.log.mark;
   D = await makeCore(tb, 'dora', { dir: D.dir, create: false });
-  await A.log.wait(presenceOf(dAtA, 'online'), 120_000, m);
-  // Wait until D's outbox is empty (everything acked).
-  const deadline = Date.now() + 60_000;
+  // No presence *event* is awaited here: A may not have noticed the killed child's link yet, and
+  // when D's new link replaces it A's view of D stays 'online' throughout, with nothing to emit.
+  // What matters is delivery: wait (bounded) until D's outbox is empty (everything acked).
+  const deadline = Date.now() + 150_000;
   for (;;) {
     const page = await D.core.history({ contactId: aAtD, limit: 500 });
     if (page.messages.every((x) => x.status === 'acked' || x.status === 'read')) break;
