@@ -110,7 +110,8 @@ class RegistryAdapter implements RegistryPort {
   private state: OwnState = 'online';
   private flushTimer: unknown = null;
   private started = false;
-  constructor(private readonly registry: Registry, private readonly clock: Clock, private readonly o: { endpointLifetimeMs: number; coalesceMs: number }) {}
+  private stopping = false;
+  constructor(private readonly registry: Registry, private readonly clock: Clock, private readonly o: { endpointLifetimeMs: number; coalesceMs: number; offlineBudgetMs: number }) {}
 
   async publish(pairing: Pairing, value: PublishedValue): Promise<void> {
     const c: RegistryContact = {
@@ -134,7 +135,8 @@ class RegistryAdapter implements RegistryPort {
   }
 
   private scheduleFlush(): void {
-    if (this.flushTimer !== null) return;
+    // Once stopping, nothing may start a publish cycle: it would supersede goOffline's 'gone'.
+    if (this.flushTimer !== null || this.stopping) return;
     this.flushTimer = this.clock.setTimeout(() => {
       this.flushTimer = null;
       this.handOver();
@@ -168,9 +170,19 @@ class RegistryAdapter implements RegistryPort {
   }
 
   async stop(opts: { gone: boolean }): Promise<void> {
+    this.stopping = true;
     if (this.flushTimer !== null) this.clock.clearTimeout(this.flushTimer);
     this.flushTimer = null;
-    if (opts.gone && this.started) await this.registry.goOffline().catch(() => undefined);
+    if (opts.gone && this.started) {
+      // Bounded: one stalled Tor stream (seen ~1 in 100 on the testbed) must not hold quit for the
+      // transport's 30 s request timeout; close() below aborts whatever is still in flight.
+      let timer: unknown = null;
+      await Promise.race([
+        this.registry.goOffline().catch(() => undefined),
+        new Promise<void>((resolve) => { timer = this.clock.setTimeout(resolve, this.o.offlineBudgetMs); }),
+      ]);
+      if (timer !== null) this.clock.clearTimeout(timer);
+    }
     await this.registry.close();
   }
 }
@@ -276,7 +288,7 @@ export function realServices(o: RealServicesOptions): CoreServicesFactory {
         env: { now: clock.now, randomBytes: clock.randomBytes, timers: { setTimeout: clock.setTimeout, clearTimeout: clock.clearTimeout } },
       });
       registry.events.on('error', (err) => onWarning(err.code, err.message));
-      adapter = new RegistryAdapter(registry, clock, { endpointLifetimeMs: o.endpointLifetimeMs ?? 25 * 3600_000, coalesceMs: o.coalesceMs ?? 50 });
+      adapter = new RegistryAdapter(registry, clock, { endpointLifetimeMs: o.endpointLifetimeMs ?? 25 * 3600_000, coalesceMs: o.coalesceMs ?? 50, offlineBudgetMs: 8_000 });
       return adapter;
     };
     return { tor, registry: registryPort, links: contactLinkFactory({ clock, ...o.link }) };
