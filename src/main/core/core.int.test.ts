@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { decodeInvitation, encodeFrame, identityFromSeed, ready } from '../../protocol/index.ts';
 import { GatewayTransport, Registry, tcpConnector, verifySignedRecord } from '../registry/index.ts';
-import { EventLog, makeCore, presenceOf, rawContact, removeDir, testbed, type RawContact, type TestCore } from './test-support.ts';
+import { EventLog, makeCore, presenceOf, rawContact, removeDir, testbed, type RawContact, type TestCore, until } from './test-support.ts';
 import type { CoreEvent } from './types.ts';
 import type { TestbedDescription } from '../../testbed/description.ts';
 
@@ -22,14 +22,6 @@ after(async () => {
   await Promise.allSettled([A?.core.close(), C?.core.close()]);
   await Promise.allSettled([removeDir(A?.dir ?? ''), removeDir(C?.dir ?? '')]);
 });
-
-async function until(check: () => boolean, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 const isMessage = (id: string) => (e: CoreEvent): boolean => e.type === 'message' && e.message.id === id;
 

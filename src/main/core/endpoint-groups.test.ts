@@ -13,19 +13,11 @@ import { KDF_MINIMAL_FOR_TESTS } from '../store/index.ts';
 import { SottoCore, type CoreTimings } from './sotto-core.ts';
 import { systemClock } from './clock.ts';
 import { LoopbackNetwork } from './loopback-services.ts';
-import { EventLog, presenceOf } from './test-support.ts';
+import { EventLog, presenceOf, until } from './test-support.ts';
 import type { TorPort } from './ports.ts';
 
 const TIMINGS: Partial<CoreTimings> = { lookupIntervalMs: 100, lookupMaxIntervalMs: 300, connectTimeoutMs: 5_000, expiryCheckMs: 1_000 };
 const GROUPS = { threshold: 2, size: 4, batchMs: 20 };
-
-async function until(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 test('endpoint groups: members share one onion, are routed by their key, and a revoked member is cut off while the rest move', async (t) => {
   await ready();

@@ -13,18 +13,10 @@ import { KDF_MINIMAL_FOR_TESTS } from '../store/index.ts';
 import { SottoCore, type CoreTimings } from './sotto-core.ts';
 import { systemClock } from './clock.ts';
 import { LoopbackNetwork } from './loopback-services.ts';
-import { EventLog, presenceOf } from './test-support.ts';
+import { EventLog, presenceOf, until } from './test-support.ts';
 import type { TorPort } from './ports.ts';
 
 const TIMINGS: Partial<CoreTimings> = { lookupIntervalMs: 100, lookupMaxIntervalMs: 300, connectTimeoutMs: 5_000, expiryCheckMs: 1_000 };
-
-async function until(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 test('rotation: make before break, the link stays, the entry moves, the old onion is gone, the contact reconnects to the new one', async (t) => {
   await ready();

@@ -81,6 +81,15 @@ export async function makeCore(tb: TestbedDescription, name: string, opts: { dir
   return { core, log, dir, restart };
 }
 
+/** Polls `check` every 20 ms until it holds; fails after `timeoutMs`, naming `what`. */
+export async function until(check: () => boolean, timeoutMs: number, what = 'condition'): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
 export async function removeDir(dir: string): Promise<void> {
   await rm(dir, { recursive: true, force: true }).catch(() => undefined);
 }
