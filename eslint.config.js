@@ -14,6 +14,18 @@ export default tseslint.config(
     },
   },
   {
+    // Electron is the environment of src/shell (and the preload it loads), nobody else's.
+    files: ['**/*.{ts,tsx,js,mjs}'],
+    ignores: ['src/shell/**', 'src/preload/**', 'electron.main.ts', 'electron.main.test.ts'],
+    rules: { 'no-restricted-imports': ['error', { paths: ['electron'] }] },
+  },
+  {
+    // The IPC contract is one pure module: zod and the pure parts of src/protocol only.
+    files: ['src/ipc/**/*.ts'],
+    ignores: ['src/ipc/**/*.test.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [{ regex: '^(?!zod$|\\./[\\w-]+\\.ts$|\\.\\./protocol/[\\w-]+\\.ts$)', message: 'src/ipc imports only zod and src/protocol.' }] }] },
+  },
+  {
     files: ['src/protocol/**/*.ts'],
     ignores: ['src/protocol/**/*.test.ts'],
     rules: {

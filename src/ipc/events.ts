@@ -1,0 +1,14 @@
+// What the host pushes to every window: the core's events plus the host's own.
+import { z } from 'zod';
+import { coreEventSchema } from './core-types.ts';
+import { settingsViewSchema } from './settings.ts';
+
+export const hostEventSchema = z.discriminatedUnion('type', [
+  /** A sotto:// link the OS handed to the app (Electron): open the accept dialog with it. */
+  z.object({ type: z.literal('deep-link'), link: z.string() }),
+  /** Settings changed (in this or another window). */
+  z.object({ type: z.literal('settings'), settings: settingsViewSchema }),
+]);
+
+export const EVENT = z.union([coreEventSchema, hostEventSchema]);
+export type SottoEvent = z.infer<typeof EVENT>;
