@@ -2,28 +2,15 @@
 // (docs/ARCHITECTURE.md "Core API"). It composes the profile store, tor, the registry and links;
 // every input and output is JSON-serialisable; every background change is an event.
 import { EventEmitter } from 'node:events';
-import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import {
-  createOpenInvitation, createSealedInvitation, decodeContactCode, decodeInvitation, encodeContactCode, encodeInvitation,
-  equalBytes, fingerprint, fromHex, identityFromSeed, isProtocolError, openSealedInvitation, ready, safetyNumber, toHex,
-  upgradeSharedKey, checkOpenInvitation, type Identity,
-} from '../../protocol/index.ts';
-import {
-  createProfile, profileExists, unlockProfile, type ContactRecord, type InvitationRecord, type KdfCost, type ProfileStore,
-} from '../store/index.ts';
-import {
-  findInvitationLink, invitationEmailDraft, invitationLinkFromImage, renderInvitationQrPng, renderInvitationQrSvg,
-  sendInvitationEmail, type InvitationEmailDraft, type SmtpSettings,
-} from '../invite/index.ts';
+import { encodeContactCode, fingerprint, fromHex, identityFromSeed, ready, safetyNumber, toHex, type Identity } from '../../protocol/index.ts';
+import { createProfile, profileExists, unlockProfile, type ContactRecord, type KdfCost, type ProfileStore } from '../store/index.ts';
+import type { InvitationEmailDraft, SmtpSettings } from '../invite/index.ts';
 import { systemClock, type Clock } from './clock.ts';
 import { CoreError } from './errors.ts';
 import { ContactChannel, conversationIdOf, toMessageInfo, type ChannelHost, type CoreContactRecord } from './contact-channel.ts';
-import { InvitationSession, type Redeemer } from './invitation-session.ts';
-import {
-  DEFAULT_INVITATION_TTL_MS, MAX_INVITATION_TTL_MS, isDue, isLive, nextInvitationState, redeemerWaitIsDue,
-  type InvitationKind, type InvitationState,
-} from './invitation-lifecycle.ts';
+import { Invitations, sha256 } from './invitations.ts';
+import { DEFAULT_INVITATION_TTL_MS, MAX_INVITATION_TTL_MS } from './invitation-lifecycle.ts';
 import { checkPresenceInput, DEFAULT_AWAY_AFTER_MINUTES, effectiveState, type OwnPresence } from './presence.ts';
 import { DEFAULT_RENDEZVOUS_TIMINGS, type RendezvousTimings } from './rendezvous.ts';
 import { DEFAULT_ENDPOINT_GROUPS, EndpointGroups, type EndpointGroupOptions } from './endpoint-groups.ts';
@@ -66,23 +53,7 @@ export interface SottoCoreOptions {
   endpointGroups?: Partial<EndpointGroupOptions> | false;
 }
 
-/** Loose fields the core adds to the store's InvitationRecord. */
-interface CoreInvitationFields {
-  side?: 'inviter' | 'redeemer';
-  link?: string;
-  /** Open: s, hex, erased once the invitation is finished (DESIGN D3). */
-  secret?: string;
-  contactId?: string;
-  redeemerPk?: string;
-  redeemerName?: string;
-}
-type CoreInvitationRecord = InvitationRecord & CoreInvitationFields;
-
 const SETTINGS_PRESENCE = 'core.presence';
-
-function sha256(bytes: Uint8Array): Uint8Array {
-  return new Uint8Array(createHash('sha256').update(bytes).digest());
-}
 
 function expectString(value: unknown, what: string, max = 10_000): string {
   if (typeof value !== 'string' || value.length > max) throw CoreError.BAD_INPUT(`${what} must be a string of at most ${max} characters`);
@@ -107,7 +78,7 @@ export class SottoCore {
   private torStatus = { progress: 0, summary: 'not started', ready: false };
   private own: OwnPresence = { state: 'online', text: '', idleMinutes: 0, awayAfterMinutes: DEFAULT_AWAY_AFTER_MINUTES };
   private readonly channels = new Map<string, ContactChannel>();
-  private readonly sessions = new Map<string, InvitationSession>();
+  private readonly invitations: Invitations;
   private timers: unknown[] = [];
   private startup: Promise<unknown> = Promise.resolve();
   /** Shared endpoints of this session (null when grouping is off). */
@@ -128,6 +99,22 @@ export class SottoCore {
       endpointGroups: opts.endpointGroups === false ? null : { ...DEFAULT_ENDPOINT_GROUPS, ...opts.endpointGroups },
     };
     this.phase = profileExists(opts.profileDir) ? 'locked' : 'no-profile';
+    this.invitations = new Invitations({
+      store: () => this.requireStore(),
+      identity: () => this.requireIdentity(),
+      displayName: () => this.displayName,
+      services: () => this.requireServices(),
+      clock: this.o.clock,
+      timings: this.o.timings,
+      stopping: () => this.phase === 'stopping',
+      serial: (fn) => this.serial(fn),
+      emit: (e) => this.emit(e),
+      warn: (code, message, contactId) => this.warn(code, message, contactId),
+      startChannel: (id, record) => this.startChannel(id, record),
+      channel: (id) => this.channels.get(id),
+      removeContact: (id) => this.removeContact(id),
+      contactInfo: (id, record) => this.contactInfo(id, record),
+    });
   }
 
   // ---------------------------------------------------------------------------------- events
@@ -240,7 +227,7 @@ export class SottoCore {
         this.emit({ type: 'tor-bootstrap', progress: p.progress, summary: p.summary });
       });
       this.torStatus = { ...this.torStatus, progress: 100, ready: true };
-      await this.expireDue();
+      await this.invitations.expireDue();
       // Endpoints come up in the background: each waits for its descriptor upload and tor creates
       // at most a few at once (measured: 100 contacts took 254 s on the testbed), so unlock must
       // not wait for them. Presence events say when each contact is reachable.
@@ -250,7 +237,7 @@ export class SottoCore {
         for (const c of this.channels.values()) void c.rotate();
         void this.groups?.rotateAll();
       });
-      this.every(this.o.timings.expiryCheckMs, () => { void this.serial(() => this.expireDue()); });
+      this.every(this.o.timings.expiryCheckMs, () => { void this.serial(() => this.invitations.expireDue()); });
       this.setPhase('running');
     } catch (err) {
       await this.shutdown({ gone: false }).catch(() => undefined);
@@ -275,10 +262,7 @@ export class SottoCore {
     for (const { id, record } of contacts) {
       starts.push(this.startChannel(id, record as CoreContactRecord).then(() => undefined));
     }
-    for (const { id, record } of await store.invitations.list()) {
-      const r = record as CoreInvitationRecord;
-      if (r.side !== 'redeemer' && r.kind === 'open' && isLive('open', r.state) && r.secret) starts.push(this.startInvitationSession(id, r));
-    }
+    starts.push(...await this.invitations.resume());
     const results = await Promise.allSettled(starts);
     for (const r of results) if (r.status === 'rejected') this.warn('START', (r.reason as Error).message);
   }
@@ -295,9 +279,9 @@ export class SottoCore {
       timings: this.o.timings,
       groups: this.groupsForNewChannel(),
       emit: (e) => this.emit(e),
-      onConfirmed: (id) => { void this.serial(() => this.redeemerConfirmed(id)).catch((err: Error) => this.warn('UPGRADE', err.message, id)); },
-      onDeclined: (id) => { void this.serial(() => this.redeemerDeclined(id)).catch((err: Error) => this.warn('UPGRADE', err.message, id)); },
-      onFirstLink: (id) => { void this.serial(() => this.sealedUsed(id)).catch((err: Error) => this.warn('INVITATION', err.message, id)); },
+      onConfirmed: (id) => { void this.serial(() => this.invitations.redeemerConfirmed(id)).catch((err: Error) => this.warn('UPGRADE', err.message, id)); },
+      onDeclined: (id) => { void this.serial(() => this.invitations.redeemerDeclined(id)).catch((err: Error) => this.warn('UPGRADE', err.message, id)); },
+      onFirstLink: (id) => { void this.serial(() => this.invitations.sealedUsed(id)).catch((err: Error) => this.warn('INVITATION', err.message, id)); },
     };
   }
 
@@ -340,12 +324,10 @@ export class SottoCore {
     this.groups?.beginStop();
     const stopAll = async (): Promise<void> => {
       const channels = [...this.channels.values()];
-      const sessions = [...this.sessions.values()];
       this.channels.clear();
-      this.sessions.clear();
       await Promise.allSettled([
         ...channels.map((c) => c.stop({ dropEntries: false, bye: 'shutdown' })),
-        ...sessions.map((s) => s.stop({ decline: false })),
+        this.invitations.stopAll(),
       ]);
     };
     await stopAll();
@@ -383,350 +365,63 @@ export class SottoCore {
   }
 
   // ---------------------------------------------------------------------------------- invitations
+  // The workflow lives in invitations.ts; here only the inputs are checked.
 
   async createInvitation(input: { kind: 'open' } | { kind: 'sealed'; contactCode: string; nickname?: string }, opts: { ttlMs?: number } = {}): Promise<InvitationInfo> {
     const i = expectObject(input, 'invitation');
     const ttl = opts.ttlMs ?? this.o.invitationTtlMs;
     if (!Number.isSafeInteger(ttl) || ttl <= 0 || ttl > MAX_INVITATION_TTL_MS) throw CoreError.BAD_INPUT('invitation lifetime out of range');
-    return this.serial(async () => {
-      const store = this.requireStore();
-      const identity = this.requireIdentity();
-      const now = this.o.clock.now();
-      const expiresAt = now + ttl;
-      const id = toHex(this.o.clock.randomBytes(16));
-      if (i.kind === 'open') {
-        const secret = this.o.clock.randomBytes(32);
-        const link = encodeInvitation(createOpenInvitation({ inviter: identity, secret, expiresAt, inviterName: this.displayName }));
-        const record: CoreInvitationRecord = { kind: 'open', state: 'pending', createdAt: now, expiresAt, side: 'inviter', link, secret: toHex(secret) };
-        await store.invitations.put(id, record);
-        await this.startInvitationSession(id, record);
-        const info = this.invitationInfo(id, record);
-        this.emit({ type: 'invitation', invitation: info });
-        return info;
-      }
-      if (i.kind !== 'sealed') throw CoreError.BAD_INPUT('kind must be "open" or "sealed"');
-      const peer = this.parseContactCode(i.contactCode);
-      if (equalBytes(peer, identity.publicKey)) throw CoreError.INVITATION_FOR_SELF();
-      if (await this.findContactByKey(peer)) throw CoreError.ALREADY_CONTACT();
-      const sharedKey = this.o.clock.randomBytes(32);
-      const link = encodeInvitation(createSealedInvitation({
-        inviter: identity, recipientPublicKey: peer, sharedKey, expiresAt, inviterName: this.displayName,
-        ephemeralSeed: this.o.clock.randomBytes(32),
-      }));
-      const contactId = toHex(this.o.clock.randomBytes(16));
-      const nickname = i.nickname === undefined ? '' : expectString(i.nickname, 'nickname', 200);
-      const contact: CoreContactRecord = {
-        ...this.newContact(peer, sharedKey, nickname, now), phase: 'pending', invitationId: id,
-      };
-      await store.contacts.put(contactId, contact);
-      const record: CoreInvitationRecord = { kind: 'sealed', state: 'pending', createdAt: now, expiresAt, side: 'inviter', link, contactId };
-      await store.invitations.put(id, record);
-      await this.startChannel(contactId, contact);
-      this.emit({ type: 'contact', contact: await this.contactInfo(contactId, contact) });
-      const info = this.invitationInfo(id, record);
-      this.emit({ type: 'invitation', invitation: info });
-      return info;
-    });
-  }
-
-  private parseContactCode(code: unknown): Uint8Array {
-    try {
-      return decodeContactCode(expectString(code, 'contact code', 200).trim());
-    } catch (err) {
-      if (isProtocolError(err)) throw CoreError.BAD_INPUT(`not a valid contact code: ${err.message}`);
-      throw err;
-    }
-  }
-
-  private newContact(peer: Uint8Array, sharedKey: Uint8Array, nickname: string, now: number): CoreContactRecord {
-    return {
-      nickname, identityPk: toHex(peer), sharedKey: toHex(sharedKey), phase: 'confirmed', visible: true, verified: false,
-      receipts: false, typing: false, createdAt: now, conversationId: conversationIdOf(this.requireIdentity().publicKey, peer, sha256),
-    };
-  }
-
-  private async startInvitationSession(id: string, record: CoreInvitationRecord): Promise<void> {
-    if (this.sessions.has(id) || this.phase === 'stopping') return;
-    const services = this.requireServices();
-    const session = new InvitationSession({
-      invitationId: id,
-      secret: fromHex(record.secret!, 32),
-      identity: this.requireIdentity(),
-      displayName: () => this.displayName,
-      redeemer: record.redeemerPk ? { publicKey: fromHex(record.redeemerPk, 32), displayName: record.redeemerName ?? '' } : null,
-      tor: services.tor, registry: services.registry, links: services.links, clock: this.o.clock, timings: this.o.timings,
-      onRedeemed: (who) => this.serial(() => this.invitationRedeemed(id, who)),
-      onWarning: (code, message) => this.warn(code, message),
-    });
-    this.sessions.set(id, session);
-    await session.start();
-  }
-
-  private async invitationRedeemed(id: string, who: Redeemer): Promise<boolean> {
-    const store = this.requireStore();
-    const record = await store.invitations.get(id) as CoreInvitationRecord | undefined;
-    if (!record || record.state !== 'pending') return false;
-    if (this.o.clock.now() >= record.expiresAt) return false;
-    if (await this.findContactByKey(who.publicKey)) return false;
-    const next: CoreInvitationRecord = {
-      ...record, state: nextInvitationState('open', record.state, 'redeem'), redeemerPk: toHex(who.publicKey), redeemerName: who.displayName,
-    };
-    await store.invitations.put(id, next);
-    const info = this.invitationInfo(id, next);
-    this.emit({ type: 'invitation', invitation: info });
-    this.emit({ type: 'invitation-redeemed', invitation: info });
-    return true;
+    if (i.kind === 'open') return this.invitations.create({ kind: 'open' }, ttl);
+    if (i.kind !== 'sealed') throw CoreError.BAD_INPUT('kind must be "open" or "sealed"');
+    const contactCode = expectString(i.contactCode, 'contact code', 200);
+    const nickname = i.nickname === undefined ? '' : expectString(i.nickname, 'nickname', 200);
+    return this.invitations.create({ kind: 'sealed', contactCode, nickname }, ttl);
   }
 
   /** The inviter confirms the redeemer (name + fingerprint seen): they become a contact, s is erased. */
   async confirmInvitation(input: { id: string; nickname?: string }): Promise<ContactInfo> {
     const i = expectObject(input, 'input');
     const id = expectString(i.id, 'invitation id', 128);
-    return this.serial(async () => {
-      const store = this.requireStore();
-      const record = await store.invitations.get(id) as CoreInvitationRecord | undefined;
-      if (!record || record.side === 'redeemer') throw CoreError.NOT_FOUND('invitation', id);
-      // Past the expiry the redeemer has stopped waiting (redeemerWaitIsDue): a contact made now
-      // would never meet them. The expiry loop finishes the record.
-      if (isDue(record.state, record.expiresAt, this.o.clock.now())) throw CoreError.INVITATION_EXPIRED();
-      const state = nextInvitationState(record.kind, record.state, 'confirm');
-      const peer = fromHex(record.redeemerPk!, 32);
-      const secret = fromHex(record.secret!, 32);
-      const sharedKey = upgradeSharedKey(secret, this.requireIdentity(), peer);
-      secret.fill(0);
-      const nickname = i.nickname === undefined ? (record.redeemerName ?? '') : expectString(i.nickname, 'nickname', 200);
-      const contactId = toHex(this.o.clock.randomBytes(16));
-      const contact: CoreContactRecord = { ...this.newContact(peer, sharedKey, nickname, this.o.clock.now()), peerName: record.redeemerName ?? '' };
-      await store.contacts.put(contactId, contact);
-      const { secret: _erased, ...rest } = record;
-      const finished: CoreInvitationRecord = { ...rest, state, contactId };
-      await store.invitations.put(id, finished);
-      const session = this.sessions.get(id);
-      this.sessions.delete(id);
-      const link = session?.takeLink() ?? null;
-      link?.send({ type: 'session', kind: 'accept', payload: new Uint8Array(0) });
-      await session?.stop({ decline: false });
-      const channel = await this.startChannel(contactId, contact);
-      if (link) channel.attach(link, 'handover');
-      const info = await this.contactInfo(contactId, contact);
-      this.emit({ type: 'contact', contact: info });
-      this.emit({ type: 'invitation', invitation: this.invitationInfo(id, finished) });
-      return info;
-    });
+    return this.invitations.confirm(id, i.nickname === undefined ? undefined : expectString(i.nickname, 'nickname', 200));
   }
 
   async declineInvitation(input: { id: string }): Promise<InvitationInfo> {
-    const id = expectString(expectObject(input, 'input').id, 'invitation id', 128);
-    return this.finishInvitation(id, 'decline');
+    return this.invitations.finish(expectString(expectObject(input, 'input').id, 'invitation id', 128), 'decline');
   }
 
   async cancelInvitation(input: { id: string }): Promise<InvitationInfo> {
-    const id = expectString(expectObject(input, 'input').id, 'invitation id', 128);
-    return this.finishInvitation(id, 'cancel');
-  }
-
-  private finishInvitation(id: string, event: 'decline' | 'cancel' | 'expire'): Promise<InvitationInfo> {
-    return this.serial(async () => {
-      const store = this.requireStore();
-      const record = await store.invitations.get(id) as CoreInvitationRecord | undefined;
-      if (!record || record.side === 'redeemer') throw CoreError.NOT_FOUND('invitation', id);
-      const state = nextInvitationState(record.kind, record.state, event);
-      const { secret: _erased, ...rest } = record;
-      const finished: CoreInvitationRecord = { ...rest, state };
-      await store.invitations.put(id, finished);
-      const session = this.sessions.get(id);
-      this.sessions.delete(id);
-      await session?.stop({ decline: true });
-      if (record.kind === 'sealed' && record.contactId) {
-        // The contact made for a sealed invitation that was never used goes with it.
-        await this.removeContact(record.contactId);
-      }
-      const info = this.invitationInfo(id, finished);
-      this.emit({ type: 'invitation', invitation: info });
-      return info;
-    });
-  }
-
-  private async expireDue(): Promise<void> {
-    const store = this.requireStore();
-    const now = this.o.clock.now();
-    for (const { id, record } of await store.invitations.list()) {
-      const r = record as CoreInvitationRecord;
-      if (r.side === 'redeemer' || !isDue(r.state, r.expiresAt, now)) continue;
-      const { secret: _erased, ...rest } = r;
-      const finished: CoreInvitationRecord = { ...rest, state: nextInvitationState(r.kind, r.state, 'expire') };
-      await store.invitations.put(id, finished);
-      const session = this.sessions.get(id);
-      this.sessions.delete(id);
-      await session?.stop({ decline: true });
-      if (r.kind === 'sealed' && r.contactId) await this.removeContact(r.contactId);
-      this.emit({ type: 'invitation', invitation: this.invitationInfo(id, finished) });
-    }
-    // Redeemer side: a pending contact whose inviter never confirmed goes at the invitation's
-    // expiry, with its endpoints and every entry under s and K_AB (removeContact drops them).
-    for (const { id, record } of await store.contacts.list()) {
-      const c = record as CoreContactRecord;
-      if (c.phase !== 'pending' || !redeemerWaitIsDue(c, now)) continue;
-      await this.removeContact(id);
-      for (const { id: usedId, record: u } of await store.invitations.list()) {
-        const m = u as CoreInvitationRecord;
-        if (m.side === 'redeemer' && m.contactId === id) await store.invitations.put(usedId, { ...m, state: 'expired' });
-      }
-      this.warn('INVITATION_EXPIRED', 'the inviter did not confirm before the invitation expired', id);
-    }
-  }
-
-  /** Sealed invitation, inviter side: the contact's first link means the invitation was used. */
-  private async sealedUsed(contactId: string): Promise<void> {
-    const store = this.requireStore();
-    const contact = await store.contacts.get(contactId) as CoreContactRecord | undefined;
-    if (!contact || contact.phase !== 'pending' || !contact.invitationId) return;
-    const { invitationId, ...rest } = contact;
-    const next: CoreContactRecord = { ...rest, phase: 'confirmed' };
-    await store.contacts.put(contactId, next);
-    const inv = await store.invitations.get(invitationId) as CoreInvitationRecord | undefined;
-    if (inv && inv.state === 'pending') {
-      const used: CoreInvitationRecord = { ...inv, state: nextInvitationState('sealed', 'pending', 'use') };
-      await store.invitations.put(invitationId, used);
-      this.emit({ type: 'invitation', invitation: this.invitationInfo(invitationId, used) });
-    }
-    await this.channels.get(contactId)?.refresh(next);
-    this.emit({ type: 'contact', contact: await this.contactInfo(contactId, next) });
-  }
-
-  /** Redeemer side: the inviter confirmed (accept frame or a link under K_AB). Erase s. */
-  private async redeemerConfirmed(contactId: string): Promise<void> {
-    const store = this.requireStore();
-    const contact = await store.contacts.get(contactId) as CoreContactRecord | undefined;
-    if (!contact || !contact.bootstrapSecret) return;
-    const { bootstrapSecret: _erased, ...rest } = contact;
-    const next: CoreContactRecord = { ...rest, phase: 'confirmed' };
-    await store.contacts.put(contactId, next);
-    const channel = this.channels.get(contactId);
-    if (channel) {
-      channel.record = next;
-      await channel.finishBootstrap();
-    }
-    this.emit({ type: 'contact', contact: await this.contactInfo(contactId, next) });
-  }
-
-  private async redeemerDeclined(contactId: string): Promise<void> {
-    const contact = await this.requireStore().contacts.get(contactId) as CoreContactRecord | undefined;
-    if (!contact || !contact.bootstrapSecret) return;
-    await this.removeContact(contactId);
-    this.warn('INVITATION_DECLINED', 'the inviter declined or the invitation was already used', contactId);
+    return this.invitations.finish(expectString(expectObject(input, 'input').id, 'invitation id', 128), 'cancel');
   }
 
   /** Accepts an invitation given as a link, any text holding one (deep link, e-mail), or a QR image. */
   async acceptInvitation(input: AcceptInput & { nickname?: string }): Promise<AcceptResult> {
     const i = expectObject(input, 'input');
-    const link = this.invitationLinkOf(i);
-    const nickname = i.nickname === undefined ? undefined : expectString(i.nickname, 'nickname', 200);
-    return this.serial(async () => {
-      const store = this.requireStore();
-      const identity = this.requireIdentity();
-      const now = this.o.clock.now();
-      let invitation;
-      try {
-        invitation = decodeInvitation(link);
-      } catch (err) {
-        if (isProtocolError(err)) throw CoreError.BAD_INPUT(`not a valid invitation: ${err.message}`);
-        throw err;
-      }
-      // One-time use on the redeemer side too: the same link is refused the second time.
-      const usedId = toHex(sha256(new TextEncoder().encode(link)).subarray(0, 16));
-      const used = await store.invitations.get(usedId);
-      if (used) throw used.state === 'expired' ? CoreError.INVITATION_EXPIRED() : CoreError.INVITATION_USED();
-      let peer: Uint8Array;
-      let sharedKey: Uint8Array;
-      let bootstrapSecret: string | undefined;
-      let bootstrapExpiresAt: number | undefined;
-      let inviterName: string;
-      try {
-        if (invitation.form === 'sealed') {
-          const opened = openSealedInvitation(invitation, identity, now);
-          peer = opened.inviterPublicKey;
-          sharedKey = opened.sharedKey;
-          inviterName = opened.inviterName;
-        } else {
-          checkOpenInvitation(invitation, identity.publicKey, now);
-          peer = invitation.inviterPublicKey;
-          // K_AB is known to us at once (we hold s and the inviter's key); the inviter learns it
-          // only by confirming us, so a link under K_AB is the confirmation (DESIGN D3).
-          sharedKey = upgradeSharedKey(invitation.secret, identity, peer);
-          bootstrapSecret = toHex(invitation.secret);
-          bootstrapExpiresAt = invitation.expiresAt;
-          inviterName = invitation.inviterName;
-        }
-      } catch (err) {
-        if (isProtocolError(err, 'EXPIRED')) throw CoreError.INVITATION_EXPIRED();
-        if (isProtocolError(err, 'BAD_KEY') && equalBytes((invitation as { inviterPublicKey?: Uint8Array }).inviterPublicKey ?? new Uint8Array(0), identity.publicKey)) {
-          throw CoreError.INVITATION_FOR_SELF();
-        }
-        if (isProtocolError(err)) throw CoreError.BAD_INPUT(`this invitation cannot be opened here: ${err.message}`);
-        throw err;
-      }
-      if (await this.findContactByKey(peer)) throw CoreError.ALREADY_CONTACT();
-      const contactId = toHex(this.o.clock.randomBytes(16));
-      const contact: CoreContactRecord = {
-        ...this.newContact(peer, sharedKey, nickname ?? inviterName, now), peerName: inviterName,
-        ...(bootstrapSecret ? { phase: 'pending' as const, bootstrapSecret, bootstrapExpiresAt } : {}),
-      };
-      await store.contacts.put(contactId, contact);
-      await store.invitations.put(usedId, {
-        kind: invitation.form, state: 'redeemed', createdAt: now, expiresAt: now, side: 'redeemer', contactId,
-      } as CoreInvitationRecord);
-      await this.startChannel(contactId, contact);
-      const info = await this.contactInfo(contactId, contact);
-      this.emit({ type: 'contact', contact: info });
-      return { kind: invitation.form, contact: info };
-    });
-  }
-
-  private invitationLinkOf(i: Record<string, unknown>): string {
-    const valid = (candidate: string): boolean => { try { decodeInvitation(candidate); return true; } catch { return false; } };
-    if (typeof i.imagePngBase64 === 'string') {
-      const png = Buffer.from(expectString(i.imagePngBase64, 'image', 32 * 1024 * 1024), 'base64');
-      return invitationLinkFromImage(new Uint8Array(png.buffer, png.byteOffset, png.byteLength), valid);
-    }
     const text = typeof i.link === 'string' ? i.link : typeof i.text === 'string' ? i.text : null;
-    if (text === null) throw CoreError.BAD_INPUT('give link, text or imagePngBase64');
-    const link = findInvitationLink(expectString(text, 'invitation text', 100_000), valid) ?? findInvitationLink(text);
-    if (!link) throw CoreError.BAD_INPUT('no Sotto invitation link found');
-    return link;
+    const source = typeof i.imagePngBase64 === 'string'
+      ? { imagePngBase64: expectString(i.imagePngBase64, 'image', 32 * 1024 * 1024) }
+      : text === null ? null : { text: expectString(text, 'invitation text', 100_000) };
+    if (source === null) throw CoreError.BAD_INPUT('give link, text or imagePngBase64');
+    const link = this.invitations.linkOf(source);
+    const nickname = i.nickname === undefined ? undefined : expectString(i.nickname, 'nickname', 200);
+    return this.invitations.accept(link, nickname);
   }
 
   async listInvitations(): Promise<InvitationInfo[]> {
-    const out: InvitationInfo[] = [];
-    for (const { id, record } of await this.requireStore().invitations.list()) {
-      const r = record as CoreInvitationRecord;
-      if (r.side !== 'redeemer') out.push(this.invitationInfo(id, r));
-    }
-    return out.sort((a, b) => b.createdAt - a.createdAt);
-  }
-
-  private async invitationRecord(id: unknown): Promise<CoreInvitationRecord & { link: string }> {
-    const key = expectString(id, 'invitation id', 128);
-    const r = await this.requireStore().invitations.get(key) as CoreInvitationRecord | undefined;
-    if (!r || r.side === 'redeemer' || !r.link) throw CoreError.NOT_FOUND('invitation', key);
-    return r as CoreInvitationRecord & { link: string };
+    return this.invitations.list();
   }
 
   /** QR code of the invitation link: PNG as base64, or an SVG document. */
   async invitationQr(input: { id: string; format: 'png' | 'svg' }): Promise<{ format: 'png' | 'svg'; data: string }> {
     const i = expectObject(input, 'input');
-    const r = await this.invitationRecord(i.id);
-    if (i.format === 'svg') return { format: 'svg', data: await renderInvitationQrSvg(r.link) };
-    if (i.format !== 'png') throw CoreError.BAD_INPUT('format must be "png" or "svg"');
-    return { format: 'png', data: (await renderInvitationQrPng(r.link)).toString('base64') };
+    const id = expectString(i.id, 'invitation id', 128);
+    if (i.format !== 'png' && i.format !== 'svg') throw CoreError.BAD_INPUT('format must be "png" or "svg"');
+    return this.invitations.qr(id, i.format);
   }
 
   async invitationEmail(input: { id: string; to?: string; note?: string }): Promise<InvitationEmailDraft> {
     const i = expectObject(input, 'input');
-    const r = await this.invitationRecord(i.id);
-    return invitationEmailDraft({
-      link: r.link, kind: r.kind, inviterName: this.displayName, inviterFingerprint: this.profile().fingerprint,
-      expiresAt: r.expiresAt,
+    return this.invitations.email(expectString(i.id, 'invitation id', 128), {
+      inviterFingerprint: this.profile().fingerprint,
       ...(i.to === undefined ? {} : { to: expectString(i.to, 'recipient', 254) }),
       ...(i.note === undefined ? {} : { note: expectString(i.note, 'note', 2000) }),
     });
@@ -735,7 +430,6 @@ export class SottoCore {
   /** Sends the invitation through the user's own SMTP server (DESIGN D3). */
   async sendInvitationEmail(input: { id: string; from: string; to: string; note?: string; smtp: SmtpSettings }): Promise<{ messageId: string }> {
     const i = expectObject(input, 'input');
-    const draft = await this.invitationEmail({ id: i.id as string, to: i.to as string, ...(i.note === undefined ? {} : { note: i.note as string }) });
     const raw = expectObject(i.smtp, 'smtp settings');
     if (typeof raw.host !== 'string' || raw.host.length === 0 || raw.host.length > 253) throw CoreError.BAD_INPUT('smtp host must be a host name');
     if (!Number.isInteger(raw.port) || (raw.port as number) < 1 || (raw.port as number) > 65535) throw CoreError.BAD_INPUT('smtp port out of range');
@@ -746,27 +440,13 @@ export class SottoCore {
       ...(raw.requireTLS === true ? { requireTLS: true } : {}),
       ...(auth ? { auth: { user: expectString(auth.user, 'smtp user', 256), pass: expectString(auth.pass, 'smtp password', 1024) } } : {}),
     };
-    const sent = await sendInvitationEmail({ smtp, from: expectString(i.from, 'sender', 254), to: expectString(i.to, 'recipient', 254), draft });
-    return { messageId: sent.messageId };
-  }
-
-  private invitationInfo(id: string, r: CoreInvitationRecord): InvitationInfo {
-    const redeemer = r.redeemerPk
-      ? (() => { const pk = fromHex(r.redeemerPk, 32); return { displayName: r.redeemerName ?? '', contactCode: encodeContactCode(pk), fingerprint: fingerprint(pk) }; })()
-      : null;
-    return {
-      id, kind: r.kind as InvitationKind, state: r.state as InvitationState, link: r.link ?? '', createdAt: r.createdAt, expiresAt: r.expiresAt,
-      contactId: r.contactId ?? null, redeemer,
-    };
+    return this.invitations.sendEmail({
+      id: expectString(i.id, 'invitation id', 128), from: expectString(i.from, 'sender', 254), to: expectString(i.to, 'recipient', 254),
+      ...(i.note === undefined ? {} : { note: expectString(i.note, 'note', 2000) }), smtp, inviterFingerprint: this.profile().fingerprint,
+    });
   }
 
   // ---------------------------------------------------------------------------------- contacts
-
-  private async findContactByKey(pk: Uint8Array): Promise<string | null> {
-    const hex = toHex(pk);
-    for (const { id, record } of await this.requireStore().contacts.list()) if (record.identityPk === hex) return id;
-    return null;
-  }
 
   private async contactInfo(id: string, r: ContactRecord): Promise<ContactInfo> {
     const pk = fromHex(r.identityPk, 32);
