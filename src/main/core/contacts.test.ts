@@ -229,7 +229,7 @@ test('history pages newest first with before/limit, and unread counts survive a 
   for (let i = 5; i < 7; i++) sent.push(await deliver(A, B, `a${i}`));
   await B.log.wait((e) => e.type === 'unread' && e.contactId === B.peerId && e.count === 7, 5_000, 0);
   assert.equal((await B.core.getContact({ id: B.peerId })).unread, 7);
-  await assert.rejects(B.core.history({ contactId: B.peerId, limit: 0 }), code('INVALID_ARGUMENT'));
+  await assert.rejects(B.core.history({ contactId: B.peerId, limit: 0 }), code('BAD_INPUT'), 'refused at the core boundary, before the store');
   await assert.rejects(B.core.history({ contactId: B.peerId, before: 'x' as unknown as number }), code('BAD_INPUT'));
 
   const B2 = await restart(B);

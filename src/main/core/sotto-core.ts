@@ -15,8 +15,14 @@ import { checkPresenceInput, DEFAULT_AWAY_AFTER_MINUTES, effectiveState, type Ow
 import { DEFAULT_RENDEZVOUS_TIMINGS, type RendezvousTimings } from './rendezvous.ts';
 import { DEFAULT_ENDPOINT_GROUPS, EndpointGroups, type EndpointGroupOptions } from './endpoint-groups.ts';
 import type { LinkFactory, RegistryPort, TorPort } from './ports.ts';
+import type { z } from 'zod';
+import {
+  acceptInvitationInput, changePassphraseInput, confirmInvitationInput, contactIdInput, createInvitationInput, createProfileInput,
+  describeIssues, historyInput, idInput, invitationEmailInput, invitationQrInput, sendInvitationEmailInput, sendMessageInput,
+  setDisplayNameInput, setIdleInput, setPresenceInput, setTypingInput, unlockInput, updateContactInput,
+} from '../../ipc/index.ts';
 import type {
-  AcceptInput, AcceptResult, ContactInfo, CoreEvent, CorePhase, CoreStatus, HistoryPage, InvitationInfo, MessageInfo, ProfileInfo,
+  AcceptResult, ContactInfo, CoreEvent, CorePhase, CoreStatus, HistoryPage, InvitationInfo, MessageInfo, ProfileInfo,
 } from './types.ts';
 
 export interface CoreServices { tor: TorPort; registry: RegistryPort; links: LinkFactory }
@@ -55,14 +61,18 @@ export interface SottoCoreOptions {
 
 const SETTINGS_PRESENCE = 'core.presence';
 
-function expectString(value: unknown, what: string, max = 10_000): string {
-  if (typeof value !== 'string' || value.length > max) throw CoreError.BAD_INPUT(`${what} must be a string of at most ${max} characters`);
-  return value;
-}
+/** What a caller passes: the input type of the method's schema (src/ipc/core-inputs.ts). */
+type In<S extends z.ZodType> = z.input<S>;
 
-function expectObject(value: unknown, what: string): Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw CoreError.BAD_INPUT(`${what} must be an object`);
-  return value as Record<string, unknown>;
+/**
+ * Every input is parsed with its one schema from src/ipc (shared with the IPC contract, the same
+ * text rules as the frame encoder) before anything else runs: a bad input is BAD_INPUT and
+ * nothing is stored (docs/ARCHITECTURE.md "src/ipc").
+ */
+function parseInput<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw CoreError.BAD_INPUT(describeIssues(parsed.error));
+  return parsed.data;
 }
 
 export class SottoCore {
@@ -162,11 +172,8 @@ export class SottoCore {
     return { displayName: this.displayName, contactCode: encodeContactCode(id.publicKey), fingerprint: fingerprint(id.publicKey) };
   }
 
-  async createProfile(input: { displayName: string; passphrase: string }): Promise<ProfileInfo> {
-    const i = expectObject(input, 'profile');
-    const displayName = expectString(i.displayName, 'display name', 64).trim();
-    const passphrase = expectString(i.passphrase, 'passphrase', 1024);
-    if (displayName.length === 0) throw CoreError.BAD_INPUT('display name must not be empty');
+  async createProfile(input: In<typeof createProfileInput>): Promise<ProfileInfo> {
+    const { displayName, passphrase } = parseInput(createProfileInput, input);
     if (this.phase !== 'no-profile') throw this.phase === 'locked' ? CoreError.BAD_INPUT('a profile already exists here') : CoreError.NOT_LOCKED();
     await ready();
     const store = await createProfile(this.o.profileDir, { name: displayName, passphrase, ...(this.o.kdf ? { kdf: this.o.kdf } : {}) });
@@ -174,8 +181,8 @@ export class SottoCore {
     return this.profile();
   }
 
-  async unlock(input: { passphrase: string }): Promise<ProfileInfo> {
-    const passphrase = expectString(expectObject(input, 'unlock').passphrase, 'passphrase', 1024);
+  async unlock(input: In<typeof unlockInput>): Promise<ProfileInfo> {
+    const { passphrase } = parseInput(unlockInput, input);
     if (this.phase === 'no-profile') throw CoreError.NO_PROFILE(this.o.profileDir);
     if (this.phase !== 'locked') throw CoreError.NOT_LOCKED();
     await ready();
@@ -184,15 +191,14 @@ export class SottoCore {
     return this.profile();
   }
 
-  async changePassphrase(input: { current: string; next: string }): Promise<void> {
-    const i = expectObject(input, 'passphrase change');
+  async changePassphrase(input: In<typeof changePassphraseInput>): Promise<void> {
+    const i = parseInput(changePassphraseInput, input);
     const store = this.requireStore();
-    await store.changePassphrase(expectString(i.current, 'current passphrase', 1024), expectString(i.next, 'new passphrase', 1024),
-      this.o.kdf ? { kdf: this.o.kdf } : {});
+    await store.changePassphrase(i.current, i.next, this.o.kdf ? { kdf: this.o.kdf } : {});
   }
 
-  async setDisplayName(input: { displayName: string }): Promise<ProfileInfo> {
-    const name = expectString(expectObject(input, 'input').displayName, 'display name', 64).trim();
+  async setDisplayName(input: In<typeof setDisplayNameInput>): Promise<ProfileInfo> {
+    const name = parseInput(setDisplayNameInput, input).displayName;
     await this.requireStore().setDisplayName(name);
     this.displayName = name;
     return this.profile();
@@ -367,43 +373,34 @@ export class SottoCore {
   // ---------------------------------------------------------------------------------- invitations
   // The workflow lives in invitations.ts; here only the inputs are checked.
 
-  async createInvitation(input: { kind: 'open' } | { kind: 'sealed'; contactCode: string; nickname?: string }, opts: { ttlMs?: number } = {}): Promise<InvitationInfo> {
-    const i = expectObject(input, 'invitation');
+  async createInvitation(input: In<typeof createInvitationInput>, opts: { ttlMs?: number } = {}): Promise<InvitationInfo> {
+    const i = parseInput(createInvitationInput, input);
     const ttl = opts.ttlMs ?? this.o.invitationTtlMs;
     if (!Number.isSafeInteger(ttl) || ttl <= 0 || ttl > MAX_INVITATION_TTL_MS) throw CoreError.BAD_INPUT('invitation lifetime out of range');
     if (i.kind === 'open') return this.invitations.create({ kind: 'open' }, ttl);
-    if (i.kind !== 'sealed') throw CoreError.BAD_INPUT('kind must be "open" or "sealed"');
-    const contactCode = expectString(i.contactCode, 'contact code', 200);
-    const nickname = i.nickname === undefined ? '' : expectString(i.nickname, 'nickname', 200);
-    return this.invitations.create({ kind: 'sealed', contactCode, nickname }, ttl);
+    return this.invitations.create({ kind: 'sealed', contactCode: i.contactCode, nickname: i.nickname ?? '' }, ttl);
   }
 
   /** The inviter confirms the redeemer (name + fingerprint seen): they become a contact, s is erased. */
-  async confirmInvitation(input: { id: string; nickname?: string }): Promise<ContactInfo> {
-    const i = expectObject(input, 'input');
-    const id = expectString(i.id, 'invitation id', 128);
-    return this.invitations.confirm(id, i.nickname === undefined ? undefined : expectString(i.nickname, 'nickname', 200));
+  async confirmInvitation(input: In<typeof confirmInvitationInput>): Promise<ContactInfo> {
+    const i = parseInput(confirmInvitationInput, input);
+    return this.invitations.confirm(i.id, i.nickname);
   }
 
-  async declineInvitation(input: { id: string }): Promise<InvitationInfo> {
-    return this.invitations.finish(expectString(expectObject(input, 'input').id, 'invitation id', 128), 'decline');
+  async declineInvitation(input: In<typeof idInput>): Promise<InvitationInfo> {
+    return this.invitations.finish(parseInput(idInput, input).id, 'decline');
   }
 
-  async cancelInvitation(input: { id: string }): Promise<InvitationInfo> {
-    return this.invitations.finish(expectString(expectObject(input, 'input').id, 'invitation id', 128), 'cancel');
+  async cancelInvitation(input: In<typeof idInput>): Promise<InvitationInfo> {
+    return this.invitations.finish(parseInput(idInput, input).id, 'cancel');
   }
 
   /** Accepts an invitation given as a link, any text holding one (deep link, e-mail), or a QR image. */
-  async acceptInvitation(input: AcceptInput & { nickname?: string }): Promise<AcceptResult> {
-    const i = expectObject(input, 'input');
-    const text = typeof i.link === 'string' ? i.link : typeof i.text === 'string' ? i.text : null;
-    const source = typeof i.imagePngBase64 === 'string'
-      ? { imagePngBase64: expectString(i.imagePngBase64, 'image', 32 * 1024 * 1024) }
-      : text === null ? null : { text: expectString(text, 'invitation text', 100_000) };
-    if (source === null) throw CoreError.BAD_INPUT('give link, text or imagePngBase64');
-    const link = this.invitations.linkOf(source);
-    const nickname = i.nickname === undefined ? undefined : expectString(i.nickname, 'nickname', 200);
-    return this.invitations.accept(link, nickname);
+  async acceptInvitation(input: In<typeof acceptInvitationInput>): Promise<AcceptResult> {
+    const i = parseInput(acceptInvitationInput, input);
+    const text = i.link ?? i.text;
+    const link = this.invitations.linkOf(i.imagePngBase64 !== undefined ? { imagePngBase64: i.imagePngBase64 } : { text: text ?? '' });
+    return this.invitations.accept(link, i.nickname);
   }
 
   async listInvitations(): Promise<InvitationInfo[]> {
@@ -411,38 +408,30 @@ export class SottoCore {
   }
 
   /** QR code of the invitation link: PNG as base64, or an SVG document. */
-  async invitationQr(input: { id: string; format: 'png' | 'svg' }): Promise<{ format: 'png' | 'svg'; data: string }> {
-    const i = expectObject(input, 'input');
-    const id = expectString(i.id, 'invitation id', 128);
-    if (i.format !== 'png' && i.format !== 'svg') throw CoreError.BAD_INPUT('format must be "png" or "svg"');
-    return this.invitations.qr(id, i.format);
+  async invitationQr(input: In<typeof invitationQrInput>): Promise<{ format: 'png' | 'svg'; data: string }> {
+    const i = parseInput(invitationQrInput, input);
+    return this.invitations.qr(i.id, i.format);
   }
 
-  async invitationEmail(input: { id: string; to?: string; note?: string }): Promise<InvitationEmailDraft> {
-    const i = expectObject(input, 'input');
-    return this.invitations.email(expectString(i.id, 'invitation id', 128), {
+  async invitationEmail(input: In<typeof invitationEmailInput>): Promise<InvitationEmailDraft> {
+    const i = parseInput(invitationEmailInput, input);
+    return this.invitations.email(i.id, {
       inviterFingerprint: this.profile().fingerprint,
-      ...(i.to === undefined ? {} : { to: expectString(i.to, 'recipient', 254) }),
-      ...(i.note === undefined ? {} : { note: expectString(i.note, 'note', 2000) }),
+      ...(i.to === undefined ? {} : { to: i.to }),
+      ...(i.note === undefined ? {} : { note: i.note }),
     });
   }
 
   /** Sends the invitation through the user's own SMTP server (DESIGN D3). */
-  async sendInvitationEmail(input: { id: string; from: string; to: string; note?: string; smtp: SmtpSettings }): Promise<{ messageId: string }> {
-    const i = expectObject(input, 'input');
-    const raw = expectObject(i.smtp, 'smtp settings');
-    if (typeof raw.host !== 'string' || raw.host.length === 0 || raw.host.length > 253) throw CoreError.BAD_INPUT('smtp host must be a host name');
-    if (!Number.isInteger(raw.port) || (raw.port as number) < 1 || (raw.port as number) > 65535) throw CoreError.BAD_INPUT('smtp port out of range');
-    if (typeof raw.secure !== 'boolean') throw CoreError.BAD_INPUT('smtp secure must be true or false');
-    const auth = raw.auth === undefined ? undefined : expectObject(raw.auth, 'smtp auth');
+  async sendInvitationEmail(input: In<typeof sendInvitationEmailInput>): Promise<{ messageId: string }> {
+    const i = parseInput(sendInvitationEmailInput, input);
     const smtp: SmtpSettings = {
-      host: raw.host, port: raw.port as number, secure: raw.secure,
-      ...(raw.requireTLS === true ? { requireTLS: true } : {}),
-      ...(auth ? { auth: { user: expectString(auth.user, 'smtp user', 256), pass: expectString(auth.pass, 'smtp password', 1024) } } : {}),
+      host: i.smtp.host, port: i.smtp.port, secure: i.smtp.secure,
+      ...(i.smtp.requireTLS === true ? { requireTLS: true } : {}),
+      ...(i.smtp.auth ? { auth: i.smtp.auth } : {}),
     };
     return this.invitations.sendEmail({
-      id: expectString(i.id, 'invitation id', 128), from: expectString(i.from, 'sender', 254), to: expectString(i.to, 'recipient', 254),
-      ...(i.note === undefined ? {} : { note: expectString(i.note, 'note', 2000) }), smtp, inviterFingerprint: this.profile().fingerprint,
+      id: i.id, from: i.from, to: i.to, ...(i.note === undefined ? {} : { note: i.note }), smtp, inviterFingerprint: this.profile().fingerprint,
     });
   }
 
@@ -467,23 +456,21 @@ export class SottoCore {
     return out.sort((a, b) => a.createdAt - b.createdAt);
   }
 
-  async getContact(input: { id: string }): Promise<ContactInfo> {
-    const id = expectString(expectObject(input, 'input').id, 'contact id', 128);
+  async getContact(input: In<typeof idInput>): Promise<ContactInfo> {
+    const { id } = parseInput(idInput, input);
     const r = await this.requireStore().contacts.get(id);
     if (!r) throw CoreError.NOT_FOUND('contact', id);
     return this.contactInfo(id, r);
   }
 
   /** Nickname, verified flag, per-contact visibility, receipts and typing opt-ins. */
-  async updateContact(input: { id: string; nickname?: string; verified?: boolean; visible?: boolean; receipts?: boolean; typing?: boolean }): Promise<ContactInfo> {
-    const i = expectObject(input, 'input');
-    const id = expectString(i.id, 'contact id', 128);
+  async updateContact(input: In<typeof updateContactInput>): Promise<ContactInfo> {
+    const { id, ...fields } = parseInput(updateContactInput, input);
     const patch: Partial<ContactRecord> = {};
-    if (i.nickname !== undefined) patch.nickname = expectString(i.nickname, 'nickname', 200);
+    if (fields.nickname !== undefined) patch.nickname = fields.nickname;
     for (const key of ['verified', 'visible', 'receipts', 'typing'] as const) {
-      if (i[key] === undefined) continue;
-      if (typeof i[key] !== 'boolean') throw CoreError.BAD_INPUT(`${key} must be true or false`);
-      patch[key] = i[key];
+      const v = fields[key];
+      if (v !== undefined) patch[key] = v;
     }
     return this.patchContact(id, patch);
   }
@@ -511,16 +498,16 @@ export class SottoCore {
   }
 
   /** Block: stop publishing for them, drop the link, refuse theirs; reversible with unblock. */
-  async blockContact(input: { id: string }): Promise<ContactInfo> {
-    const id = expectString(expectObject(input, 'input').id, 'contact id', 128);
+  async blockContact(input: In<typeof idInput>): Promise<ContactInfo> {
+    const { id } = parseInput(idInput, input);
     const r = await this.requireStore().contacts.get(id);
     if (!r) throw CoreError.NOT_FOUND('contact', id);
     if (r.phase !== 'confirmed') throw CoreError.CONTACT_STATE(`a ${r.phase} contact cannot be blocked`);
     return this.patchContact(id, { phase: 'blocked' });
   }
 
-  async unblockContact(input: { id: string }): Promise<ContactInfo> {
-    const id = expectString(expectObject(input, 'input').id, 'contact id', 128);
+  async unblockContact(input: In<typeof idInput>): Promise<ContactInfo> {
+    const { id } = parseInput(idInput, input);
     const r = await this.requireStore().contacts.get(id);
     if (!r) throw CoreError.NOT_FOUND('contact', id);
     if (r.phase !== 'blocked') throw CoreError.CONTACT_STATE('only a blocked contact can be unblocked');
@@ -528,16 +515,16 @@ export class SottoCore {
   }
 
   /** Revoke (the paper's "stop publishing"): no entries, no endpoint, no client auth, no link. Final. */
-  async revokeContact(input: { id: string }): Promise<ContactInfo> {
-    const id = expectString(expectObject(input, 'input').id, 'contact id', 128);
+  async revokeContact(input: In<typeof idInput>): Promise<ContactInfo> {
+    const { id } = parseInput(idInput, input);
     const r = await this.requireStore().contacts.get(id);
     if (!r) throw CoreError.NOT_FOUND('contact', id);
     return this.patchContact(id, { phase: 'revoked' });
   }
 
   /** Deletes the contact and its history (revokes first). */
-  async deleteContact(input: { id: string }): Promise<void> {
-    const id = expectString(expectObject(input, 'input').id, 'contact id', 128);
+  async deleteContact(input: In<typeof idInput>): Promise<void> {
+    const { id } = parseInput(idInput, input);
     await this.serial(async () => {
       if (!(await this.requireStore().contacts.get(id))) throw CoreError.NOT_FOUND('contact', id);
       await this.removeContact(id);
@@ -556,24 +543,30 @@ export class SottoCore {
 
   // ---------------------------------------------------------------------------------- presence
 
-  async setPresence(input: { state: string; text?: string }): Promise<CoreStatus> {
-    const i = expectObject(input, 'input');
-    const checked = checkPresenceInput(i.state, i.text ?? this.own.text);
-    if (typeof checked === 'string') throw CoreError.BAD_INPUT(checked);
+  async setPresence(input: In<typeof setPresenceInput>): Promise<CoreStatus> {
+    const i = parseInput(setPresenceInput, input);
+    const checked = { state: i.state, text: i.text ?? this.own.text };
     this.own = { ...this.own, ...checked };
     await this.requireStore().settings.set(SETTINGS_PRESENCE, { state: checked.state, text: checked.text });
     await this.presenceChanged();
     return this.status();
   }
 
-  /** Minutes since the last user input, from the host: online <-> away (presence.ts). */
-  async setIdle(input: { minutes: number }): Promise<CoreStatus> {
-    const minutes = expectObject(input, 'input').minutes;
-    if (typeof minutes !== 'number' || !Number.isFinite(minutes) || minutes < 0) throw CoreError.BAD_INPUT('minutes must be a number >= 0');
+  /**
+   * Minutes since the last user input, from the host: online <-> away (presence.ts); the host
+   * passes the person's auto-away threshold (a UI setting) along with it.
+   */
+  async setIdle(input: In<typeof setIdleInput>): Promise<CoreStatus> {
+    const { minutes, awayAfterMinutes } = parseInput(setIdleInput, input);
     const before = effectiveState(this.own);
-    this.own = { ...this.own, idleMinutes: minutes };
+    this.own = { ...this.own, idleMinutes: minutes, ...(awayAfterMinutes === undefined ? {} : { awayAfterMinutes }) };
     if (effectiveState(this.own) !== before) await this.presenceChanged();
     return this.status();
+  }
+
+  /** The profile's encrypted settings store, for the host's UI settings (src/main/host/ui-settings.ts). */
+  settingsStore(): ProfileStore['settings'] {
+    return this.requireStore().settings;
   }
 
   private async presenceChanged(): Promise<void> {
@@ -584,12 +577,8 @@ export class SottoCore {
   // ---------------------------------------------------------------------------------- messages
 
   /** Persisted (outbox) before anything is sent; delivered now or when the contact next appears. */
-  async sendMessage(input: { contactId: string; body: string }): Promise<MessageInfo> {
-    const i = expectObject(input, 'input');
-    const contactId = expectString(i.contactId, 'contact id', 128);
-    const body = expectString(i.body, 'message body', 16 * 1024);
-    if (new TextEncoder().encode(body).length > 16 * 1024) throw CoreError.BAD_INPUT('message body is longer than 16 KiB');
-    if (body.length === 0) throw CoreError.BAD_INPUT('message body is empty');
+  async sendMessage(input: In<typeof sendMessageInput>): Promise<MessageInfo> {
+    const { contactId, body } = parseInput(sendMessageInput, input);
     const store = this.requireStore();
     const contact = await store.contacts.get(contactId) as CoreContactRecord | undefined;
     if (!contact) throw CoreError.NOT_FOUND('contact', contactId);
@@ -604,20 +593,16 @@ export class SottoCore {
     return info;
   }
 
-  async history(input: { contactId: string; before?: number; limit?: number }): Promise<HistoryPage> {
-    const i = expectObject(input, 'input');
-    const contactId = expectString(i.contactId, 'contact id', 128);
-    const limit = i.limit === undefined ? 50 : i.limit;
-    if (typeof limit !== 'number') throw CoreError.BAD_INPUT('limit must be a number');
-    if (i.before !== undefined && typeof i.before !== 'number') throw CoreError.BAD_INPUT('before must be a number');
-    const page = await this.requireStore().messages.history(contactId, { limit, ...(i.before === undefined ? {} : { before: i.before as number }) });
+  async history(input: In<typeof historyInput>): Promise<HistoryPage> {
+    const { contactId, before, limit = 50 } = parseInput(historyInput, input);
+    const page = await this.requireStore().messages.history(contactId, { limit, ...(before === undefined ? {} : { before }) });
     const messages = page.map(toMessageInfo);
     const last = messages.at(-1);
     return { messages, nextBefore: messages.length === limit && last ? last.seq : null };
   }
 
-  async markRead(input: { contactId: string }): Promise<{ unread: number }> {
-    const contactId = expectString(expectObject(input, 'input').contactId, 'contact id', 128);
+  async markRead(input: In<typeof contactIdInput>): Promise<{ unread: number }> {
+    const { contactId } = parseInput(contactIdInput, input);
     const store = this.requireStore();
     const newest = (await store.messages.history(contactId, { limit: 20 })).find((m) => m.direction === 'in' && m.status === 'received');
     await store.messages.markRead(contactId);
@@ -626,12 +611,10 @@ export class SottoCore {
     return { unread: 0 };
   }
 
-  setTyping(input: { contactId: string; active: boolean }): void {
-    const i = expectObject(input, 'input');
-    const contactId = expectString(i.contactId, 'contact id', 128);
-    if (typeof i.active !== 'boolean') throw CoreError.BAD_INPUT('active must be true or false');
+  setTyping(input: In<typeof setTypingInput>): void {
+    const { contactId, active } = parseInput(setTypingInput, input);
     const channel = this.channels.get(contactId);
-    if (channel?.record.conversationId) channel.sendTyping(i.active, channel.record.conversationId);
+    if (channel?.record.conversationId) channel.sendTyping(active, channel.record.conversationId);
   }
 }
 
