@@ -38,7 +38,9 @@ export default tseslint.config(
   },
   {
     files: ['src/renderer/**/*.{ts,tsx}'],
-    rules: { 'no-restricted-imports': ['error', { patterns: [...nodeBuiltins, 'electron'] }] },
+    // Unit tests of pure renderer logic run under node's test runner, so they import node:test.
+    ignores: ['src/renderer/**/*.test.{ts,tsx}'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [...nodeBuiltins, 'electron', '**/main/**'] }] },
   },
   {
     files: ['src/main/**/*.ts', 'src/gateway/**/*.ts', 'src/testbed/**/*.ts'],

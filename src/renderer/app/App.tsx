@@ -1,0 +1,38 @@
+import { useEffect } from 'react';
+import { useStore } from '../store/index.ts';
+import { useRoute } from './route.ts';
+import { useTheme } from './theme.ts';
+import { CreateProfile } from '../features/onboarding/CreateProfile.tsx';
+import { Unlock } from '../features/onboarding/Unlock.tsx';
+import { TorProgress } from '../features/onboarding/TorProgress.tsx';
+import { MainWindow } from '../features/contacts/MainWindow.tsx';
+import { SessionWindow } from '../features/session/SessionWindow.tsx';
+
+/** Which screen a window shows: onboarding until the profile runs, then its route. */
+export function App() {
+  const phase = useStore((s) => s.phase);
+  const theme = useStore((s) => s.settings?.theme ?? 'system');
+  const profileLoaded = useStore((s) => s.profile !== null);
+  const route = useRoute();
+  useTheme(theme);
+
+  const acceptLink = route.name === 'main' ? route.acceptLink : null;
+  useEffect(() => {
+    if (acceptLink && phase === 'running') useStore.getState().openDialog({ kind: 'accept', link: acceptLink });
+  }, [acceptLink, phase]);
+
+  if (phase === null) return <main className="onboarding"><p role="status">Connecting to Sotto…</p></main>;
+  if (route.name === 'session' && phase !== 'running') {
+    return <main className="onboarding"><p role="status">Sotto is locked. Unlock it in the main window.</p></main>;
+  }
+  switch (phase) {
+    case 'no-profile': return <CreateProfile />;
+    case 'locked': return <Unlock />;
+    case 'starting': return <TorProgress />;
+    case 'stopping':
+    case 'closed': return <main className="onboarding"><p role="status">Sotto has stopped. Start it again to continue.</p></main>;
+    case 'running':
+      if (!profileLoaded) return <main className="onboarding"><p role="status">Loading your contacts…</p></main>;
+      return route.name === 'session' ? <SessionWindow contactId={route.contactId} /> : <MainWindow />;
+  }
+}

@@ -1,0 +1,35 @@
+// Loads what the store mirrors from the core: once at start and again whenever the core comes
+// to run (after create or unlock, or after a host restart).
+import { api } from '../ipc/api.ts';
+import { unwrap } from '../ipc/call.ts';
+import { useStore } from '../store/index.ts';
+
+export async function loadStatus(): Promise<void> {
+  const s = useStore.getState();
+  s.applyStatus(await unwrap(api().status()));
+}
+
+export async function loadProfileData(): Promise<void> {
+  const [profile, contacts, invitations, settings] = await Promise.all([
+    unwrap(api().profile()), unwrap(api().listContacts()), unwrap(api().listInvitations()), unwrap(api().getSettings()),
+  ]);
+  const s = useStore.getState();
+  s.setProfile(profile);
+  s.setContacts(contacts);
+  s.setInvitations(invitations);
+  s.setSettings(settings);
+}
+
+/** Reloads the profile's data each time the phase turns to running. */
+export function followPhase(onError: (err: unknown) => void): () => void {
+  let running = false;
+  const check = (phase: string | null) => {
+    const now = phase === 'running';
+    if (now && !running) loadProfileData().catch(onError);
+    running = now;
+  };
+  check(useStore.getState().phase);
+  return useStore.subscribe((s, prev) => {
+    if (s.phase !== prev.phase) check(s.phase);
+  });
+}

@@ -1,0 +1,33 @@
+// Error codes -> words written for a user (docs/ARCHITECTURE.md "Renderer": the code itself is
+// shown only in small print, for a bug report). Unknown codes fall back to a generic sentence.
+const WORDS: Record<string, string> = {
+  WRONG_PASSPHRASE: "That passphrase didn't unlock this profile. Try again.",
+  INVITATION_MALFORMED: "That link isn't a Sotto invitation.",
+  NOT_AN_INVITATION_LINK: "That link isn't a Sotto invitation.",
+  BAD_ENCODING: "That isn't a Sotto invitation.",
+  BAD_CHECKSUM: 'That code has a typo in it. Check it and try again.',
+  BAD_VERSION: 'That invitation was made by a newer version of Sotto.',
+  BAD_SIGNATURE: "That invitation has been changed since it was made, so it can't be trusted.",
+  QR_NOT_FOUND: "No QR code was found in that image. Try a sharper or larger picture.",
+  QR_NOT_AN_INVITATION: "That QR code isn't a Sotto invitation.",
+  IMAGE_UNSUPPORTED: 'That image format is not supported. Use a PNG image.',
+  IMAGE_TOO_LARGE: 'That image is too large.',
+  INVITATION_EXPIRED: 'This invitation has expired. Ask for a new one.',
+  EXPIRED: 'This invitation has expired. Ask for a new one.',
+  INVITATION_USED: 'This invitation was already used. Ask for a new one.',
+  INVITATION_CANCELLED: 'This invitation was cancelled.',
+  INVITATION_FOR_SELF: 'This is your own invitation. Send it to the person you want to add.',
+  ALREADY_CONTACT: 'This person is already in your contacts.',
+  BAD_INPUT: "Sotto couldn't use what was entered. Check it and try again.",
+  TOO_LARGE: 'That is too long to send.',
+  NOT_RUNNING: 'Sotto is still starting. Try again in a moment.',
+  LOCKED: 'Unlock your profile first.',
+  SMTP_FAILED: "The e-mail couldn't be sent. Check the mail server settings.",
+  BAD_EMAIL_ADDRESS: "That doesn't look like an e-mail address.",
+  HOST_UNREACHABLE: 'Lost the connection to Sotto. Reload the window.',
+  CONTACT_STATE: "That can't be done with this contact right now.",
+};
+
+export function userWords(code: string): string {
+  return WORDS[code] ?? 'Something went wrong.';
+}

@@ -1,0 +1,94 @@
+import { useId, useRef, useState, type DragEvent, type FormEvent } from 'react';
+import type { ChannelOutput } from '../../ipc/contract.ts';
+import { api } from '../../ipc/api.ts';
+import { UiError, toUiError, unwrap } from '../../ipc/call.ts';
+import { Dialog } from '../../components/Dialog.tsx';
+import { ErrorText } from '../../components/ErrorText.tsx';
+import { useStore } from '../../store/index.ts';
+import { ImageFileError, imageFileToPngBase64 } from './png.ts';
+
+type AcceptInput = { link: string } | { text: string } | { imagePngBase64: string };
+
+/** A pasted link alone goes as a link; anything longer (a whole e-mail) as text to search. */
+export function acceptInputOf(pasted: string): AcceptInput {
+  const t = pasted.trim();
+  return /^\S+$/.test(t) ? { link: t } : { text: pasted };
+}
+
+function doneWords(r: ChannelOutput<'acceptInvitation'>): string {
+  return r.kind === 'open'
+    ? `Invitation accepted. Waiting for ${r.contact.nickname} to confirm.`
+    : `Added ${r.contact.nickname}.`;
+}
+
+/** The invitee's side (UI.md flow 2): paste, drop an image, choose a file, or a sotto:// link. */
+export function AcceptDialog({ initialLink, onClose }: { initialLink: string | null; onClose(): void }) {
+  const [pasted, setPasted] = useState(initialLink ?? '');
+  const [busy, setBusy] = useState(false);
+  const [done, setDone] = useState<string | null>(null);
+  const [error, setError] = useState<UiError | null>(null);
+  const [dragging, setDragging] = useState(false);
+  const fileRef = useRef<HTMLInputElement>(null);
+  const ids = { text: useId(), file: useId() };
+
+  const accept = async (input: AcceptInput) => {
+    setBusy(true);
+    setError(null);
+    try {
+      const r = await unwrap(api().acceptInvitation(input));
+      useStore.getState().upsertContact(r.contact);
+      setDone(doneWords(r));
+    } catch (err) {
+      setError(toUiError(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+  const acceptFile = async (file: File | undefined) => {
+    if (!file) return;
+    try {
+      await accept({ imagePngBase64: await imageFileToPngBase64(file) });
+    } catch (err) {
+      setError(err instanceof ImageFileError ? new UiError(err.code, err.message) : toUiError(err));
+    }
+  };
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    void accept(acceptInputOf(pasted));
+  };
+  const onDrop = (e: DragEvent) => {
+    e.preventDefault();
+    setDragging(false);
+    void acceptFile(e.dataTransfer.files[0]);
+  };
+
+  return (
+    <Dialog title="Accept an invitation" onClose={onClose} className="wide">
+      {done ? <p role="status">{done}</p> : (
+        <>
+          <form onSubmit={submit}>
+            <label htmlFor={ids.text}>Invitation link or e-mail text</label>
+            <textarea id={ids.text} rows={4} value={pasted} onChange={(e) => setPasted(e.target.value)} spellCheck={false}
+              placeholder="sotto://…  or paste the whole e-mail" autoFocus />
+            <div className="row">
+              <button type="submit" className="primary" disabled={busy || pasted.trim() === ''}>Accept</button>
+            </div>
+          </form>
+          <section aria-label="Drop a QR code image here" className={dragging ? 'dropzone dragging' : 'dropzone'}
+            onDragOver={(e) => { e.preventDefault(); setDragging(true); }} onDragLeave={() => setDragging(false)} onDrop={onDrop}>
+            <p>Drop a QR code image here, or</p>
+            <label htmlFor={ids.file} className="visually-hidden">QR code image</label>
+            <input ref={fileRef} id={ids.file} type="file" accept="image/*" className="visually-hidden" tabIndex={-1}
+              onChange={(e) => { void acceptFile(e.target.files?.[0]); e.target.value = ''; }} />
+            <button type="button" onClick={() => fileRef.current?.click()} disabled={busy}>Choose a QR image…</button>
+          </section>
+          {busy && <p role="status">Checking the invitation…</p>}
+        </>
+      )}
+      <ErrorText error={error} />
+      <div className="dialog-actions">
+        <button type="button" onClick={onClose}>Close</button>
+      </div>
+    </Dialog>
+  );
+}

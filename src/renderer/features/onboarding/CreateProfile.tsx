@@ -1,0 +1,58 @@
+import { useId, useState, type FormEvent } from 'react';
+import { api } from '../../ipc/api.ts';
+import { toUiError, unwrap, type UiError } from '../../ipc/call.ts';
+import { ErrorText } from '../../components/ErrorText.tsx';
+import { useStore } from '../../store/index.ts';
+import { PassphraseStrength } from './PassphraseStrength.tsx';
+import { NetworkChoice } from './NetworkChoice.tsx';
+
+export function CreateProfile() {
+  const [name, setName] = useState('');
+  const [passphrase, setPassphrase] = useState('');
+  const [repeat, setRepeat] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<UiError | null>(null);
+  const [mismatch, setMismatch] = useState(false);
+  const [step, setStep] = useState<'profile' | 'network'>('profile');
+  const ids = { name: useId(), pass: useId(), repeat: useId(), mismatch: useId() };
+
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    if (passphrase !== repeat) { setMismatch(true); return; }
+    setMismatch(false);
+    setStep('network');
+  };
+  const create = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      useStore.getState().setProfile(await unwrap(api().createProfile({ displayName: name, passphrase })));
+    } catch (err) {
+      setError(toUiError(err));
+      setStep('profile');
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  if (step === 'network') return <NetworkChoice busy={busy} onContinue={() => void create()} />;
+  return (
+    <main className="onboarding">
+      <form className="card" onSubmit={submit}>
+        <h1>Create your profile</h1>
+        <p className="muted">Only the contacts you choose can see that you're online. Your profile stays on this computer, locked with your passphrase.</p>
+        <label htmlFor={ids.name}>Your name</label>
+        <input id={ids.name} value={name} onChange={(e) => setName(e.target.value)} autoComplete="nickname" required maxLength={64} autoFocus />
+        <label htmlFor={ids.pass}>Passphrase</label>
+        <input id={ids.pass} type="password" value={passphrase} onChange={(e) => setPassphrase(e.target.value)} autoComplete="new-password" required />
+        <PassphraseStrength passphrase={passphrase} />
+        <label htmlFor={ids.repeat}>Repeat passphrase</label>
+        <input id={ids.repeat} type="password" value={repeat} onChange={(e) => setRepeat(e.target.value)} autoComplete="new-password" required
+          aria-invalid={mismatch} aria-describedby={mismatch ? ids.mismatch : undefined} />
+        {mismatch && <p id={ids.mismatch} role="alert" className="error">The two passphrases are different. Type them again.</p>}
+        <ErrorText error={error} />
+        <button type="submit" className="primary" disabled={busy}>Create profile</button>
+      </form>
+    </main>
+  );
+}

@@ -1,0 +1,28 @@
+// One place that turns a contract Result into a value or a UiError, so components deal with
+// exceptions carrying a code (shown in small print) instead of branching on `ok` everywhere.
+import type { Result } from './contract.ts';
+
+export class UiError extends Error {
+  readonly code: string;
+  constructor(code: string, message: string) {
+    super(message);
+    this.code = code;
+  }
+}
+
+export async function unwrap<T>(pending: Promise<Result<T>>): Promise<T> {
+  let result: Result<T>;
+  try {
+    result = await pending;
+  } catch (err) {
+    // A transport failure (WebSocket closed, bridge gone) is not a core answer.
+    throw new UiError('HOST_UNREACHABLE', err instanceof Error ? err.message : String(err));
+  }
+  if (result.ok) return result.value;
+  throw new UiError(result.error.code, result.error.message);
+}
+
+export function toUiError(err: unknown): UiError {
+  if (err instanceof UiError) return err;
+  return new UiError('INTERNAL', err instanceof Error ? err.message : String(err));
+}

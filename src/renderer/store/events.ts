@@ -1,0 +1,24 @@
+// Core and host events feed the store here, at module level, so every window of a profile holds
+// the same state whatever component is mounted.
+import type { SottoEvent } from '../ipc/contract.ts';
+import { useStore } from './index.ts';
+
+export function applyEvent(event: SottoEvent, store = useStore): void {
+  const s = store.getState();
+  switch (event.type) {
+    case 'status': s.applyStatus(event.status); break;
+    case 'tor-bootstrap': s.applyTorProgress(event.progress, event.summary); break;
+    case 'invitation':
+    case 'invitation-redeemed': s.upsertInvitation(event.invitation); break;
+    case 'contact': s.upsertContact(event.contact); break;
+    case 'contact-removed': s.removeContact(event.contactId); break;
+    case 'presence': s.applyPresence(event.contactId, event.state, event.text); break;
+    case 'message': s.addMessage(event.message); break;
+    case 'message-status': s.applyMessageStatus(event.contactId, event.messageId, event.status); break;
+    case 'typing': s.applyTyping(event.contactId, event.active); break;
+    case 'unread': s.applyUnread(event.contactId, event.count); break;
+    case 'warning': break; // background trouble goes to the debug log, not to the user (issue 9 item 7)
+    case 'deep-link': s.openDialog({ kind: 'accept', link: event.link }); break;
+    case 'settings': s.setSettings(event.settings); break;
+  }
+}

@@ -1,0 +1,10 @@
+import type { StateCreator } from 'zustand';
+import type { ProfileSlice } from './profile-slice.ts';
+import type { NetworkSlice } from './network-slice.ts';
+import type { ContactsSlice } from './contacts-slice.ts';
+import type { InvitationsSlice } from './invitations-slice.ts';
+import type { ConversationsSlice } from './conversations-slice.ts';
+import type { UiSlice } from './ui-slice.ts';
+
+export type Store = ProfileSlice & NetworkSlice & ContactsSlice & InvitationsSlice & ConversationsSlice & UiSlice;
+export type Slice<T> = StateCreator<Store, [], [], T>;

@@ -1,0 +1,28 @@
+import type { SettingsView } from '../ipc/contract.ts';
+import type { Slice } from './types.ts';
+
+/** The modal dialogs of the main window; at most one at a time (nested confirms are local). */
+export type DialogState =
+  | { kind: 'invite' }
+  | { kind: 'accept'; link?: string }
+  | { kind: 'confirm'; invitationId: string }
+  | { kind: 'contact'; contactId: string }
+  | { kind: 'settings' }
+  | { kind: 'privacy' };
+
+export interface UiSlice {
+  /** The host's settings (theme, notifications, SMTP without its password); null until loaded. */
+  settings: SettingsView | null;
+  dialog: DialogState | null;
+  setSettings(settings: SettingsView): void;
+  openDialog(dialog: DialogState): void;
+  closeDialog(): void;
+}
+
+export const createUiSlice: Slice<UiSlice> = (set) => ({
+  settings: null,
+  dialog: null,
+  setSettings: (settings) => set({ settings }),
+  openDialog: (dialog) => set({ dialog }),
+  closeDialog: () => set({ dialog: null }),
+});
