@@ -1,0 +1,109 @@
+// The main-side IPC handler against a real core (loopback services): parsing, codes, outputs that
+// match the contract, settings that never show the SMTP password, host channels.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { CHANNELS, type ChannelName, type Result, type SottoEvent } from '../../ipc/index.ts';
+import type { IpcHandler } from './ipc-handler.ts';
+import { loopbackCores } from './test-support.ts';
+import { UiSettings } from './ui-settings.ts';
+
+/** Calls and checks the answer against the channel's output schema. */
+async function call(h: IpcHandler, channel: ChannelName, input?: unknown): Promise<Result<unknown>> {
+  const r = await h.handle(channel, input);
+  if (r.ok) {
+    const checked = CHANNELS[channel].output.safeParse(r.value);
+    assert.ok(checked.success, `${channel} output does not match the contract: ${checked.error?.message}`);
+  }
+  return r;
+}
+
+function value<T = unknown>(r: Result<unknown>): T {
+  assert.ok(r.ok, `expected ok, got ${JSON.stringify(r)}`);
+  return r.value as T;
+}
+
+function code(r: Result<unknown>): string {
+  assert.ok(!r.ok, `expected an error, got ${JSON.stringify(r).slice(0, 200)}`);
+  return r.error.code;
+}
+
+test('bad calls get coded errors and the core stays usable', async (t) => {
+  const [a] = await loopbackCores(t, ['ana']);
+  const h = a!.handler;
+  assert.equal(code(await h.handle('nope', {})), 'IPC_UNKNOWN_CHANNEL');
+  assert.equal(code(await h.handle('__proto__', {})), 'IPC_UNKNOWN_CHANNEL');
+  assert.equal(code(await h.handle(42, {})), 'IPC_UNKNOWN_CHANNEL');
+  const wrong = await h.handle('createProfile', { displayName: 7, passphrase: 'x' });
+  assert.equal(code(wrong), 'IPC_BAD_INPUT');
+  assert.match(!wrong.ok ? wrong.error.message : '', /displayName/);
+  assert.equal(code(await h.handle('status', { extra: 1 })), 'IPC_BAD_INPUT');
+  assert.equal(code(await call(h, 'unlock', { passphrase: 'x' })), 'NO_PROFILE', 'core errors keep their code');
+  assert.equal(code(await call(h, 'listContacts')), 'LOCKED');
+  const created = value<{ displayName: string }>(await call(h, 'createProfile', { displayName: ' Ana ', passphrase: 'pw' }));
+  assert.equal(created.displayName, 'Ana');
+  assert.equal(value<{ phase: string }>(await call(h, 'status')).phase, 'running');
+  assert.equal(value(await call(h, 'lock')), null, 'nothing becomes null');
+});
+
+test('events of the core reach every listener; one throwing listener does not stop the others', async (t) => {
+  const [a] = await loopbackCores(t, ['ana']);
+  const seen: SottoEvent[] = [];
+  a!.handler.onEvent(() => { throw new Error('a broken window'); });
+  a!.handler.onEvent((e) => seen.push(e));
+  value(await call(a!.handler, 'createProfile', { displayName: 'Ana', passphrase: 'pw' }));
+  assert.ok(seen.some((e) => e.type === 'status' && e.status.phase === 'running'));
+});
+
+test('settings: the SMTP password is kept but never answered, updates keep it, every window hears of a change', async (t) => {
+  const [a] = await loopbackCores(t, ['ana']);
+  const h = a!.handler;
+  assert.equal(code(await call(h, 'getSettings')), 'LOCKED');
+  value(await call(h, 'createProfile', { displayName: 'Ana', passphrase: 'pw' }));
+  const defaults = value<{ theme: string; smtp: unknown }>(await call(h, 'getSettings'));
+  assert.equal(defaults.theme, 'system');
+  assert.equal(defaults.smtp, null);
+  assert.equal(code(await call(h, 'sendInvitationEmail', { id: 'x', to: 'b@example.org' })), 'SMTP_NOT_SET');
+
+  const events: SottoEvent[] = [];
+  h.onEvent((e) => events.push(e));
+  const smtp = { host: '127.0.0.1', port: 2525, secure: false, requireTLS: false, user: 'ana', from: 'ana@example.org' };
+  const set = await call(h, 'updateSettings', { theme: 'dark', smtp: { ...smtp, password: 'hunter2-secret' } });
+  assert.equal(JSON.stringify(set).includes('hunter2'), false);
+  assert.deepEqual(value(set), { theme: 'dark', notifications: true, autoAwayMinutes: 10, receiptsDefault: false, typingDefault: false, smtp: { ...smtp, passwordSet: true } });
+  const again = await call(h, 'updateSettings', { smtp: { ...smtp, port: 2526 } });
+  assert.equal(value<{ smtp: { passwordSet: boolean; port: number } }>(again).smtp.passwordSet, true, 'no password given: kept');
+  assert.equal((await new UiSettings(() => a!.core.settingsStore()).stored()).smtp?.password, 'hunter2-secret', 'kept in the store');
+  assert.equal(JSON.stringify(events).includes('hunter2'), false);
+  assert.ok(events.some((e) => e.type === 'settings' && e.settings.theme === 'dark'));
+  assert.equal(code(await call(h, 'updateSettings', { theme: 'neon' })), 'IPC_BAD_INPUT');
+});
+
+test('host channels: external links only http(s), session windows, activity', async (t) => {
+  const [a] = await loopbackCores(t, ['ana']);
+  const h = a!.handler;
+  assert.equal(code(await call(h, 'openExternal', { url: 'file:///etc/passwd' })), 'IPC_BAD_INPUT');
+  assert.equal(code(await call(h, 'openExternal', { url: 'javascript:alert(1)' })), 'IPC_BAD_INPUT');
+  value(await call(h, 'openExternal', { url: 'https://example.org/x' }));
+  assert.deepEqual(value(await call(h, 'openSession', { contactId: 'abc' })), { route: '#/session/abc', opened: false });
+  value(await call(h, 'reportActivity'));
+  assert.deepEqual(a!.actions.calls, [
+    { name: 'openExternal', arg: 'https://example.org/x' }, { name: 'openSession', arg: 'abc' }, { name: 'activity' },
+  ]);
+});
+
+test('new contacts get the receipts and typing defaults from the settings', async (t) => {
+  const [a, b] = await loopbackCores(t, ['ana', 'bob']);
+  value(await call(a!.handler, 'createProfile', { displayName: 'Ana', passphrase: 'pw' }));
+  value(await call(b!.handler, 'createProfile', { displayName: 'Bob', passphrase: 'pw' }));
+  value(await call(b!.handler, 'updateSettings', { receiptsDefault: true, typingDefault: true }));
+  const bob = value<{ contactCode: string }>(await call(b!.handler, 'profile'));
+  const inv = value<{ link: string }>(await call(a!.handler, 'createInvitation', { kind: 'sealed', contactCode: bob.contactCode }));
+  const accepted = value<{ contact: { id: string; receipts: boolean; typing: boolean } }>(await call(b!.handler, 'acceptInvitation', { link: inv.link }));
+  assert.equal(accepted.contact.receipts, true);
+  assert.equal(accepted.contact.typing, true);
+  const stored = value<{ receipts: boolean }>(await call(b!.handler, 'getContact', { id: accepted.contact.id }));
+  assert.equal(stored.receipts, true);
+  const sent = value<{ body: string }>(await call(b!.handler, 'sendMessage', { contactId: accepted.contact.id, body: 'hi Ana' }));
+  assert.equal(sent.body, 'hi Ana');
+  assert.equal(code(await call(b!.handler, 'sendMessage', { contactId: accepted.contact.id, body: 'bell\u0007' })), 'IPC_BAD_INPUT');
+});
