@@ -7,6 +7,8 @@ export interface GatewayCliOptions {
   bootstrap: string[] | undefined;
   host: string;
   port: number;
+  /** Port of /healthz and /metrics on 127.0.0.1 (0 = any free port). */
+  monitorPort: number;
   dhtHost: string | undefined;
   maxValueBytes: number | undefined;
   maxWindow: number | undefined;
@@ -21,6 +23,7 @@ export const GATEWAY_USAGE = `usage: npm run gateway -- [options]
   --bootstrap host:port,...   HyperDHT bootstrap nodes (default: the public HyperDHT)
   --host ADDR                 HTTP listen address (default 127.0.0.1; the onion service forwards here)
   --port N                    HTTP port (default 0 = any free port)
+  --monitor-port N            /healthz and /metrics on 127.0.0.1:N, never on the onion (default 0 = any free port)
   --dht-host ADDR             UDP bind address of the DHT client (127.0.0.1 for a loopback testnet)
   --max-value-bytes N         largest record value accepted (default 1000)
   --max-window N              DHT congestion window (default 1000)
@@ -56,6 +59,7 @@ export function parseGatewayArgs(argv: string[]): GatewayCliOptions {
         bootstrap: { type: 'string' },
         host: { type: 'string' },
         port: { type: 'string' },
+        'monitor-port': { type: 'string' },
         'dht-host': { type: 'string' },
         'max-value-bytes': { type: 'string' },
         'max-window': { type: 'string' },
@@ -83,6 +87,7 @@ export function parseGatewayArgs(argv: string[]): GatewayCliOptions {
     bootstrap,
     host: values.host ?? '127.0.0.1',
     port: positiveInt('port', values.port, { allowZero: true, max: 65535 }) ?? 0,
+    monitorPort: positiveInt('monitor-port', values['monitor-port'], { allowZero: true, max: 65535 }) ?? 0,
     dhtHost: values['dht-host'],
     maxValueBytes: positiveInt('max-value-bytes', values['max-value-bytes'], { max: 1800 }),
     maxWindow: positiveInt('max-window', values['max-window']),

@@ -28,7 +28,7 @@ async function main(): Promise<void> {
     return;
   }
 
-  const opts: GatewayOptions = { host: args.host, port: args.port, log: logLine };
+  const opts: GatewayOptions = { host: args.host, port: args.port, monitorPort: args.monitorPort, log: logLine };
   if (args.bootstrap !== undefined) opts.bootstrap = args.bootstrap;
   if (args.dhtHost !== undefined) opts.dhtHost = args.dhtHost;
   if (args.maxWindow !== undefined) opts.maxWindow = args.maxWindow;
@@ -66,7 +66,7 @@ async function main(): Promise<void> {
     await shutdown();
     throw err;
   }
-  process.stdout.write(`${JSON.stringify({ url: gateway.url, port: gateway.port, onion: onion?.address ?? null })}\n`);
+  process.stdout.write(`${JSON.stringify({ url: gateway.url, port: gateway.port, monitor: gateway.monitorUrl ?? null, onion: onion?.address ?? null })}\n`);
 }
 
 main().catch((err: unknown) => {

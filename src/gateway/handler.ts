@@ -1,7 +1,7 @@
 // The gateway's HTTP request handler, independent of the listening server so that a test or an
 // adversary wrapper (e.g. a recording gateway) can wrap `handle` and serve it from its own server.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { GatewayError, isGatewayError } from './errors.ts';
+import { GatewayError, isGatewayError, type GatewayErrorCode } from './errors.ts';
 import { parseJson, readBody } from './body.ts';
 import type { GatewayLimits } from './limits.ts';
 import { RequestRateLimiter, type Clock } from './rate-limit.ts';
@@ -19,7 +19,17 @@ export { GATEWAY_API_VERSION };
 export type GatewayLogEntry = { event: string } & Record<string, string | number | boolean>;
 export type GatewayLog = (entry: GatewayLogEntry) => void;
 
-type Route = 'put' | 'get' | 'health' | 'unknown';
+export type Route = 'put' | 'get' | 'health' | 'unknown';
+
+/** What the metrics learn of one answered request: no key, value or client (docs/GATEWAY.md). */
+export interface ServedRequest {
+  route: Route;
+  status: number;
+  /** Set when the request was refused. */
+  code?: GatewayErrorCode;
+  ms: number;
+  keys?: number;
+}
 
 interface RouteEntry {
   route: Exclude<Route, 'unknown'>;
@@ -40,6 +50,8 @@ export interface GatewayHandlerOptions {
   limits: GatewayLimits;
   log: GatewayLog;
   now: Clock;
+  /** Called once per answered request (the gateway's metrics). */
+  onServed?: (served: ServedRequest) => void;
 }
 
 export interface GatewayHandler {
@@ -126,6 +138,7 @@ export function createGatewayHandler(opts: GatewayHandlerOptions): GatewayHandle
     };
     let status: number;
     let payload: unknown;
+    let code: GatewayErrorCode | undefined;
     try {
       const result = await serve(req, res, routeEntry);
       status = result.status;
@@ -137,6 +150,7 @@ export function createGatewayHandler(opts: GatewayHandlerOptions): GatewayHandle
       status = error.status;
       payload = { ok: false, error: { code: error.code, message: error.message } };
       entry.code = error.code;
+      code = error.code;
       if (error.retryAfterSeconds !== undefined) res.setHeader('retry-after', String(error.retryAfterSeconds));
       // A body we did not read to the end is never drained (it may be huge): close instead.
       if (!req.complete || shuttingDown) res.setHeader('connection', 'close');
@@ -145,6 +159,10 @@ export function createGatewayHandler(opts: GatewayHandlerOptions): GatewayHandle
     entry.ms = now() - startedAt;
     send(res, status, payload);
     log(entry);
+    const served: ServedRequest = { route, status, ms: entry.ms };
+    if (code !== undefined) served.code = code;
+    if (typeof entry.keys === 'number') served.keys = entry.keys;
+    opts.onServed?.(served);
   }
 
   return {

@@ -27,6 +27,8 @@ export interface RegistryDht {
   ): AsyncIterable<MutableRecordReply> & { readonly successes: number };
   fullyBootstrapped(): Promise<void>;
   destroy(): Promise<void>;
+  /** Nodes of the routing table (dht-rpc); the gateway only counts them (metrics, health). */
+  toArray(): unknown[];
   readonly bootstrapped: boolean;
   readonly ephemeral: boolean;
   readonly destroyed: boolean;

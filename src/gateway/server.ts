@@ -6,6 +6,8 @@ import type { Socket } from 'node:net';
 import { GATEWAY_ERROR_STATUS, type GatewayErrorCode } from './errors.ts';
 import { createGatewayHandler, type GatewayLog } from './handler.ts';
 import { resolveLimits, type GatewayLimits, type GatewayLimitsInput } from './limits.ts';
+import { GatewayMetrics } from './metrics.ts';
+import { startMonitor, type GatewayMonitor } from './monitor.ts';
 import type { Clock } from './rate-limit.ts';
 import { createGatewayDht, type RegistryDht } from './registry-dht.ts';
 
@@ -27,6 +29,11 @@ export interface GatewayOptions {
   now?: Clock;
   /** Time open connections get to finish when closing before they are cut. */
   closeGraceMs?: number;
+  /**
+   * Port of /healthz and /metrics on 127.0.0.1 (0 = any free port); undefined = not served. Never
+   * the API port: the onion forwards only to that one (docs/GATEWAY.md).
+   */
+  monitorPort?: number;
 }
 
 export interface Gateway {
@@ -35,6 +42,9 @@ export interface Gateway {
   port: number;
   dht: RegistryDht;
   limits: GatewayLimits;
+  metrics: GatewayMetrics;
+  /** `http://127.0.0.1:port` of /healthz and /metrics when `monitorPort` was given. */
+  monitorUrl: string | undefined;
   close(): Promise<void>;
 }
 
@@ -54,9 +64,11 @@ export async function startGateway(opts: GatewayOptions = {}): Promise<Gateway> 
   const dht = opts.dht ?? createGatewayDht(dhtOpts);
 
   let server: Server | undefined;
+  let monitor: GatewayMonitor | undefined;
+  const metrics = new GatewayMetrics();
   try {
     if (ownsDht) await dht.fullyBootstrapped();
-    const handler = createGatewayHandler({ dht, limits, log, now });
+    const handler = createGatewayHandler({ dht, limits, log, now, onServed: (served) => metrics.observe(served) });
     server = createServer({
       maxHeaderSize: limits.maxHeaderBytes,
       headersTimeout: limits.headersTimeoutMs,
@@ -75,6 +87,7 @@ export async function startGateway(opts: GatewayOptions = {}): Promise<Gateway> 
         ? 'HEADERS_TOO_LARGE'
         : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 'REQUEST_TIMEOUT' : 'BAD_REQUEST';
       log({ event: 'client_error', code });
+      metrics.refuse('unknown', code);
       if (socket.writable && !socket.destroyed) {
         const body = JSON.stringify({ ok: false, error: { code, message: 'malformed HTTP request' } });
         socket.end(`HTTP/1.1 ${GATEWAY_ERROR_STATUS[code]} Error\r\ncontent-type: application/json\r\n` +
@@ -93,6 +106,10 @@ export async function startGateway(opts: GatewayOptions = {}): Promise<Gateway> 
     const address = listening.address();
     if (address === null || typeof address === 'string') throw new Error('gateway has no TCP address');
     const url = `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
+    if (opts.monitorPort !== undefined) {
+      monitor = await startMonitor({ port: opts.monitorPort, metrics, dht });
+      log({ event: 'monitor_listening', port: monitor.port });
+    }
     log({ event: 'listening', port: address.port, ephemeral: dht.ephemeral, maxValueBytes: limits.maxValueBytes });
 
     let closing: Promise<void> | undefined;
@@ -104,14 +121,16 @@ export async function startGateway(opts: GatewayOptions = {}): Promise<Gateway> 
         const grace = setTimeout(() => listening.closeAllConnections(), opts.closeGraceMs ?? 2_000);
         await closed;
         clearTimeout(grace);
+        await monitor?.close();
         if (ownsDht) await dht.destroy();
         log({ event: 'closed' });
       })();
       return closing;
     };
-    return { url, host, port: address.port, dht, limits, close };
+    return { url, host, port: address.port, dht, limits, metrics, monitorUrl: monitor?.url, close };
   } catch (err) {
     server?.close();
+    await monitor?.close();
     if (ownsDht) await dht.destroy();
     throw err;
   }
