@@ -43,3 +43,28 @@ test('NO_TOR_BINARY lists every place it looked', async () => {
   });
   await assert.rejects(findTorBinary({ platform: 'linux', arch: 'x64', pathEnv: undefined }), (err: TorError) => err.code === 'NO_TOR_BINARY');
 });
+
+test('a packaged build never takes tor from PATH', async () => {
+  assert.equal(await findTorBinary({ ...base, packaged: true, configured, resourcesDir: resources }), configured);
+  assert.equal(await findTorBinary({ ...base, packaged: true, resourcesDir: resources }), bundled);
+  await assert.rejects(findTorBinary({ ...base, packaged: true, resourcesDir: join(root, 'none') }), (err: TorError) => {
+    assert.equal(err.code, 'NO_TOR_BINARY');
+    assert.ok(!err.message.includes(onPath), 'PATH was not searched');
+    return true;
+  });
+  await assert.rejects(findTorBinary({ ...base, packaged: true }), (err: TorError) => err.code === 'NO_TOR_BINARY');
+  // The same options unpackaged do find it on PATH: the refusal above is the packaged rule.
+  assert.equal(await findTorBinary({ ...base, packaged: false, resourcesDir: join(root, 'none') }), onPath);
+});
+
+test('relative PATH entries are skipped (a tor planted in the working directory)', async () => {
+  const planted = executable(join(root, 'cwd', 'tor'));
+  const cwd = process.cwd();
+  process.chdir(join(root, 'cwd'));
+  try {
+    await assert.rejects(findTorBinary({ platform: 'linux', arch: 'x64', pathEnv: '.:bin' }), (err: TorError) => err.code === 'NO_TOR_BINARY');
+    assert.equal(await findTorBinary({ platform: 'linux', arch: 'x64', pathEnv: `.:${join(root, 'cwd')}` }), planted);
+  } finally {
+    process.chdir(cwd);
+  }
+});
