@@ -25,6 +25,11 @@ const WORDS: Record<string, string> = {
   SMTP_FAILED: "The e-mail couldn't be sent. Check the mail server settings.",
   BAD_EMAIL_ADDRESS: "That doesn't look like an e-mail address.",
   HOST_UNREACHABLE: 'Lost the connection to Sotto. Reload the window.',
+  IPC_DISCONNECTED: 'Lost the connection to Sotto. Reload the window, or start Sotto again.',
+  IPC_BAD_INPUT: "Sotto couldn't use what was entered. Check it and try again.",
+  IPC_RATE_LIMITED: 'Too many requests at once. Wait a moment and try again.',
+  MESSAGE_TOO_LONG: 'This message is too long to send. Split it into shorter messages.',
+  MESSAGE_INVALID: "This message contains characters Sotto can't send.",
   CONTACT_STATE: "That can't be done with this contact right now.",
 };
 

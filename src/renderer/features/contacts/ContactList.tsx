@@ -54,7 +54,8 @@ export function ContactList({ query, onError }: { query: string; onError(err: un
 
   const active = sorted[activeIndex];
   return (
-    <div ref={scrollRef} className="contact-scroll" role="listbox" aria-label="Contacts" tabIndex={0}
+    <>
+    <div ref={scrollRef} className={sorted.length === 0 ? 'contact-scroll is-empty' : 'contact-scroll'} role="listbox" aria-label="Contacts" tabIndex={sorted.length === 0 ? -1 : 0}
       aria-activedescendant={active && activeId !== null ? `contact-${active.id}` : undefined} onKeyDown={onKeyDown}
       onFocus={() => { if (!activeId && sorted[0]) setActiveId(sorted[0].id); }}>
       <div ref={innerRef} className="contact-inner" role="presentation">
@@ -68,5 +69,9 @@ export function ContactList({ query, onError }: { query: string; onError(err: un
         })}
       </div>
     </div>
+    {sorted.length === 0 && (query.trim() !== ''
+      ? <p className="empty">No contacts match “{query.trim()}”.</p>
+      : <div className="empty"><p>No contacts yet.</p><p className="muted">Invite someone you know: they get a link or a QR code that works once.</p></div>)}
+    </>
   );
 }

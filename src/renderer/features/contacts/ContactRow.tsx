@@ -18,7 +18,8 @@ interface ContactRowProps {
 export const ContactRow = memo(function ContactRow({ contact: c, optionId, index, total, top, active, onPick, onOpen }: ContactRowProps) {
   const ref = useCssBox<HTMLDivElement>({ translateY: top });
   const shown = c.phase === 'confirmed' ? c.presence.state : 'offline';
-  const detail = c.phase === 'confirmed' && c.presence.state !== 'offline' && c.presence.text ? c.presence.text : contactStateWord(c);
+  const word = contactStateWord(c);
+  const detail = c.phase === 'confirmed' && c.presence.state !== 'offline' && c.presence.text ? `${word} · ${c.presence.text}` : word;
   return (
     <div ref={ref} id={optionId} role="option" aria-selected={active} aria-label={contactAccessibleName(c)}
       aria-setsize={total} aria-posinset={index + 1}

@@ -17,7 +17,6 @@ export function MainWindow() {
   const searchRef = useRef<HTMLInputElement>(null);
   const searchId = useId();
   const torReady = useStore((s) => s.tor.ready);
-  const hasContacts = useStore((s) => Object.keys(s.contacts).length > 0);
   const unread = useStore(selectTotalUnread);
   const openDialog = useStore((s) => s.openDialog);
   useWindowTitle(null, unread);
@@ -45,9 +44,7 @@ export function MainWindow() {
         <input ref={searchRef} id={searchId} type="search" placeholder="Search contacts" value={query}
           onChange={(e) => setQuery(e.target.value)} onKeyDown={(e) => { if (e.key === 'Escape') setQuery(''); }} />
       </div>
-      {hasContacts
-        ? <ContactList query={query} onError={onError} />
-        : <div className="empty"><p>No contacts yet.</p><p className="muted">Invite someone you know: they get a link or a QR code that works once.</p></div>}
+      <ContactList query={query} onError={onError} />
       <PendingInvitations />
       <footer className="main-footer">
         <NetworkStatus />
