@@ -17,12 +17,17 @@ export type SocksConnect = (opts: {
   signal?: AbortSignal;
 }) => Promise<Duplex>;
 
-export function torConnector(opts: { socksConnect: SocksConnect; socksPort: number; socksHost?: string; isolation?: () => string }): StreamConnector {
+/**
+ * `socksPort` may be a function: it is read on every request, so after tor restarts (a crash, or
+ * a kill) on a new SOCKS port the registry follows without an app restart (issue 10 item 4).
+ */
+export function torConnector(opts: { socksConnect: SocksConnect; socksPort: number | (() => number); socksHost?: string; isolation?: () => string }): StreamConnector {
   const isolation = opts.isolation ?? (() => randomBytes(16).toString('hex'));
+  const port = typeof opts.socksPort === 'function' ? opts.socksPort : (): number => opts.socksPort as number;
   return (target, signal) =>
     opts.socksConnect({
       socksHost: opts.socksHost ?? '127.0.0.1',
-      socksPort: opts.socksPort,
+      socksPort: port(),
       host: target.host,
       port: target.port,
       isolation: isolation(),

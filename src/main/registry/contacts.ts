@@ -25,6 +25,12 @@ export interface RegistryContact {
   visible: boolean;
   /** Where this contact can reach us now; without one there is nothing real to publish. */
   endpoint?: OnionEndpoint | undefined;
+  /**
+   * Must be findable now: no link to this pairing (an invitation, a contact not met yet, a link
+   * that dropped). Without a slot this hour it takes a free one at once (docs/PROTOCOL.md
+   * "Registry schedule"); otherwise it waits for the next hour.
+   */
+  urgent?: boolean | undefined;
 }
 
 /** States a user picks. 'invisible' is not a wire state: it means "publish dummies only". */
@@ -60,6 +66,7 @@ export function checkContacts(list: unknown): CheckedContact[] {
       throw RegistryError.BAD_INPUT(`${where}: peerIdentityPk must be 32 bytes`);
     }
     if (typeof o.visible !== 'boolean') throw RegistryError.BAD_INPUT(`${where}: visible must be a boolean`);
+    if (o.urgent !== undefined && typeof o.urgent !== 'boolean') throw RegistryError.BAD_INPUT(`${where}: urgent must be a boolean`);
     let onionPublicKey: Uint8Array | null = null;
     if (o.endpoint !== undefined) {
       const e = o.endpoint;
@@ -80,6 +87,7 @@ export function checkContacts(list: unknown): CheckedContact[] {
       peerRole: o.peerRole,
       peerIdentityPk: o.peerIdentityPk,
       visible: o.visible,
+      urgent: o.urgent ?? false,
       endpoint: o.endpoint === undefined ? undefined : { ...o.endpoint },
       onionPublicKey,
     };

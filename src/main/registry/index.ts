@@ -6,10 +6,11 @@ import { GatewayTransport, type GatewayTransportOptions } from './gateway-transp
 import { verifyRecord } from './protocol.ts';
 import type { SignedRecord } from './transport.ts';
 
-export { Registry, type RegistryEvents, type RegistryOptions, type RegistryTimings } from './registry.ts';
+export { Registry, SWEEP_DEFAULTS, type RegistryEvents, type RegistryOptions, type RegistryTimings } from './registry.ts';
 export { type RegistryContact, type OnionEndpoint, type OwnState, OWN_STATES } from './contacts.ts';
 export { type ContactSighting, LOOKUP_TIMINGS } from './lookup.ts';
-export { entriesPerIndex, ENTRY_BUCKET, PUBLISHER_TIMINGS, FAST_PUBLISHER_TIMINGS, type PublishReport, type PublisherTimings } from './publisher.ts';
+export { entriesPerIndex, ENTRY_BUCKET, PUBLISHER_TIMINGS, FAST_PUBLISHER_TIMINGS, type PlanStore, type PublishReport, type PublisherTimings } from './publisher.ts';
+export { dummyKeyPair, dummySecret, type PlanSnapshot } from './hour-plan.ts';
 export { type RegistryTransport, type SignedRecord, MAX_KEYS_PER_GET } from './transport.ts';
 export { GatewayTransport, GATEWAY_TRANSPORT_DEFAULTS, type GatewayTransportOptions } from './gateway-transport.ts';
 export { DirectTransport, DIRECT_TRANSPORT_WARNING, type DirectTransportOptions } from './direct-transport.ts';
@@ -30,7 +31,8 @@ export function verifySignedRecord(record: SignedRecord): boolean {
 export function gatewayTransportOverTor(opts: {
   gateways: string[];
   socksConnect: SocksConnect;
-  socksPort: number;
+  /** Read per request (a function follows tor restarts). */
+  socksPort: number | (() => number);
   socksHost?: string;
 } & Partial<Omit<GatewayTransportOptions, 'gateways' | 'connect'>>): GatewayTransport {
   const { socksConnect, socksPort, socksHost, ...rest } = opts;

@@ -4,13 +4,15 @@
 // identity signature, the expected identity unless bootstrapping, timestamp freshness). The
 // newest valid entry wins; 'gone' means the contact went offline.
 //
-// Gets are padded like puts: a sweep over all contacts asks for exactly N x hours x r keys (N =
-// entriesPerIndex(contacts)), random keys filling the gap, shuffled into batches of 12; a single
-// contact's lookup is always one batch of 12. So what a gateway sees does not depend on how many
-// contacts a profile has within its bucket.
+// Gets are padded like puts: a sweep over all pairings asks for exactly N x hours x r keys (N =
+// the current hour's entries per index, the publisher's bucket), random keys filling the gap,
+// shuffled into batches of 12. The core reads only through sweeps on one fixed schedule
+// (registry.ts), so what a gateway sees does not depend on how many contacts a profile has within
+// its bucket, how many are online or linked. `lookupOne` (one padded batch of 12) is for tests and
+// benchmarks only.
 import { defaultEnvironment, shuffle, type Environment } from './environment.ts';
 import type { CheckedContact } from './contacts.ts';
-import { entriesPerIndex } from './publisher.ts';
+import { entriesPerIndex } from './hour-plan.ts';
 import {
   DEFAULT_REPLICAS, SCHEDULE_DEFAULTS, lookupHours, onionAddressFromPublicKey, openRegistryValue,
   recordKeyPair, recordSeed, registryKey, verifyRecord, isProtocolError, type PresenceState,
@@ -37,8 +39,9 @@ export interface LookupTimings {
   leadMs: number;
   graceMs: number;
   /**
-   * Entries older than this are ignored. Publishers refresh every 15-20 min; two missed refreshes
-   * (a gateway outage) still count, a publisher that vanished without 'gone' stops counting.
+   * Entries older than this are ignored. A slot may re-put one value for its whole hour (plus the
+   * lead window) before a fresh one, so an entry up to ~65 min old is still current. An entry's age
+   * never makes anyone online (only a link does); it only decides whether dialing is worth it.
    */
   maxAgeMs: number;
 }
@@ -46,7 +49,7 @@ export interface LookupTimings {
 export const LOOKUP_TIMINGS: LookupTimings = {
   leadMs: SCHEDULE_DEFAULTS.leadMs,
   graceMs: SCHEDULE_DEFAULTS.graceMs,
-  maxAgeMs: 2 * SCHEDULE_DEFAULTS.refreshMaxMs,
+  maxAgeMs: 90 * 60_000,
 };
 
 interface Slot {
@@ -101,11 +104,12 @@ export class Lookup {
   }
 
   /** Every contact at once, padded to N x hours x r keys whatever the number of contacts. */
-  async sweep(contacts: CheckedContact[], signal?: AbortSignal): Promise<Map<string, ContactSighting | null>> {
+  async sweep(contacts: CheckedContact[], entriesPerIndexNow?: number, signal?: AbortSignal): Promise<Map<string, ContactSighting | null>> {
     const now = this.#env.now();
     const hours = lookupHours(now, { leadMs: this.#t.leadMs, graceMs: this.#t.graceMs }).length;
     const slots = contacts.flatMap((c) => this.slots(c, now));
-    const padTo = entriesPerIndex(contacts.length) * hours * this.#replicas;
+    const n = Math.max(entriesPerIndexNow ?? 0, entriesPerIndex(contacts.length));
+    const padTo = n * hours * this.#replicas;
     const results = await this.#fetch(slots, padTo, signal);
     const out = new Map<string, ContactSighting | null>();
     for (const c of contacts) {

@@ -1,56 +1,56 @@
-// Publishes this profile's registry entries (DESIGN D4, issue 4 items 3-4).
+// Writes this profile's registry slots (DESIGN D4; issue 10 item 1; docs/PROTOCOL.md "Registry
+// schedule"). This file owns the write schedule; hour-plan.ts says which key each slot has.
 //
-// Every hour D and replica index I the profile writes exactly N entries, N = entriesPerIndex(c) =
-// max(16, smallest multiple of 16 >= c) for c contacts: one real entry per contact we are visible
-// to, the rest dummies (own random key pair for the hour, fresh random bytes of the value size on
-// every write). A DHT node or gateway therefore sees the same number of same-sized writes per hour
-// for every profile of the same bucket (1..16 contacts all write 16 x r), and cannot tell a real
-// entry from a dummy. "Smallest multiple >= c" rather than "strictly above": a profile with exactly
-// 16 contacts is already indistinguishable from one with 3, so 16 extra dummies would buy nothing.
-//
-// Invisible (globally or to one contact) puts a dummy in that contact's place. Within an hour whose
-// real entry was already written, the entry is overwritten with an encrypted 'gone' state instead
-// (the contact sees what it sees when we go offline, and the key keeps being refreshed like any
-// other, so an observer sees no key stop). goOffline() writes 'gone' over every real entry of the
-// current hours, and fresh dummies, N x r writes as always.
-// A contact that is no longer a contact at all (revoked, deleted, or an open invitation's bootstrap
-// key s after the key upgrade) gets noise under its old key for the rest of the hour instead: the
-// ex-contact or the reader of the invitation e-mail, who can still compute that key, decrypts
-// nothing, not even 'gone' (issue 5: "find nothing" after the upgrade).
-//
-// All writes of a cycle go out in random order at random offsets within `spreadMs`, so their
-// timing does not reveal which are real. Cycles: at start, every 15-20 min (jitter), a few minutes
-// before the hour boundary (next hour's entries, publishHours), and after recovered().
+// What a DHT node or gateway sees is a function of (profile, hour, bucket) alone:
+// - every hour D, N x r slots (N = entriesPerIndex(pairings at the plan's making), bucket 16);
+// - each slot on its own timer: a first write at a uniform offset in the spread window (at start,
+//   or in the lead window before D for D's slots), then every 15-20 min (jitter) until D ends;
+//   nothing an event does (status change, visibility toggle, invitation step, quit aside) writes
+//   the whole set, and no slot is written because of an event except a pairing that must be found
+//   at once taking a free slot (an invitation, or a new contact without a link);
+// - on each write a slot either re-puts its last record unchanged (same seq and value) or writes a
+//   fresh one (a new timestamp, new noise), fresh with probability `freshProbability` or when the
+//   content changed (new endpoint): a value that stops changing marks no key, since every key does so;
+// - a member who hides (one contact, or everyone with global invisible) gets one encrypted 'gone'
+//   in its slot, re-put unchanged from then on (also after a restart: it is kept in the store), so
+//   the contact sees exactly what a quit leaves (one 'gone', nothing fresher); from the next hour the
+//   hidden contact has no slot;
+// - a pairing removed (revoked, deleted, an invitation's key s after the upgrade) keeps its slot
+//   for the rest of the hour with noise in it: whoever still holds that key decrypts nothing;
+// - a contact added mid-hour gets a slot from the next hour on; it needs none before (its link
+//   is up), unless it has no link (then it takes a free slot at once, see above).
+// goOffline() (quit or lock) writes every slot of the current hours once: members 'gone' (a hidden
+// member's kept 'gone' as is), dummies noise.
 import { RegistryError } from './errors.ts';
 import { defaultEnvironment, shuffle, sleep, uniform, type Environment } from './environment.ts';
 import type { CheckedContact, OwnState } from './contacts.ts';
 import {
+  entriesPerIndex, makePlan, memberSeed, membersOf, restorePlans, snapshotOf, takeFreeSlot, dummySecret,
+  type HourPlan, type MemberSeeds, type PlanSnapshot, type Slot, type WriteKind,
+} from './hour-plan.ts';
+import {
   DEFAULT_REPLICAS, HOUR_MS, REGISTRY_NONCE_BYTES, REGISTRY_VALUE_SIZE, SCHEDULE_DEFAULTS,
-  dummyRegistryValue, hourOf, lookupHours, nextRefreshDelay, publishHours, recordKeyPair, recordSeed, registryKey,
-  sealRegistryValue, signRecord, type Identity, type PresenceState, type RecordKeyPair,
+  dummyRegistryValue, hourOf, nextRefreshDelay, publishHours, recordKeyPair,
+  sealRegistryValue, signRecord, type Identity, type PresenceState,
 } from './protocol.ts';
-import { toHex, type RegistryTransport } from './transport.ts';
+import { toHex, type RegistryTransport, type SignedRecord } from './transport.ts';
 
-export const ENTRY_BUCKET = 16;
-
-/** N: entries written per hour and replica index for a profile with `contacts` contacts. */
-export function entriesPerIndex(contacts: number): number {
-  return Math.max(ENTRY_BUCKET, Math.ceil(contacts / ENTRY_BUCKET) * ENTRY_BUCKET);
-}
+export { entriesPerIndex, ENTRY_BUCKET } from './hour-plan.ts';
 
 export interface PublisherTimings {
-  /** Writes of one cycle are spread over this window (10 min: < the 15 min refresh). */
+  /** First writes of a start (or recovered()) are spread over this window. */
   spreadMs: number;
   /** goOffline's window: short, the app is closing, but still not one burst. */
   offlineSpreadMs: number;
   refreshMinMs: number;
   refreshMaxMs: number;
-  /** Next hour's entries go out this long before the boundary (protocol publishHours). */
+  /** Next hour's slots are made and first written this long before the boundary. */
   leadMs: number;
-  /** Readers still look at the previous hour this long after the boundary (protocol lookupHours). */
   graceMs: number;
-  /** Writes in flight at once (each is its own Tor circuit). */
+  /** Writes in flight at once in publishNow/goOffline (each is its own Tor circuit). */
   concurrency: number;
+  /** Chance that a scheduled write carries a fresh value rather than re-putting the last one. */
+  freshProbability: number;
 }
 
 export const PUBLISHER_TIMINGS: PublisherTimings = {
@@ -61,6 +61,7 @@ export const PUBLISHER_TIMINGS: PublisherTimings = {
   leadMs: SCHEDULE_DEFAULTS.leadMs,
   graceMs: SCHEDULE_DEFAULTS.graceMs,
   concurrency: 8,
+  freshProbability: 0.5,
 };
 
 /** Test timings: the same schedule logic with a spread window of tens of milliseconds. */
@@ -81,49 +82,56 @@ export interface PublishReport {
   aborted: boolean;
 }
 
+/** Where the hour plans are kept across restarts (the core passes the encrypted profile store). */
+export interface PlanStore {
+  load(): Promise<unknown>;
+  save(snapshot: PlanSnapshot): Promise<void>;
+}
+
 export interface PublisherOptions {
   transport: RegistryTransport;
   identity: Identity;
   replicas?: number;
   timings?: Partial<PublisherTimings>;
   env?: Partial<Environment>;
+  plans?: PlanStore;
   log?: (event: string, fields: Record<string, unknown>) => void;
 }
 
-type PutJob = { kind: 'real' | 'gone' | 'dummy'; run: () => Promise<void>; published?: () => void };
-
-interface HourPlan {
-  hour: number;
-  index: number;
-  /** Dummy key pairs of this hour and index, reused on every refresh (a fresh key every write would mark it a dummy). */
-  dummies: RecordKeyPair[];
-  /** Contacts whose real entry was written in this hour and index, with what was written. */
-  published: Map<string, CheckedContact>;
-}
+interface Write { slot: Slot; kind: WriteKind; record: SignedRecord; onion: string | null }
 
 export class Publisher {
   readonly #transport: RegistryTransport;
   readonly #identity: Identity;
+  readonly #secret: Uint8Array;
   readonly #replicas: number;
   readonly #t: PublisherTimings;
   readonly #env: Environment;
+  readonly #store: PlanStore | null;
   readonly #log: (event: string, fields: Record<string, unknown>) => void;
-  #contacts: CheckedContact[] = [];
+  #contacts = new Map<string, CheckedContact>();
+  /** Last endpoint each pairing had: a 'gone' names it (hidden pairings have none any more). */
+  readonly #lastEndpoint = new Map<string, CheckedContact>();
   #state: OwnState = 'online';
-  readonly #plans = new Map<string, HourPlan>();
+  readonly #plans = new Map<number, HourPlan>();
+  /** Record seeds of members, `${hour}:${k}`, kept so a removed member's key can still be written. */
+  readonly #seeds = new Map<string, Uint8Array[]>();
   readonly #lastSeq = new Map<string, number>();
-  #cycle: AbortController | null = null;
-  #timer: unknown = null;
+  #hourTimer: unknown = null;
   #running = false;
-  #offline = false;
+  #loaded = false;
+  #saving: Promise<void> = Promise.resolve();
+  readonly #stopped = new AbortController();
 
   constructor(opts: PublisherOptions) {
     this.#transport = opts.transport;
     this.#identity = opts.identity;
+    this.#secret = dummySecret(opts.identity);
     this.#replicas = opts.replicas ?? DEFAULT_REPLICAS;
     if (!Number.isInteger(this.#replicas) || this.#replicas < 1 || this.#replicas > 16) throw RegistryError.BAD_INPUT('replicas must be 1..16');
     this.#t = { ...PUBLISHER_TIMINGS, ...opts.timings };
     this.#env = defaultEnvironment(opts.env);
+    this.#store = opts.plans ?? null;
     this.#log = opts.log ?? (() => {});
   }
 
@@ -131,180 +139,283 @@ export class Publisher {
     return this.#replicas;
   }
 
+  /** N of the current hour (lookups pad to it, so gets and puts move to a new bucket together). */
+  entriesNow(): number {
+    const plan = this.#plans.get(hourOf(this.#env.now()));
+    return Math.max(plan?.n ?? 0, entriesPerIndex(this.#contacts.size));
+  }
+
   setContacts(contacts: CheckedContact[]): void {
-    this.#contacts = contacts;
+    this.#contacts = new Map(contacts.map((c) => [c.id, c]));
+    for (const c of contacts) if (c.onionPublicKey !== null) this.#lastEndpoint.set(c.id, c);
+    if (this.#running && this.#admitUrgent()) this.#persist();
   }
 
   setOwnState(state: OwnState): void {
     this.#state = state;
-    this.#offline = false;
   }
 
-  /** Starts the schedule: a cycle now, then refreshes and boundary leads. */
-  start(): void {
+  /** Loads the kept plans and starts every slot's timer (first writes spread over spreadMs). */
+  async start(): Promise<void> {
     if (this.#running) return;
     this.#running = true;
-    this.#offline = false;
-    void this.#scheduledCycle();
+    await this.#load();
+    if (!this.#running) return;
+    this.#ensurePlans(this.#t.spreadMs);
+    this.#scheduleHour();
   }
 
   stop(): void {
     this.#running = false;
-    if (this.#timer !== null) this.#env.timers.clearTimeout(this.#timer);
-    this.#timer = null;
-    this.#cycle?.abort();
+    if (this.#hourTimer !== null) this.#env.timers.clearTimeout(this.#hourTimer);
+    this.#hourTimer = null;
+    for (const plan of this.#plans.values()) for (const row of plan.slots) for (const s of row) this.#clearTimer(s);
   }
 
-  /** One full cycle for the current hours now (supersedes a cycle in progress). */
-  publishNow(): Promise<PublishReport> {
-    this.#offline = false;
-    return this.#runCycle('publish', this.#t.spreadMs);
+  /** Every slot of the current hours written once now (spread); tests and benchmarks use it. */
+  async publishNow(): Promise<PublishReport> {
+    await this.#load();
+    const hours = this.#ensurePlans(null);
+    return this.#execute('publish', hours, this.#currentSlots(hours), false, this.#t.spreadMs);
   }
 
-  /** Tor or a gateway came back: storers may have lost entries meanwhile, write everything again. */
-  recovered(): Promise<PublishReport> {
-    return this.publishNow();
+  /**
+   * Tor or a gateway came back: every current slot gets its next write within the spread window
+   * (the same shape as a start; endpoints that changed meanwhile go out as fresh values).
+   */
+  recovered(): void {
+    if (!this.#running) return;
+    for (const slot of this.#currentSlots(publishHours(this.#env.now(), { leadMs: this.#t.leadMs }))) {
+      this.#schedule(slot, Math.floor(uniform(this.#env.randomBytes) * this.#t.spreadMs));
+    }
   }
 
-  /** Overwrites every real entry of the current hours with 'gone' and stops the schedule. */
+  /** Stops the schedule and writes every slot of the current hours once: members 'gone'. */
   async goOffline(): Promise<PublishReport> {
     this.stop();
-    this.#offline = true;
-    return this.#runCycle('offline', this.#t.offlineSpreadMs);
+    await this.#load();
+    const hours = this.#ensurePlans(null);
+    const report = await this.#execute('offline', hours, this.#currentSlots(hours), true, this.#t.offlineSpreadMs);
+    await this.#saving;
+    return report;
   }
 
-  async #scheduledCycle(): Promise<void> {
-    this.#timer = null;
-    if (!this.#running) return;
-    try {
-      const report = await this.#runCycle('publish', this.#t.spreadMs);
-      this.#log('registry.publish.cycle', { ...report, hours: report.hours.join(',') });
-    } catch (err) {
-      this.#log('registry.publish.error', { error: String(err) });
-    }
-    if (!this.#running) return;
-    const now = this.#env.now();
-    let delay = nextRefreshDelay(this.#env.randomBytes(4), { minMs: this.#t.refreshMinMs, maxMs: this.#t.refreshMaxMs });
-    // Next hour's entries inside the lead window (publishHours includes D+1 there), jittered.
-    const leadAt = (hourOf(now) + 1) * HOUR_MS - this.#t.leadMs + Math.floor(uniform(this.#env.randomBytes) * this.#t.leadMs * 0.4);
-    if (leadAt > now && leadAt - now < delay) delay = leadAt - now;
-    this.#timer = this.#env.timers.setTimeout(() => void this.#scheduledCycle(), delay);
+  close(): void {
+    this.stop();
+    this.#stopped.abort();
   }
 
-  async #runCycle(kind: 'publish' | 'offline', spreadMs: number): Promise<PublishReport> {
-    this.#cycle?.abort();
-    const cycle = new AbortController();
-    this.#cycle = cycle;
+  // ------------------------------------------------------------------------ plans
+
+  async #load(): Promise<void> {
+    if (this.#loaded) return;
+    this.#loaded = true;
+    if (this.#store === null) return;
+    const raw = await this.#store.load().catch(() => null);
+    const { plans, seeds } = restorePlans(raw, this.#replicas, this.#secret);
+    const current = hourOf(this.#env.now());
+    for (const p of plans) if (p.hour >= current - 1 && !this.#plans.has(p.hour)) this.#plans.set(p.hour, p);
+    for (const [k, v] of seeds) this.#seeds.set(k, v);
+  }
+
+  /** Makes the plans of publishHours(now) that do not exist yet; schedules slots (when `firstWithinMs`). */
+  #ensurePlans(firstWithinMs: number | null): number[] {
     const now = this.#env.now();
     const hours = publishHours(now, { leadMs: this.#t.leadMs });
-    // The previous hour's plans are kept while readers still look at it (lookupHours' grace).
-    this.#forgetBefore(hourOf(now) - 1);
-    const jobs: PutJob[] = [];
-    const n = entriesPerIndex(this.#contacts.length);
-    const hidden = kind === 'offline' || this.#state === 'invisible';
-    const reals = hidden ? [] : this.#contacts.filter((c) => c.visible && c.endpoint !== undefined && c.onionPublicKey !== null);
-    const state: PresenceState = kind === 'offline' || this.#state === 'invisible' ? 'gone' : this.#state;
-    const contactIds = new Set(this.#contacts.map((c) => c.id));
+    for (const [hour, plan] of this.#plans) {
+      if (hour < hourOf(now) - 1) {
+        for (const row of plan.slots) for (const s of row) this.#clearTimer(s);
+        this.#plans.delete(hour);
+        for (const key of this.#seeds.keys()) if (key.startsWith(`${hour}:`)) this.#seeds.delete(key);
+      }
+    }
+    let changed = false;
     for (const hour of hours) {
-      for (let index = 0; index < this.#replicas; index++) {
-        const plan = this.#plan(hour, index);
-        const slotJobs: PutJob[] = [];
-        const realIds = new Set(reals.map((c) => c.id));
-        for (const c of reals) slotJobs.push(this.#realJob(plan, c, state));
-        for (const [id, c] of plan.published) {
-          if (realIds.has(id)) continue;
-          // Still a contact (hidden, or we go offline): tell them 'gone'. No longer a contact
-          // (revoked, deleted, or an open invitation's bootstrap key after the upgrade): overwrite
-          // with noise under the same key, so whoever still holds that key (the ex-contact, the
-          // reader of the invitation e-mail) decrypts nothing at all, not even 'gone'.
-          slotJobs.push(contactIds.has(id) ? this.#realJob(plan, c, 'gone') : this.#dummyJob(plan, slotKeyPair(plan, c)));
-        }
-        const dummyCount = Math.max(0, n - slotJobs.length);
-        while (plan.dummies.length < dummyCount) plan.dummies.push(recordKeyPair(this.#env.randomBytes(32)));
-        for (let k = 0; k < dummyCount; k++) slotJobs.push(this.#dummyJob(plan, plan.dummies[k] as RecordKeyPair));
-        jobs.push(...slotJobs);
+      if (!this.#plans.has(hour)) {
+        this.#plans.set(hour, this.#newPlan(hour));
+        changed = true;
+      }
+      if (firstWithinMs === null || !this.#running) continue;
+      const window = Math.max(0, Math.min(firstWithinMs, (hour + 1) * HOUR_MS - now));
+      for (const row of this.#plans.get(hour)!.slots) {
+        for (const slot of row) if (slot.timer === null) this.#schedule(slot, Math.floor(uniform(this.#env.randomBytes) * window));
       }
     }
-    // Readers still look at the previous hour during the grace window, and there a removed
-    // contact's real entry would be the newest one that decrypts: scrub it too, once.
-    for (const hour of lookupHours(now, { graceMs: this.#t.graceMs, leadMs: this.#t.leadMs })) {
-      if (hours.includes(hour)) continue;
-      for (let index = 0; index < this.#replicas; index++) {
-        const plan = this.#plans.get(`${hour}:${index}`);
-        if (plan === undefined) continue;
-        for (const [id, c] of plan.published) {
-          if (contactIds.has(id)) continue;
-          jobs.push({ ...this.#dummyJob(plan, slotKeyPair(plan, c)), published: () => plan.published.delete(id) });
-        }
-      }
-    }
-    return this.#execute(kind, hours, jobs, spreadMs, cycle.signal);
+    if (this.#admitUrgent(firstWithinMs !== null) || changed) this.#persist();
+    return hours;
   }
 
-  #realJob(plan: HourPlan, c: CheckedContact, state: PresenceState): PutJob {
-    const endpoint = c.endpoint;
-    const onionPublicKey = c.onionPublicKey;
+  /** Members: every pairing visible now, in random slots; the rest dummies. */
+  #newPlan(hour: number): HourPlan {
+    const eligible = [...this.#contacts.values()].filter((c) => this.#visible(c));
+    const n = entriesPerIndex(this.#contacts.size);
+    const positions = shuffle([...Array(n).keys()], this.#env.randomBytes);
+    const members = new Map<number, MemberSeeds>();
+    eligible.forEach((c, i) => {
+      const k = positions[i]!;
+      const m = this.#seedsFor(c, hour);
+      members.set(k, m);
+      this.#seeds.set(`${hour}:${k}`, m.seeds);
+    });
+    return makePlan(hour, n, this.#replicas, this.#secret, members);
+  }
+
+  #seedsFor(c: CheckedContact, hour: number): MemberSeeds {
+    return { id: c.id, seeds: [...Array(this.#replicas).keys()].map((index) => memberSeed(c.sharedKey, c.ownRole, hour, index)) };
+  }
+
+  #visible(c: CheckedContact): boolean {
+    return c.visible && this.#state !== 'invisible';
+  }
+
+  /**
+   * A pairing that must be findable now (no link to it: an invitation, a contact not yet met, a
+   * new contact whose link dropped) and has no slot in a current hour takes a free one and is
+   * written at once. This is the one write an event causes (docs/THREAT-MODEL.md).
+   */
+  #admitUrgent(schedule = true): boolean {
+    const now = this.#env.now();
+    let changed = false;
+    for (const hour of publishHours(now, { leadMs: this.#t.leadMs })) {
+      const plan = this.#plans.get(hour);
+      if (plan === undefined) continue;
+      const members = membersOf(plan);
+      for (const c of this.#contacts.values()) {
+        if (!c.urgent || !this.#visible(c) || members.has(c.id)) continue;
+        const m = this.#seedsFor(c, hour);
+        const k = takeFreeSlot(plan, m, (count) => Math.floor(uniform(this.#env.randomBytes) * count));
+        if (k === null) continue;
+        members.add(c.id);
+        this.#seeds.set(`${hour}:${k}`, m.seeds);
+        changed = true;
+        if (schedule && this.#running) for (const row of plan.slots) this.#schedule(row[k]!, 0);
+      }
+    }
+    return changed;
+  }
+
+  #persist(): void {
+    const store = this.#store;
+    if (store === null) return;
+    const snapshot = snapshotOf(this.#plans.values(), (plan, k) => this.#seeds.get(`${plan.hour}:${k}`) ?? []);
+    this.#saving = this.#saving.then(() => store.save(snapshot)).catch((err: unknown) => this.#log('registry.plan.save-failed', { error: String(err) }));
+  }
+
+  #currentSlots(hours: number[]): Slot[] {
+    return hours.flatMap((h) => this.#plans.get(h)?.slots.flat() ?? []);
+  }
+
+  // ------------------------------------------------------------------------ timers
+
+  #scheduleHour(): void {
+    if (!this.#running) return;
+    const now = this.#env.now();
+    const leadAt = (hourOf(now) + 1) * HOUR_MS - this.#t.leadMs;
+    const at = leadAt > now ? leadAt : leadAt + HOUR_MS;
+    this.#hourTimer = this.#env.timers.setTimeout(() => {
+      this.#hourTimer = null;
+      // Next hour's slots: first writes spread over the first 60 % of the lead window.
+      this.#ensurePlans(Math.floor(this.#t.leadMs * 0.6));
+      this.#scheduleHour();
+    }, at - now);
+  }
+
+  #schedule(slot: Slot, delayMs: number): void {
+    this.#clearTimer(slot);
+    if (!this.#running) return;
+    if (this.#env.now() + delayMs >= (slot.hour + 1) * HOUR_MS) return; // its hour is over by then
+    slot.timer = this.#env.timers.setTimeout(() => {
+      slot.timer = null;
+      if (!this.#running || this.#plans.get(slot.hour)?.slots[slot.index]?.[slot.k] !== slot) return;
+      void this.#write(this.#decide(slot, false)).then(
+        () => undefined,
+        (err: unknown) => this.#log('registry.put.failed', { kind: 'scheduled', error: String(err) }),
+      ).finally(() => {
+        if (slot.timer === null) this.#schedule(slot, nextRefreshDelay(this.#env.randomBytes(4), { minMs: this.#t.refreshMinMs, maxMs: this.#t.refreshMaxMs }));
+      });
+    }, Math.max(0, delayMs));
+  }
+
+  #clearTimer(slot: Slot): void {
+    if (slot.timer !== null) this.#env.timers.clearTimeout(slot.timer);
+    slot.timer = null;
+  }
+
+  // ------------------------------------------------------------------------ values
+
+  /** What slot gets now: a re-put of its last record, or a fresh one (see the header). */
+  #decide(slot: Slot, offline: boolean): Write {
+    const member = slot.member === null ? undefined : this.#contacts.get(slot.member);
+    const fresh = slot.last === null || uniform(this.#env.randomBytes) < this.#t.freshProbability;
+    // Noise is re-put as noise only: a slot whose member left or has no endpoint never re-puts a real entry.
+    const reput = (): Write | null => (slot.last?.kind === 'dummy' && !fresh ? { slot, ...slot.last } : null);
+    if (slot.member === null || member === undefined) return reput() ?? this.#noise(slot);
+    const ep = this.#lastEndpoint.get(member.id);
+    if (!this.#visible(member)) {
+      // Hidden: one 'gone', then that same record for the rest of the hour (hide = quit).
+      if (slot.gone) return { slot, kind: 'gone', record: slot.gone, onion: null };
+      if (ep === undefined) return reput() ?? this.#noise(slot);
+      const record = this.#sealed(slot, ep, 'gone');
+      slot.gone = record;
+      this.#persist();
+      return { slot, kind: 'gone', record, onion: null };
+    }
+    if (offline) return ep === undefined ? this.#noise(slot) : { slot, kind: 'gone', record: this.#sealed(slot, ep, 'gone'), onion: null };
+    if (member.onionPublicKey === null || member.endpoint === undefined) return reput() ?? this.#noise(slot);
+    const onion = member.endpoint.onion;
+    if (slot.last?.kind === 'real' && slot.last.onion === onion && !fresh) return { slot, ...slot.last };
+    const state: PresenceState = this.#state === 'invisible' ? 'gone' : this.#state;
+    return { slot, kind: 'real', record: this.#sealed(slot, member, state), onion };
+  }
+
+  #noise(slot: Slot): Write {
+    return { slot, kind: 'dummy', record: this.#signed(slot, dummyRegistryValue(this.#env.randomBytes(REGISTRY_VALUE_SIZE))), onion: null };
+  }
+
+  #sealed(slot: Slot, c: CheckedContact, state: PresenceState): SignedRecord {
+    const endpoint = c.endpoint ?? this.#lastEndpoint.get(c.id)?.endpoint;
+    const onionPublicKey = c.onionPublicKey ?? this.#lastEndpoint.get(c.id)?.onionPublicKey ?? null;
     if (endpoint === undefined || onionPublicKey === null) throw RegistryError.BAD_INPUT(`contact ${c.id} has no endpoint`);
-    const keyPair = slotKeyPair(plan, c);
-    const kind = state === 'gone' ? 'gone' : 'real';
-    return {
-      kind,
-      run: async () => {
-        const timestamp = this.#env.now();
-        const value = sealRegistryValue({
-          sharedKey: c.sharedKey,
-          hour: plan.hour,
-          index: plan.index,
-          role: c.ownRole,
-          publisher: this.#identity,
-          onionPublicKey,
-          virtualPort: endpoint.port,
-          timestamp,
-          state,
-          endpointExpiresAt: endpoint.expiresAt,
-          nonce: this.#env.randomBytes(REGISTRY_NONCE_BYTES),
-        });
-        return this.#put(plan, keyPair, value);
-      },
-      published: () => {
-        plan.published.set(c.id, c);
-      },
-    };
+    const value = sealRegistryValue({
+      sharedKey: c.sharedKey, hour: slot.hour, index: slot.index, role: c.ownRole, publisher: this.#identity,
+      onionPublicKey, virtualPort: endpoint.port, timestamp: this.#env.now(), state,
+      endpointExpiresAt: endpoint.expiresAt, nonce: this.#env.randomBytes(REGISTRY_NONCE_BYTES),
+    });
+    return this.#signed(slot, value);
   }
 
-  #dummyJob(plan: HourPlan, keyPair: RecordKeyPair): PutJob {
-    return {
-      kind: 'dummy',
-      run: async () => this.#put(plan, keyPair, dummyRegistryValue(this.#env.randomBytes(REGISTRY_VALUE_SIZE))),
-    };
-  }
-
-  #put(plan: HourPlan, keyPair: RecordKeyPair, value: Uint8Array): Promise<void> {
-    const id = toHex(keyPair.publicKey);
+  #signed(slot: Slot, value: Uint8Array): SignedRecord {
+    const id = toHex(slot.keyPair.publicKey);
     // seq = unix ms, strictly increasing per key: hyperdht refuses a reused seq with another value.
-    const seq = Math.max(this.#env.now(), (this.#lastSeq.get(id) ?? 0) + 1);
+    const seq = Math.max(this.#env.now(), (this.#lastSeq.get(id) ?? 0) + 1, (slot.gone?.seq ?? 0) + 1);
     this.#lastSeq.set(id, seq);
-    const record = { publicKey: keyPair.publicKey, seq, value, signature: signRecord(keyPair, seq, value) };
-    return this.#transport.put(record, { spread: plan.index });
+    return { publicKey: slot.keyPair.publicKey, seq, value, signature: signRecord(slot.keyPair, seq, value) };
   }
 
-  async #execute(kind: string, hours: number[], jobs: PutJob[], spreadMs: number, signal: AbortSignal): Promise<PublishReport> {
-    shuffle(jobs, this.#env.randomBytes);
-    const offsets = jobs.map(() => Math.floor(uniform(this.#env.randomBytes) * spreadMs)).sort((a, b) => a - b);
-    const report: PublishReport = { hours, entries: jobs.length, real: 0, gone: 0, dummy: 0, failed: 0, aborted: false };
-    for (const j of jobs) report[j.kind]++;
+  async #write(w: Write): Promise<WriteKind> {
+    await this.#transport.put(w.record, { spread: w.slot.index, signal: this.#stopped.signal });
+    w.slot.last = { record: w.record, kind: w.kind, onion: w.onion };
+    return w.kind;
+  }
+
+  async #execute(kind: string, hours: number[], slots: Slot[], offline: boolean, spreadMs: number): Promise<PublishReport> {
+    const order = shuffle([...slots], this.#env.randomBytes);
+    const offsets = order.map(() => Math.floor(uniform(this.#env.randomBytes) * spreadMs)).sort((a, b) => a - b);
+    const report: PublishReport = { hours, entries: order.length, real: 0, gone: 0, dummy: 0, failed: 0, aborted: false };
     const start = this.#env.now();
     const inFlight = new Set<Promise<void>>();
-    for (let i = 0; i < jobs.length; i++) {
-      const job = jobs[i] as PutJob;
+    const signal = this.#stopped.signal;
+    for (let i = 0; i < order.length; i++) {
       await sleep(this.#env.timers, start + (offsets[i] ?? 0) - this.#env.now(), signal);
       while (inFlight.size >= this.#t.concurrency && !signal.aborted) await Promise.race(inFlight);
       if (signal.aborted) {
         report.aborted = true;
         break;
       }
-      const p: Promise<void> = job.run().then(
-        () => job.published?.(),
+      const w = this.#decide(order[i]!, offline);
+      report[w.kind]++;
+      const p: Promise<void> = this.#write(w).then(
+        () => undefined,
         (err: unknown) => {
           report.failed++;
           this.#log('registry.put.failed', { kind, error: String(err) });
@@ -315,29 +426,9 @@ export class Publisher {
     await Promise.all(inFlight);
     return report;
   }
-
-  #plan(hour: number, index: number): HourPlan {
-    const key = `${hour}:${index}`;
-    let plan = this.#plans.get(key);
-    if (plan === undefined) {
-      plan = { hour, index, dummies: [], published: new Map() };
-      this.#plans.set(key, plan);
-    }
-    return plan;
-  }
-
-  /** Plans (dummy keys, published contacts) and seqs of past hours are of no use any more. */
-  #forgetBefore(hour: number): void {
-    for (const [key, plan] of this.#plans) {
-      if (plan.hour < hour) {
-        this.#plans.delete(key);
-        for (const kp of plan.dummies) this.#lastSeq.delete(toHex(kp.publicKey));
-      }
-    }
-  }
 }
 
-/** The record key pair of contact `c`'s own entry in this hour and replica (DESIGN D4). */
-function slotKeyPair(plan: HourPlan, c: CheckedContact): RecordKeyPair {
-  return recordKeyPair(recordSeed(registryKey(c.sharedKey, plan.hour, plan.index), c.ownRole));
+/** For tests: the record key pair a member's slot uses (DESIGN D4). */
+export function memberKeyPair(c: Pick<CheckedContact, 'sharedKey' | 'ownRole'>, hour: number, index: number): ReturnType<typeof recordKeyPair> {
+  return recordKeyPair(memberSeed(c.sharedKey, c.ownRole, hour, index));
 }

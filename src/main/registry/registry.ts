@@ -1,15 +1,19 @@
-// The registry as the core sees it: transport + publisher + lookup, with contacts and own state,
-// and events when a contact's entry says something new.
+// The registry as the core sees it: transport + publisher (the write schedule) + one fixed-rate,
+// padded lookup sweep (the read schedule), with contacts and own state. Every sweep reports every
+// pairing's newest entry (or none) in one `sightings` event; the core takes its contacts' entries
+// from there and never asks for one contact (docs/PROTOCOL.md "Registry schedule").
 import { EventEmitter } from 'node:events';
 import { checkContacts, checkOwnState, type CheckedContact, type OwnState, type RegistryContact } from './contacts.ts';
 import { defaultEnvironment, type Environment } from './environment.ts';
 import { RegistryError } from './errors.ts';
 import { Lookup, type ContactSighting, type LookupTimings } from './lookup.ts';
-import { FAST_PUBLISHER_TIMINGS, Publisher, type PublishReport, type PublisherTimings } from './publisher.ts';
-import { nextRefreshDelay, SCHEDULE_DEFAULTS, type Identity } from './protocol.ts';
+import { FAST_PUBLISHER_TIMINGS, Publisher, type PlanStore, type PublishReport, type PublisherTimings } from './publisher.ts';
+import { nextRefreshDelay, type Identity } from './protocol.ts';
 import type { RegistryTransport } from './transport.ts';
 
 export interface RegistryEvents {
+  /** One sweep's result: every pairing's newest valid entry, or null (none, or none that decrypts). */
+  sightings: [Map<string, ContactSighting | null>];
   /** A contact published an endpoint (state online/away/busy/dnd) newer than the last one seen. */
   endpoint: [ContactSighting];
   /** A contact's newest entry says 'gone': it went offline (or hid from us). */
@@ -19,10 +23,16 @@ export interface RegistryEvents {
 }
 
 export interface RegistryTimings extends PublisherTimings, LookupTimings {
-  /** Background lookup sweeps over all contacts, uniform in [min, max] (like refreshes). */
+  /**
+   * Gap between two lookup sweeps, uniform in [min, max]; the first sweep runs at start. sweepMaxMs
+   * is "one lookup period": a contact that comes online is read within it.
+   */
   sweepMinMs: number;
   sweepMaxMs: number;
 }
+
+/** Production lookup period: a sweep every 90-120 s (docs/PROTOCOL.md "Registry schedule"). */
+export const SWEEP_DEFAULTS = { sweepMinMs: 90_000, sweepMaxMs: 120_000 } as const;
 
 export interface RegistryOptions {
   transport: RegistryTransport;
@@ -31,6 +41,8 @@ export interface RegistryOptions {
   replicas?: number;
   timings?: Partial<RegistryTimings>;
   env?: Partial<Environment>;
+  /** Where hour plans are kept across restarts (encrypted profile store); none: in memory only. */
+  plans?: PlanStore;
   log?: (event: string, fields: Record<string, unknown>) => void;
 }
 
@@ -53,37 +65,42 @@ export class Registry {
     this.transport = opts.transport;
     this.#env = defaultEnvironment(opts.env);
     const common = { transport: opts.transport, env: this.#env, ...(opts.replicas === undefined ? {} : { replicas: opts.replicas }), ...(opts.log === undefined ? {} : { log: opts.log }) };
-    this.#publisher = new Publisher({ ...common, identity: opts.identity, ...(opts.timings === undefined ? {} : { timings: opts.timings }) });
+    this.#publisher = new Publisher({
+      ...common, identity: opts.identity, ...(opts.timings === undefined ? {} : { timings: opts.timings }), ...(opts.plans === undefined ? {} : { plans: opts.plans }),
+    });
     this.#lookup = new Lookup({ ...common, ...(opts.timings === undefined ? {} : { timings: opts.timings }) });
     this.#sweep = {
-      minMs: opts.timings?.sweepMinMs ?? SCHEDULE_DEFAULTS.refreshMinMs,
-      maxMs: opts.timings?.sweepMaxMs ?? SCHEDULE_DEFAULTS.refreshMaxMs,
+      minMs: opts.timings?.sweepMinMs ?? SWEEP_DEFAULTS.sweepMinMs,
+      maxMs: opts.timings?.sweepMaxMs ?? SWEEP_DEFAULTS.sweepMaxMs,
     };
   }
 
-  /** Replaces the contact list (validated; a bad entry rejects the whole list with BAD_INPUT). */
+  /**
+   * Replaces the pairing list (validated; a bad entry rejects the whole list with BAD_INPUT). It
+   * writes nothing by itself: each slot picks the change up at its own next write.
+   */
   setContacts(list: RegistryContact[]): void {
     this.#check();
     this.#contacts = checkContacts(list);
     this.#publisher.setContacts(this.#contacts);
     const ids = new Set(this.#contacts.map((c) => c.id));
     for (const id of this.#lastSeen.keys()) if (!ids.has(id)) this.#lastSeen.delete(id);
-    if (this.#running) this.#background(this.#publisher.publishNow());
   }
 
+  /** Own state: written into each real entry at its slot's next fresh write; links carry it at once. */
   setOwnState(state: OwnState): void {
     this.#check();
     this.#publisher.setOwnState(checkOwnState(state));
-    if (this.#running) this.#background(this.#publisher.publishNow());
   }
 
-  /** Starts publishing on the schedule and sweeping lookups in the background. */
-  start(): void {
+  /** Starts the write schedule and the lookup sweeps (the first sweep now: fast first presence). */
+  async start(): Promise<void> {
     this.#check();
     if (this.#running) return;
     this.#running = true;
-    this.#publisher.start();
+    this.#background(this.sweep());
     this.#scheduleSweep();
+    await this.#publisher.start();
   }
 
   /** One full publish cycle now (spread over the spread window); resolves with what was written. */
@@ -92,10 +109,19 @@ export class Registry {
     return this.#publisher.publishNow();
   }
 
-  /** Tor restarted or a gateway came back: re-publish everything (storers may have lost entries). */
-  recovered(): Promise<PublishReport> {
+  /**
+   * Tor restarted or a gateway came back: every slot's next write moves into the spread window
+   * (storers may have lost entries; new endpoints go out) and a sweep runs now (we dial whoever is
+   * online, so contacts see us again within one lookup period).
+   */
+  recovered(): void {
     this.#check();
-    return this.#publisher.recovered();
+    this.#publisher.recovered();
+    if (this.#running) {
+      this.#background(this.sweep());
+      this.#stopSweeps();
+      this.#scheduleSweep();
+    }
   }
 
   /** Writes 'gone' over every real entry of the current hours and stops the schedules. */
@@ -106,7 +132,7 @@ export class Registry {
     return this.#publisher.goOffline();
   }
 
-  /** Looks one contact up now (one padded batch); emits `endpoint` / `offline` when the entry is new. */
+  /** Tests and benchmarks only: one contact in one padded batch (the core reads through sweeps). */
   async lookup(contactId: string, signal?: AbortSignal): Promise<ContactSighting | null> {
     this.#check();
     const contact = this.#contacts.find((c) => c.id === contactId);
@@ -119,8 +145,10 @@ export class Registry {
   /** Looks every contact up in one padded sweep; emits events for what is new. */
   async sweep(signal?: AbortSignal): Promise<Map<string, ContactSighting | null>> {
     this.#check();
-    const found = await this.#lookup.sweep(this.#contacts, signal);
+    const found = await this.#lookup.sweep(this.#contacts, this.#publisher.entriesNow(), signal);
+    if (this.#closed) return found;
     for (const s of found.values()) this.#report(s);
+    this.events.emit('sightings', found);
     return found;
   }
 
@@ -129,7 +157,7 @@ export class Registry {
     this.#closed = true;
     this.#running = false;
     this.#stopSweeps();
-    this.#publisher.stop();
+    this.#publisher.close();
     await this.transport.close();
   }
 
@@ -146,7 +174,8 @@ export class Registry {
     const delay = nextRefreshDelay(this.#env.randomBytes(4), this.#sweep);
     this.#sweepTimer = this.#env.timers.setTimeout(() => {
       this.#sweepTimer = null;
-      if (this.#contacts.length > 0) this.#background(this.sweep());
+      // Also with no contacts at all: the number of gets must not say whether there are any.
+      this.#background(this.sweep());
       this.#scheduleSweep();
     }, delay);
   }

@@ -1,0 +1,214 @@
+// The write schedule's promises (docs/PROTOCOL.md "Registry schedule", issue 10 item 1), checked on
+// the publisher against an in-memory store that keeps hyperdht's seq rules: derived dummy keys give
+// the same key set after a restart; adds, hides and removals swap no key within the hour; a hide
+// leaves exactly what a quit leaves; events write nothing. The same claims are shown on running
+// cores over the testbed in src/main/core/privacy.int.test.ts.
+import { test, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { HOUR_MS, ready, type Identity } from '../../protocol/index.ts';
+import { FAST_PUBLISHER_TIMINGS, memberKeyPair, type PlanStore } from './publisher.ts';
+import { Registry } from './registry.ts';
+import type { RegistryTimings } from './registry.ts';
+import { contactPair, settableClock } from './test-support.ts';
+import type { RegistryTransport, SignedRecord } from './transport.ts';
+import type { PlanSnapshot } from './hour-plan.ts';
+
+before(() => ready());
+
+const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
+
+/** hyperdht's mutable store in memory: a lower seq, or the same seq with another value, is refused. */
+class Board implements RegistryTransport {
+  readonly records = new Map<string, SignedRecord>();
+  readonly puts: { key: string; seq: number; at: number }[] = [];
+  gets = 0;
+  keysAsked = 0;
+  async put(r: SignedRecord): Promise<void> {
+    const key = hex(r.publicKey);
+    const old = this.records.get(key);
+    if (old && (r.seq < old.seq || (r.seq === old.seq && hex(r.value) !== hex(old.value)))) throw new Error('SEQ refused');
+    this.records.set(key, r);
+    this.puts.push({ key, seq: r.seq, at: Date.now() });
+  }
+  async get(keys: Uint8Array[]): Promise<(SignedRecord | null)[]> {
+    this.gets++;
+    this.keysAsked += keys.length;
+    return keys.map((k) => this.records.get(hex(k)) ?? null);
+  }
+  async close(): Promise<void> {}
+  keysSince(from: number): Set<string> {
+    return new Set(this.puts.slice(from).map((p) => p.key));
+  }
+}
+
+function memoryPlans(): PlanStore & { saved: PlanSnapshot | null } {
+  const store = {
+    saved: null as PlanSnapshot | null,
+    load: async () => (store.saved === null ? null : JSON.parse(JSON.stringify(store.saved)) as unknown),
+    save: async (s: PlanSnapshot) => { store.saved = s; },
+  };
+  return store;
+}
+
+const midHour = (): number => (Math.floor(Date.now() / HOUR_MS) + 5) * HOUR_MS + 20 * 60_000;
+
+function registry(board: Board, identity: Identity, now: () => number, plans?: PlanStore, timings: Partial<RegistryTimings> = {}): Registry {
+  // Referenced timers: nothing else keeps this test's event loop alive (the default ones are unref'd).
+  const timers = { setTimeout: (fn: () => void, ms: number): unknown => setTimeout(fn, ms), clearTimeout: (h: unknown) => clearTimeout(h as NodeJS.Timeout) };
+  return new Registry({ transport: board, identity, timings: { ...FAST_PUBLISHER_TIMINGS, ...timings }, env: { now, timers }, ...(plans ? { plans } : {}) });
+}
+
+test('0 and 1 contacts: the same 48 puts and the same padded gets; keys derived, so a restart shows the same set', async () => {
+  const clock = settableClock(midHour());
+  const pair = contactPair();
+  const views: { puts: number; keys: Set<string>; gets: number; asked: number }[] = [];
+  for (const contacts of [[], [pair.a.contact]]) {
+    const board = new Board();
+    const r = registry(board, pair.a.identity, clock.now);
+    r.setContacts(contacts);
+    await r.publishNow();
+    await r.sweep();
+    views.push({ puts: board.puts.length, keys: board.keysSince(0), gets: board.gets, asked: board.keysAsked });
+    await r.close();
+  }
+  assert.equal(views[0]!.puts, 48);
+  assert.equal(views[1]!.puts, 48);
+  assert.equal(views[0]!.asked, views[1]!.asked, 'gets padded to the bucket');
+  // The dummies of the profile with 0 contacts are 47 of the 48 keys of the one with 1.
+  const common = [...views[0]!.keys].filter((k) => views[1]!.keys.has(k)).length;
+  assert.equal(common, 45, '3 real keys (one per replica) in place of 3 dummies, the rest identical');
+
+  // Restart within the hour: a new process with the same identity writes the same set.
+  const board = new Board();
+  const plans = memoryPlans();
+  const first = registry(board, pair.a.identity, clock.now, plans);
+  first.setContacts([pair.a.contact]);
+  await first.publishNow();
+  await first.close();
+  const before = board.keysSince(0);
+  const mark = board.puts.length;
+  const second = registry(board, pair.a.identity, clock.now, plans);
+  second.setContacts([pair.a.contact]);
+  await second.publishNow();
+  await second.close();
+  assert.deepEqual([...board.keysSince(mark)].sort(), [...before].sort(), 'the same key set after a restart');
+});
+
+test('a contact added, hidden or removed mid-hour swaps no key, also across a restart; the added one has its slot next hour', async () => {
+  const clock = settableClock(midHour());
+  const one = contactPair();
+  const two = contactPair({ bId: 'second' });
+  const two2 = two.a.contact;
+  const board = new Board();
+  const plans = memoryPlans();
+  const me = one.a.identity;
+  const r = registry(board, me, clock.now, plans);
+  r.setContacts([one.a.contact]);
+  await r.publishNow();
+  const keys = board.keysSince(0);
+  for (const list of [
+    [one.a.contact, two2], // added (linked: not urgent)
+    [{ ...one.a.contact, visible: false }, two2], // hidden
+    [two2], // removed
+  ]) {
+    r.setContacts(list);
+    const mark = board.puts.length;
+    await r.publishNow();
+    assert.deepEqual([...board.keysSince(mark)].sort(), [...keys].sort(), 'no key swapped');
+  }
+  await r.close();
+  const again = registry(board, me, clock.now, plans);
+  again.setContacts([two2]);
+  let mark = board.puts.length;
+  await again.publishNow();
+  assert.deepEqual([...board.keysSince(mark)].sort(), [...keys].sort(), 'the same set after a restart');
+  clock.advance(HOUR_MS);
+  mark = board.puts.length;
+  const report = await again.publishNow();
+  assert.equal(report.real, 3, 'next hour: the added contact has its slot');
+  await again.close();
+});
+
+test('hiding leaves under the contact\'s keys exactly what quitting leaves: one gone, nothing fresher, also after a restart', async () => {
+  const clock = settableClock(midHour());
+  const pair = contactPair();
+  const seen = async (board: Board): Promise<string[]> => {
+    const peer = registry(board, pair.b.identity, clock.now);
+    peer.setContacts([pair.b.contact]);
+    const s = await peer.lookup(pair.b.contact.id);
+    await peer.close();
+    return s === null ? ['none'] : [s.state];
+  };
+  const history = (board: Board, keys: Set<string>): string[] => board.puts.filter((p) => keys.has(p.key)).map((p) => `${p.key}:${p.seq}`);
+
+  // Quit: gone once.
+  const quitBoard = new Board();
+  const q = registry(quitBoard, pair.a.identity, clock.now);
+  q.setContacts([pair.a.contact]);
+  await q.publishNow();
+  await q.goOffline();
+  await q.close();
+  assert.deepEqual(await seen(quitBoard), ['gone']);
+
+  // Hide: gone once, then re-put unchanged (same seq: nothing fresher), through a restart and a quit.
+  const board = new Board();
+  const plans = memoryPlans();
+  const h = registry(board, pair.a.identity, clock.now, plans);
+  h.setContacts([pair.a.contact]);
+  await h.publishNow();
+  const realKeys = new Set(contactKeys(pair, clock.now()));
+  h.setContacts([{ ...pair.a.contact, visible: false, endpoint: undefined }]);
+  await h.publishNow();
+  assert.deepEqual(await seen(board), ['gone']);
+  const afterHide = new Map([...board.records].map(([k, v]) => [k, v.seq]));
+  clock.advance(60_000);
+  await h.publishNow();
+  await h.close();
+  const restarted = registry(board, pair.a.identity, clock.now, plans);
+  restarted.setContacts([{ ...pair.a.contact, visible: false, endpoint: undefined }]);
+  await restarted.publishNow();
+  await restarted.goOffline();
+  await restarted.close();
+  const peerKeys = contactKeys(pair, clock.now());
+  for (const k of peerKeys) assert.equal(board.records.get(k)?.seq, afterHide.get(k), 'the gone under the contact\'s key never gets fresher');
+  assert.ok(history(board, realKeys).length > 0);
+  assert.deepEqual(await seen(board), ['gone']);
+  // Next hour: neither a quitter nor a hider writes anything under the contact's keys.
+  clock.advance(HOUR_MS);
+  const next = registry(board, pair.a.identity, clock.now, plans);
+  next.setContacts([{ ...pair.a.contact, visible: false, endpoint: undefined }]);
+  await next.publishNow();
+  await next.close();
+  assert.deepEqual(await seen(board), ['none']);
+});
+
+/** Our own record keys for the contact in the current hour (what the contact reads). */
+function contactKeys(pair: ReturnType<typeof contactPair>, now: number): string[] {
+  const hour = Math.floor(now / HOUR_MS);
+  return [0, 1, 2].map((index) => hex(memberPublicKey(pair.a.contact, hour, index)));
+}
+
+function memberPublicKey(c: ReturnType<typeof contactPair>['a']['contact'], hour: number, index: number): Uint8Array {
+  return memberKeyPair(c, hour, index).publicKey;
+}
+
+test('events write nothing: a status change, a toggle or a new contact cause no put; every slot on its own timer', async () => {
+  const pair = contactPair();
+  const board = new Board();
+  const r = registry(board, pair.a.identity, Date.now, undefined, { spreadMs: 300, refreshMinMs: 60_000, refreshMaxMs: 60_000, sweepMinMs: 60_000, sweepMaxMs: 60_000 });
+  r.setContacts([pair.a.contact]);
+  await r.start();
+  const deadline = Date.now() + 10_000;
+  while (board.puts.length < 48 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+  assert.equal(board.puts.length, 48, 'every slot written once in the spread window');
+  const times = board.puts.map((p) => p.at);
+  assert.ok(Math.max(...times) - Math.min(...times) >= 50, 'first writes spread, not one burst');
+  assert.deepEqual([board.gets, board.keysAsked], [1, 48], 'one sweep at start: 48 keys (4 batches of 12 on a gateway transport)');
+  r.setOwnState('away');
+  r.setContacts([{ ...pair.a.contact, visible: false }]);
+  r.setOwnState('invisible');
+  r.setContacts([{ ...pair.a.contact, visible: true }, contactPair({ bId: 'new' }).a.contact]);
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  assert.equal(board.puts.length, 48, 'no write followed the events');
+  await r.close();
+});
