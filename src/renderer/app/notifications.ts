@@ -11,14 +11,18 @@ export function announceFocus(contactId: string): () => void {
   if (typeof BroadcastChannel === 'undefined') return () => undefined;
   const channel = new BroadcastChannel(CHANNEL);
   const post = () => channel.postMessage({ contactId, focused: document.hasFocus() && document.visibilityState === 'visible' });
+  // Closing the window unmounts nothing, so pagehide says "gone" too.
+  const gone = () => channel.postMessage({ contactId, focused: false });
   post();
   window.addEventListener('focus', post);
   window.addEventListener('blur', post);
+  window.addEventListener('pagehide', gone);
   document.addEventListener('visibilitychange', post);
   return () => {
-    channel.postMessage({ contactId, focused: false });
+    gone();
     window.removeEventListener('focus', post);
     window.removeEventListener('blur', post);
+    window.removeEventListener('pagehide', gone);
     document.removeEventListener('visibilitychange', post);
     channel.close();
   };

@@ -1,0 +1,65 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { MessageInfo } from '../ipc/contract.ts';
+import { contact } from '../features/contacts/test-contacts.ts';
+import { createSottoStore } from './index.ts';
+import { applyEvent } from './events.ts';
+import { selectTotalUnread } from './selectors.ts';
+
+function msg(seq: number, over: Partial<MessageInfo> = {}): MessageInfo {
+  return {
+    id: `m${seq}`, contactId: 'id-Bob', conversationId: 'c', direction: 'in', body: `#${seq}`,
+    sentAt: seq * 1000, receivedAt: null, status: 'received', seq, ...over,
+  };
+}
+
+test('pages and live messages merge by id in seq order', () => {
+  const store = createSottoStore();
+  applyEvent({ type: 'message', message: msg(12) }, store);
+  store.getState().addPage('id-Bob', { messages: [msg(10), msg(11), msg(12)], nextBefore: 10 });
+  store.getState().addPage('id-Bob', { messages: [msg(8), msg(9)], nextBefore: null });
+  applyEvent({ type: 'message', message: msg(13) }, store);
+  applyEvent({ type: 'message', message: msg(13) }, store); // the same message twice (send answer + event)
+  const c = store.getState().conversations['id-Bob'];
+  assert.deepEqual(c?.messages.map((m) => m.seq), [8, 9, 10, 11, 12, 13]);
+  assert.equal(c?.nextBefore, null);
+  assert.equal(c?.loaded, true);
+});
+
+test('message-status updates one message; events for unknown contacts change nothing', () => {
+  const store = createSottoStore();
+  store.getState().addMessage(msg(1, { direction: 'out', status: 'queued' }));
+  applyEvent({ type: 'message-status', contactId: 'id-Bob', messageId: 'm1', status: 'acked' }, store);
+  assert.equal(store.getState().conversations['id-Bob']?.messages[0]?.status, 'acked');
+  const before = store.getState().contacts;
+  applyEvent({ type: 'presence', contactId: 'nobody', state: 'online', text: '' }, store);
+  applyEvent({ type: 'unread', contactId: 'nobody', count: 3 }, store);
+  assert.equal(store.getState().contacts, before);
+});
+
+test('presence, unread, typing and removal follow the events; unread total is derived', () => {
+  const store = createSottoStore();
+  applyEvent({ type: 'contact', contact: contact('Bob') }, store);
+  applyEvent({ type: 'contact', contact: contact('Chen', { unread: 1 }) }, store);
+  applyEvent({ type: 'presence', contactId: 'id-Bob', state: 'away', text: 'lunch' }, store);
+  applyEvent({ type: 'unread', contactId: 'id-Bob', count: 2 }, store);
+  applyEvent({ type: 'typing', contactId: 'id-Bob', active: true }, store);
+  let s = store.getState();
+  assert.deepEqual(s.contacts['id-Bob']?.presence, { state: 'away', text: 'lunch' });
+  assert.equal(selectTotalUnread(s), 3);
+  assert.equal(s.typing['id-Bob'], true);
+  applyEvent({ type: 'presence', contactId: 'id-Bob', state: 'offline', text: '' }, store);
+  assert.equal(store.getState().typing['id-Bob'], false, 'going offline ends typing');
+  applyEvent({ type: 'contact-removed', contactId: 'id-Bob' }, store);
+  s = store.getState();
+  assert.equal(s.contacts['id-Bob'], undefined);
+  assert.equal(selectTotalUnread(s), 1);
+});
+
+test('tor progress below 100 means not ready (the progress screen comes back)', () => {
+  const store = createSottoStore();
+  applyEvent({ type: 'tor-bootstrap', progress: 100, summary: 'Done' }, store);
+  assert.equal(store.getState().tor.ready, true);
+  applyEvent({ type: 'tor-bootstrap', progress: 45, summary: 'Loading relay descriptors' }, store);
+  assert.deepEqual(store.getState().tor, { progress: 45, summary: 'Loading relay descriptors', ready: false });
+});
