@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TorProcess } from '../main/tor/process.ts';
 import { readTestbedDescription } from '../testbed/description.ts';
-import { recordKeyPair, signedRecord } from './test-support.ts';
+import { httpJson, recordKeyPair, signedRecord } from './test-support.ts';
 
 const root = new URL('../..', import.meta.url).pathname;
 
@@ -74,12 +74,12 @@ test('npm run gateway -- --onion is reachable over Tor and round-trips a signed 
       stderr = (stderr + c.toString()).slice(-8000);
     });
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-    const announced = new Promise<{ url: string; onion: string }>((resolve, reject) => {
+    const announced = new Promise<{ url: string; monitor: string; onion: string }>((resolve, reject) => {
       let out = '';
       child.stdout.on('data', (c: Buffer) => {
         out += c.toString();
         const nl = out.indexOf('\n');
-        if (nl !== -1) resolve(JSON.parse(out.slice(0, nl)) as { url: string; onion: string });
+        if (nl !== -1) resolve(JSON.parse(out.slice(0, nl)) as { url: string; monitor: string; onion: string });
       });
       void exited.then((code) => reject(new Error(`gateway exited ${code}: ${stderr}`)));
     });
@@ -124,6 +124,14 @@ test('npm run gateway -- --onion is reachable over Tor and round-trips a signed 
     const getMs = Date.now() - getStarted;
     assert.deepEqual(got.body, { ok: true, records: [record] });
     t.diagnostic(`cli start to onion published ${publishMs} ms; over Tor: put ${putMs} ms, get ${getMs} ms`);
+
+    // The put that came over Tor shows on the loopback monitor port; the onion serves no metrics.
+    assert.match(announced.monitor, /^http:\/\/127\.0\.0\.1:\d+$/);
+    const metrics = await httpJson(announced.monitor, { path: '/metrics' });
+    assert.match(String(metrics.body), /^sotto_gateway_puts_total 1$/m);
+    assert.match(String(metrics.body), /^sotto_gateway_gets_total 1$/m);
+    const overOnion = await requestOverTor(socksPort, announced.onion, 'GET', '/metrics');
+    assert.equal(overOnion.status, 404);
 
     gateway.child.kill('SIGTERM');
     assert.equal(await gateway.exited, 0);
