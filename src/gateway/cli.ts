@@ -2,6 +2,7 @@
 // (and onion address with --onion) on stdout; logs JSON lines on stderr. SIGINT/SIGTERM close it.
 import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { findTorBinary } from '../main/tor/binary.ts';
 import { TorProcess } from '../main/tor/process.ts';
 import { GATEWAY_USAGE, parseGatewayArgs, UsageError } from './cli-args.ts';
@@ -49,7 +50,11 @@ async function main(): Promise<void> {
     if (args.onion) {
       const dataDir = resolve(args.torDataDir ?? '.gateway-tor');
       await mkdir(dataDir, { recursive: true, mode: 0o700 });
-      const torPath = await findTorBinary({ configured: args.torPath, platform: process.platform, arch: process.arch, pathEnv: process.env.PATH });
+      // --tor-path, then resources/tor/<platform>-<arch>/ (`npm run fetch-tor`), then tor on PATH.
+      const torPath = await findTorBinary({
+        configured: args.torPath, resourcesDir: fileURLToPath(new URL('../../resources/', import.meta.url)),
+        platform: process.platform, arch: process.arch, pathEnv: process.env.PATH,
+      });
       tor = new TorProcess({ torPath, dataDir, extraTorrc: args.torrcLines });
       await tor.start();
       await tor.waitBootstrapped();
