@@ -8,6 +8,10 @@ export {
 export { EVENT, hostEventSchema, type SottoEvent } from './events.ts';
 export { type Result, type ErrorInfo, errorInfoSchema, resultSchema, IPC_ERRORS, ok, fail, describeIssues } from './result.ts';
 export type { SottoApi } from './api.ts';
+export {
+  BRIDGE_PATH, TOKEN_FRAGMENT_KEY, TOKEN_PATTERN, AUTH_TIMEOUT_MS, CLOSE_CODES, authMessageSchema, callMessageSchema,
+  resultMessageSchema, eventMessageSchema, hostMessageSchema, type HostMessage,
+} from './bridge.ts';
 export * from './core-types.ts';
 export * from './core-inputs.ts';
 export * from './text.ts';

@@ -9,6 +9,7 @@ import {
 } from '../../ipc/index.ts';
 import { toErrorInfo, type SottoCore } from '../index.ts';
 import type { UiSettings } from './ui-settings.ts';
+import { HostError } from './errors.ts';
 
 type CoreChannel = keyof typeof CORE_CHANNELS;
 /** Host channels plus the core channels the host completes (defaults for new contacts). */
@@ -134,7 +135,7 @@ export class IpcHandler {
 
   private async sendInvitationEmail(input: In<'sendInvitationEmail'>): Promise<{ messageId: string }> {
     const { smtp } = await this.o.settings.stored();
-    if (!smtp) throw Object.assign(new Error('set up an SMTP server in the settings first'), { code: 'SMTP_NOT_SET' });
+    if (!smtp) throw HostError.SMTP_NOT_SET();
     return this.o.core.sendInvitationEmail({
       id: input.id, from: smtp.from, to: input.to, ...(input.note === undefined ? {} : { note: input.note }),
       smtp: {

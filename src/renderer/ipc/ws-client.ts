@@ -1,0 +1,101 @@
+// The SottoApi over the browser host's WebSocket (docs/ARCHITECTURE.md "Browser host"): the same
+// methods as Electron's preload, derived from the contract's channel list, so a component cannot
+// tell the two hosts apart. DOM APIs only (WebSocket, JSON); the protocol is src/ipc/bridge.ts.
+// The socket opens on first use and again after it closed; calls waiting when it closes are
+// answered IPC_DISCONNECTED rather than left hanging.
+import {
+  CHANNEL_NAMES, EVENT, IPC_ERRORS, hostMessageSchema, fail,
+  type ChannelName, type Result, type SottoApi, type SottoEvent,
+} from '../../ipc/index.ts';
+
+export interface WsApiOptions {
+  /** ws://127.0.0.1:<port>/ipc */
+  url: string;
+  /** The 64-hex token from the URL fragment. */
+  token: string;
+  /** Tests in Node pass the `ws` package's WebSocket; browsers use their own. */
+  WebSocketImpl?: new (url: string) => WebSocket;
+}
+
+type Pending = (result: Result<unknown>) => void;
+
+export function createWsApi(o: WsApiOptions): SottoApi {
+  const Impl = o.WebSocketImpl ?? WebSocket;
+  const pending = new Map<number, Pending>();
+  const listeners = new Set<(event: SottoEvent) => void>();
+  let socket: WebSocket | null = null;
+  let opened: Promise<WebSocket> | null = null;
+  let nextId = 1;
+
+  function connect(): Promise<WebSocket> {
+    if (opened) return opened;
+    opened = new Promise<WebSocket>((resolve, reject) => {
+      const ws = new Impl(o.url);
+      socket = ws;
+      ws.onopen = () => {
+        ws.send(JSON.stringify({ type: 'auth', token: o.token }));
+        resolve(ws);
+      };
+      ws.onmessage = (e) => receive(typeof e.data === 'string' ? e.data : String(e.data));
+      ws.onerror = () => reject(new Error('the Sotto host cannot be reached'));
+      ws.onclose = (e) => {
+        if (socket === ws) { socket = null; opened = null; }
+        const why = e.code === 4401 ? 'the host refused this window (open Sotto from the address it printed)' : 'the connection to the Sotto host closed';
+        for (const [id, answer] of pending) { pending.delete(id); answer(fail(IPC_ERRORS.DISCONNECTED, why)); }
+        reject(new Error(why));
+      };
+    });
+    // A failed connect is reported by the call that needed it; the next call tries again.
+    opened.catch(() => { opened = null; });
+    return opened;
+  }
+
+  function receive(text: string): void {
+    let parsed;
+    try {
+      parsed = hostMessageSchema.safeParse(JSON.parse(text));
+    } catch {
+      return;
+    }
+    if (!parsed.success) return;
+    const m = parsed.data;
+    if (m.type === 'result') {
+      if (m.id === null) return;
+      const answer = pending.get(m.id);
+      pending.delete(m.id);
+      answer?.(m.result);
+      return;
+    }
+    const event = EVENT.safeParse(m.event);
+    if (!event.success) return;
+    for (const l of listeners) {
+      try { l(event.data); } catch (err) { console.error(err); }
+    }
+  }
+
+  async function call(channel: ChannelName, input: unknown): Promise<Result<unknown>> {
+    let ws: WebSocket;
+    try {
+      ws = await connect();
+    } catch (err) {
+      return fail(IPC_ERRORS.DISCONNECTED, err instanceof Error ? err.message : String(err));
+    }
+    const id = nextId++;
+    return new Promise<Result<unknown>>((resolve) => {
+      pending.set(id, resolve);
+      ws.send(JSON.stringify({ type: 'call', id, channel, input }));
+    });
+  }
+
+  const api: Record<string, unknown> = {
+    onEvent(listener: (event: SottoEvent) => void): () => void {
+      listeners.add(listener);
+      // Events flow once the socket is up; subscribing opens it.
+      void connect().catch(() => undefined);
+      return () => { listeners.delete(listener); };
+    },
+  };
+  for (const name of CHANNEL_NAMES) api[name] = (input?: unknown) => call(name, input);
+  // Built from CHANNEL_NAMES: every channel has its method (the test in src/main/host checks it).
+  return api as unknown as SottoApi;
+}
