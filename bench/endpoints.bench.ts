@@ -73,7 +73,7 @@ async function run(n: number, g: number): Promise<void> {
         addEndpoint: async (o) => { const res = await addEndpoint(o); onions++; return res; },
       },
       registry: {
-        drop: (id) => r.drop(id), lookup: (p) => r.lookup(p), stop: (o) => r.stop(o),
+        drop: (id) => r.drop(id), watch: (p, l) => r.watch(p, l), setLinked: (id, up) => r.setLinked(id, up), stop: (o) => r.stop(o),
         publish: async (p, v) => {
           await publish(p, v);
           if (v.kind === 'endpoint') published.set(p.id, v.onion);

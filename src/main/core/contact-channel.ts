@@ -6,13 +6,13 @@ import { compareBytes, fromHex, roleOf, toHex, upgradeSharedKey, type Identity }
 import type { Frame } from '../../protocol/frames.ts';
 import type { ContactRecord, ProfileStore, StoredMessage } from '../store/index.ts';
 import type { Clock } from './clock.ts';
-import type { FoundEntry, LinkFactory, LinkPort, RegistryPort, TorPort } from './ports.ts';
+import type { LinkFactory, LinkPort, RegistryPort, TorPort } from './ports.ts';
+import { preferLink } from '../link/index.ts';
+import { HIDE_BYE, announcedTo, visibilityOf, type Visibility } from './visibility.ts';
 import { Rendezvous, type RendezvousTimings } from './rendezvous.ts';
 import { PEER_FAULT_LINK_CODES } from './link-faults.ts';
 import type { EndpointGroups } from './endpoint-groups.ts';
-import {
-  announcedTo, deriveContactPresence, samePresence, type AnnouncedState, type ContactPresence, type OwnPresence,
-} from './presence.ts';
+import { deriveContactPresence, samePresence, type AnnouncedState, type ContactPresence, type OwnPresence } from './presence.ts';
 import type { CoreEvent, MessageInfo } from './types.ts';
 
 
@@ -66,10 +66,6 @@ export class ContactChannel {
   private bootstrap: Rendezvous | null = null;
   private link: LinkPort | null = null;
   private announced: { state: AnnouncedState; text: string } | null = null;
-  private entrySeenAt: number | null = null;
-  private gone = false;
-  /** When the peer said bye (our clock): entries written before that cannot revive them. */
-  private goneAt: number | null = null;
   private presence: ContactPresence = { state: 'offline', text: '' };
   private stopped = false;
   private flushing: Promise<void> = Promise.resolve();
@@ -105,9 +101,8 @@ export class ContactChannel {
     await Promise.all(starts);
   }
 
-  private visibility(): { kind: 'visible'; state: AnnouncedState } | { kind: 'hidden' } {
-    const a = this.announcement();
-    return a ? { kind: 'visible', state: a.state } : { kind: 'hidden' };
+  private visibility(): Visibility {
+    return visibilityOf(this.announcement());
   }
 
   private makeRendezvous(id: string, sharedKey: Uint8Array, ownRole: 0 | 1, via: 'main' | 'bootstrap'): Rendezvous {
@@ -119,24 +114,18 @@ export class ContactChannel {
       displayName: h.displayName,
       tor: h.tor, registry: h.registry, links: h.links, clock: h.clock, timings: h.timings,
       onLink: (link) => this.attach(link, via),
-      onEntry: (entry) => { if (via === 'main' || !this.link) this.noteEntry(entry); },
+      // Entries only say where to dial (Rendezvous); presence comes from the link alone (presence.ts).
+      onEntry: () => undefined,
       onWarning: (code, message) => h.emit({ type: 'warning', code, message, contactId: this.contactId }),
       // The bootstrap under s is short-lived and may meet a redeemer we do not know: never grouped.
       groups: via === 'main' ? h.groups ?? null : null,
     });
   }
 
-  private noteEntry(entry: FoundEntry | null): void {
-    if (entry && this.goneAt !== null && entry.timestamp <= this.goneAt) return;
-    this.goneAt = null;
-    this.entrySeenAt = entry ? this.host.clock.now() : null;
-    this.gone = entry?.gone ?? false;
-    this.updatePresence();
-  }
-
   /** Keeps one link per contact: the same rule on both sides (src/main/link tie-break). */
   attach(link: LinkPort, via: 'main' | 'bootstrap' | 'handover'): void {
-    if (this.stopped || this.announcement() === null) { link.close('normal'); return; }
+    // Hidden from this contact: exactly what a quit shows them (visibility.ts: the same bye).
+    if (this.stopped || this.announcement() === null) { link.close(HIDE_BYE); return; }
     const existing = this.link;
     if (existing) {
       if (!this.prefer(existing, link)) { link.close('duplicate'); return; }
@@ -144,8 +133,6 @@ export class ContactChannel {
       existing.close('duplicate');
     }
     this.link = link;
-    this.gone = false;
-    this.goneAt = null;
     link.onFrame((frame) => { void this.onFrame(link, frame).catch((err: Error) => this.protocolFailure(link, err)); });
     this.main?.setLinkUp(true);
     this.bootstrap?.setLinkUp(true);
@@ -162,8 +149,6 @@ export class ContactChannel {
     // Last: a link that closed before we got it (a bad frame right after hello) reports at once,
     // and must find the channel already marked as linked so `detached` can undo all of it.
     link.onClose((info) => {
-      // They left on purpose: offline now, not when their entry goes stale.
-      if (info.reason === 'shutdown' || info.reason === 'normal') { this.gone = true; this.goneAt = this.host.clock.now(); }
       if (info.local && PEER_FAULT_LINK_CODES.has(info.code)) {
         // The link already told the peer (bye 'protocol') and dropped the stream; the rest of the
         // core carries on and the contact may dial again (lookups resume below).
@@ -173,11 +158,9 @@ export class ContactChannel {
     });
   }
 
+  /** DESIGN D6's one rule, shared with src/main/link: keep the link dialed by the smaller identity key. */
   private prefer(existing: LinkPort, incoming: LinkPort): boolean {
-    if (existing.initiator === incoming.initiator) return true;
-    const weAreSmaller = compareBytes(this.host.identity.publicKey, this.peer) < 0;
-    // Keep the link dialed by the smaller identity key.
-    return incoming.initiator === weAreSmaller;
+    return preferLink(existing, incoming, this.host.identity.publicKey, this.peer) === existing;
   }
 
   private detached(link: LinkPort): void {
@@ -197,8 +180,7 @@ export class ContactChannel {
     const next = this.record.phase === 'confirmed' || this.record.phase === 'pending'
       ? deriveContactPresence({
         linkUp: this.link !== null && this.record.phase === 'confirmed',
-        announced: this.announced, entrySeenAt: this.entrySeenAt, gone: this.gone,
-        now: this.host.clock.now(), freshForMs: this.host.timings.entryFreshMs,
+        announced: this.announced,
       })
       : { state: 'offline' as const, text: '' };
     if (samePresence(next, this.presence)) return;
@@ -307,7 +289,7 @@ export class ContactChannel {
     if (record) this.record = record;
     const a = this.announcement();
     if (!a && this.link) {
-      this.link.close('normal');
+      this.link.close(HIDE_BYE);
     } else if (a && this.link && this.record.phase === 'confirmed') {
       this.link.send({ type: 'presence', state: a.state, text: a.text });
     }

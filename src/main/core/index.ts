@@ -11,8 +11,8 @@ export { systemClock, type Clock } from './clock.ts';
 export type * from './types.ts';
 export type { TorPort, RegistryPort, LinkFactory, LinkPort, Pairing, PublishedValue, FoundEntry } from './ports.ts';
 export {
-  effectiveState, announcedTo, deriveContactPresence, checkPresenceInput, PRESENCE_STATES, DEFAULT_AWAY_AFTER_MINUTES,
+  effectiveState, deriveContactPresence, checkPresenceInput, PRESENCE_STATES, DEFAULT_AWAY_AFTER_MINUTES,
   type OwnPresence, type AnnouncedState, type ContactPresence,
 } from './presence.ts';
+export { announcedTo, HIDE_BYE, type Visibility } from './visibility.ts';
 export { nextInvitationState, isLive, isDue, redemptionRefusal, DEFAULT_INVITATION_TTL_MS, MAX_INVITATION_TTL_MS } from './invitation-lifecycle.ts';
-export { nextDeliveryState, needsSending } from './delivery.ts';

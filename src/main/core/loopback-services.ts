@@ -60,7 +60,7 @@ export class LoopbackNetwork {
     return [0, 1].map((r) => this.board.get(`${hex}/${r}`)?.value).filter((v): v is PublishedValue => v !== undefined);
   }
 
-  services(o: { clock: Clock; link?: { keepaliveMs?: number; deadPeerMs?: number } } & { onTor?: (tor: TorPort) => void }): CoreServicesFactory {
+  services(o: { clock: Clock; link?: { keepaliveMs?: number; deadPeerMs?: number }; sweepMs?: number } & { onTor?: (tor: TorPort) => void }): CoreServicesFactory {
     return async ({ clock, identity }) => {
       const owner = toHex(identity.publicKey);
       const mine = new Set<string>();
@@ -106,6 +106,22 @@ export class LoopbackNetwork {
       };
       o.onTor?.(tor);
       const key = (p: Pairing, role: number): string => `${toHex(p.sharedKey)}/${role}`;
+      const watchers = new Set<{ pairing: Pairing; listener: (e: FoundEntry | null) => void }>();
+      let sweepTimer: unknown = null;
+      let stopped = false;
+      const found = (p: Pairing): FoundEntry | null => {
+        const e = this.board.get(key(p, otherRole(p.ownRole)));
+        if (!e || e.value.kind === 'hidden') return null;
+        return e.value.kind === 'gone'
+          ? { onion: '', timestamp: e.timestamp, gone: true, state: 'gone' }
+          : { onion: e.value.onion, timestamp: e.timestamp, gone: false, state: e.value.state };
+      };
+      const sweep = (): void => {
+        sweepTimer = null;
+        if (stopped) return;
+        for (const w of [...watchers]) w.listener(found(w.pairing));
+        sweepTimer = clock.setTimeout(sweep, o.sweepMs ?? 100);
+      };
       const registry: RegistryPort = {
         publish: async (p, value) => {
           const k = key(p, p.ownRole);
@@ -122,15 +138,17 @@ export class LoopbackNetwork {
           mine.delete(k);
           this.board.delete(k);
         },
-        lookup: async (p) => {
-          const e = this.board.get(key(p, otherRole(p.ownRole)));
-          if (!e || e.value.kind === 'hidden') return null;
-          const found: FoundEntry = e.value.kind === 'gone'
-            ? { onion: '', timestamp: e.timestamp, gone: true, state: 'gone' }
-            : { onion: e.value.onion, timestamp: e.timestamp, gone: false, state: e.value.state };
-          return found;
+        // One sweep over every watched pairing per period, like the real registry's sweeps.
+        watch: (p, listener) => {
+          const entry = { pairing: p, listener };
+          watchers.add(entry);
+          if (sweepTimer === null) sweepTimer = clock.setTimeout(sweep, 0);
+          return () => { watchers.delete(entry); };
         },
+        setLinked: () => undefined,
         stop: async ({ gone }) => {
+          stopped = true;
+          if (sweepTimer !== null) clock.clearTimeout(sweepTimer);
           for (const k of mine) {
             const e = this.board.get(k);
             if (e && gone) this.board.set(k, { ...e, value: { kind: 'gone' }, timestamp: clock.now() });

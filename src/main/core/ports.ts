@@ -49,8 +49,13 @@ export interface RegistryPort {
   publish(pairing: Pairing, value: PublishedValue): Promise<void>;
   /** Stops publishing for this pairing entirely (revoke, delete, key upgrade). */
   drop(pairingId: string): Promise<void>;
-  /** The peer's newest valid entry for this pairing, or null. */
-  lookup(pairing: Pairing): Promise<FoundEntry | null>;
+  /**
+   * Every lookup period (one padded sweep over all pairings, docs/PROTOCOL.md "Registry
+   * schedule"), the peer's newest valid entry for this pairing, or null. Returns the unsubscribe.
+   */
+  watch(pairing: Pairing, listener: (entry: FoundEntry | null) => void): () => void;
+  /** Whether a link to this pairing is up: one without a link must be findable now. */
+  setLinked(pairingId: string, linked: boolean): void;
   /** Publishes "gone" for every pairing (when `gone`), then stops. */
   stop(opts: { gone: boolean }): Promise<void>;
 }

@@ -32,44 +32,23 @@ export function effectiveState(own: OwnPresence): PresenceState {
   return own.state;
 }
 
-/**
- * What we announce to one contact, or null when we are hidden from them (globally invisible, or
- * invisible/blocked/revoked toward that contact). Hidden = a dummy registry entry in place of the
- * real one and no link (DESIGN D4): not a UI flag.
- */
-export function announcedTo(own: OwnPresence, contact: { visible: boolean; blocked: boolean; revoked: boolean }): { state: AnnouncedState; text: string } | null {
-  const state = effectiveState(own);
-  if (state === 'invisible' || !contact.visible || contact.blocked || contact.revoked) return null;
-  return { state, text: own.text };
-}
-
 export interface ContactPresenceInput {
   linkUp: boolean;
   /** Last state the contact announced over the link (null before their first presence frame). */
   announced: { state: AnnouncedState; text: string } | null;
-  /** When we last saw a valid, fresh registry entry of theirs (unix ms), or null. */
-  entrySeenAt: number | null;
-  /** True when their newest entry says they went offline ("gone"), or they said bye on shutdown. */
-  gone: boolean;
-  now: number;
-  /** How long an entry counts as fresh; the publisher refreshes every ~15-20 min (DESIGN D4). */
-  freshForMs: number;
 }
 
 export interface ContactPresence { state: ContactPresenceState; text: string }
 
 /**
- * Contact presence = link up + announced state. Without a link we keep showing the last announced
- * state only while a fresh entry says they are still around (the link is being re-established);
- * offline once the link is down and no fresh entry exists, or they said they left.
+ * Contact presence = link up + announced state, nothing else (issue 9 item 3, ghost presence). A
+ * registry entry only says where to dial: however fresh, it never shows anyone online by itself,
+ * because a contact killed without a bye leaves a fresh entry behind for up to an hour. An entry
+ * counts once its endpoint answers, i.e. once the link it leads to is up.
  */
 export function deriveContactPresence(input: ContactPresenceInput): ContactPresence {
-  if (input.linkUp) {
-    return input.announced ? { state: input.announced.state, text: input.announced.text } : { state: 'online', text: '' };
-  }
-  const fresh = input.entrySeenAt !== null && input.now - input.entrySeenAt <= input.freshForMs;
-  if (!input.gone && fresh && input.announced) return { state: input.announced.state, text: input.announced.text };
-  return { state: 'offline', text: '' };
+  if (!input.linkUp) return { state: 'offline', text: '' };
+  return input.announced ? { state: input.announced.state, text: input.announced.text } : { state: 'online', text: '' };
 }
 
 export function samePresence(a: ContactPresence, b: ContactPresence): boolean {

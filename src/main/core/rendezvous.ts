@@ -1,13 +1,14 @@
 // One pairing's meeting point (the paper's put/get, DESIGN D4-D6): our onion endpoint for this
-// contact (client auth from K and our role), our registry entry pointing at it, and a lookup loop
-// that connects to the peer's endpoint when a fresh entry of theirs appears. Every stream that
+// contact (client auth from K and our role), our registry entry pointing at it, and a dial to the
+// peer's endpoint when the registry's lookup sweep (one fixed-rate schedule for all pairings,
+// docs/PROTOCOL.md "Registry schedule") brings a fresh entry of theirs. No lookup of its own. Every stream that
 // completes the Noise handshake with the expected identity is handed up as a LinkPort; which link
 // survives (one per contact) is the owner's decision.
 import { setMaxListeners } from 'node:events';
 import { createServer, type Server, type Socket } from 'node:net';
 import { clientAuthKeyPair, otherRole, type Identity } from '../../protocol/index.ts';
 import type { FoundEntry, LinkFactory, LinkPort, Pairing, PublishedValue, RegistryPort, TorPort } from './ports.ts';
-import type { AnnouncedState } from './presence.ts';
+import type { Visibility } from './visibility.ts';
 import type { Clock } from './clock.ts';
 import { peerFaultCode } from './link-faults.ts';
 import type { EndpointGroups, GroupMember } from './endpoint-groups.ts';
@@ -16,13 +17,20 @@ import type { EndpointGroups, GroupMember } from './endpoint-groups.ts';
 export const ENDPOINT_VIRTUAL_PORT = 1;
 
 export interface RendezvousTimings {
-  /** Pause between lookups while no link is up (after a success or a miss). */
+  /**
+   * Base of the back-off before the same entry (same onion, same timestamp) is dialed again after
+   * a failed dial; a new entry is dialed at once. The loopback test registry also sweeps at this rate.
+   */
   lookupIntervalMs: number;
-  /** Cap of the doubling back-off after failed connects/lookups. */
+  /** Cap of the doubling back-off. */
   lookupMaxIntervalMs: number;
   /** Give up one outbound attempt (connect + handshake) after this long. */
   connectTimeoutMs: number;
-  /** An entry older than this is not "fresh" (the publisher refreshes every 15-20 min). */
+  /**
+   * An entry older than this is not worth a dial. A slot may re-put one value for its whole hour
+   * (src/main/registry/publisher.ts), so ~65 min old is still current. Age never makes anyone
+   * online: only a link does (presence.ts).
+   */
   entryFreshMs: number;
 }
 
@@ -30,7 +38,7 @@ export const DEFAULT_RENDEZVOUS_TIMINGS: RendezvousTimings = {
   lookupIntervalMs: 60_000,
   lookupMaxIntervalMs: 10 * 60_000,
   connectTimeoutMs: 60_000,
-  entryFreshMs: 25 * 60_000,
+  entryFreshMs: 90 * 60_000,
 };
 
 export interface RendezvousOptions {
@@ -54,8 +62,6 @@ export interface RendezvousOptions {
   groups?: EndpointGroups | null;
 }
 
-type Visibility = { kind: 'visible'; state: AnnouncedState } | { kind: 'hidden' };
-
 export class Rendezvous {
   readonly pairing: Pairing;
   private readonly o: RendezvousOptions;
@@ -66,9 +72,10 @@ export class Rendezvous {
   private visibility: Visibility = { kind: 'hidden' };
   private linkUp = false;
   private stopped = false;
-  private lookupTimer: unknown = null;
-  private lookupRunning = false;
-  private failures = 0;
+  private dialing = false;
+  /** The last entry we failed to reach, and when it may be tried again (back-off). */
+  private failed: { key: string; failures: number; retryAt: number } | null = null;
+  private unwatch: (() => void) | null = null;
   private readonly sockets = new Set<Socket>();
   private readonly abort = new AbortController();
   /** Serialises endpoint changes (visibility flips, rotation, tor restarts). */
@@ -85,9 +92,9 @@ export class Rendezvous {
 
   /** Starts serving; `visibility` hidden publishes a dummy and serves no endpoint. */
   async start(visibility: Visibility): Promise<void> {
+    this.watch();
     if (this.o.groups) {
       await this.setVisibility(visibility);
-      this.scheduleLookup(0);
       return;
     }
     this.server = createServer((socket) => this.accept(socket));
@@ -102,7 +109,13 @@ export class Rendezvous {
     if (this.stopped) return;
     this.localPort = (this.server.address() as { port: number }).port;
     await this.setVisibility(visibility);
-    this.scheduleLookup(0);
+  }
+
+  /** The registry's sweeps hand us the peer's newest entry (or null) every lookup period. */
+  private watch(): void {
+    if (this.unwatch !== null || this.stopped) return;
+    this.o.registry.setLinked(this.pairing.id, this.linkUp);
+    this.unwatch = this.o.registry.watch(this.pairing, (entry) => { void this.onSighting(entry); });
   }
 
   /** Announced state changes re-publish; hidden <-> visible also removes/creates the endpoint. */
@@ -135,21 +148,19 @@ export class Rendezvous {
     return this.setVisibility(current);
   }
 
+  /** Link state goes to the registry too: a pairing without a link must be findable (publisher "urgent"). */
   setLinkUp(up: boolean): void {
     this.linkUp = up;
-    if (!up) { this.failures = 0; this.scheduleLookup(0); }
-  }
-
-  /** Looks the peer up now (e.g. the host says the network came back). */
-  lookupNow(): void {
-    this.scheduleLookup(0);
+    if (!up) this.failed = null;
+    if (!this.stopped) this.o.registry.setLinked(this.pairing.id, up);
   }
 
   async stop(opts: { dropEntries: boolean }): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
     this.abort.abort();
-    if (this.lookupTimer !== null) this.o.clock.clearTimeout(this.lookupTimer);
+    this.unwatch?.();
+    this.unwatch = null;
     await this.chain;
     for (const s of this.sockets) s.destroy();
     const onion = this.onion;
@@ -235,43 +246,32 @@ export class Rendezvous {
     socket.once('close', () => this.sockets.delete(socket));
   }
 
-  private scheduleLookup(delayMs: number): void {
-    if (this.stopped || this.linkUp) return;
-    if (this.lookupTimer !== null) this.o.clock.clearTimeout(this.lookupTimer);
-    this.lookupTimer = this.o.clock.setTimeout(() => { this.lookupTimer = null; void this.lookupOnce(); }, delayMs);
-  }
-
-  private nextDelay(): number {
-    const { lookupIntervalMs, lookupMaxIntervalMs } = this.o.timings;
-    const base = Math.min(lookupMaxIntervalMs, lookupIntervalMs * 2 ** Math.min(this.failures, 10));
-    // +-20 % jitter so two cores started together do not probe in lockstep.
-    return Math.round(base * (0.8 + 0.4 * this.o.clock.random()));
-  }
-
-  private async lookupOnce(): Promise<void> {
-    if (this.stopped || this.linkUp || this.lookupRunning) return;
-    this.lookupRunning = true;
+  /**
+   * A sweep's answer for this pairing. Dial when the entry is fresh, not 'gone', we have no link and
+   * we are visible; an entry whose dial failed is retried only after a back-off (a contact killed
+   * without a bye leaves a fresh entry that must not cost a circuit every sweep).
+   */
+  private async onSighting(entry: FoundEntry | null): Promise<void> {
+    if (this.stopped) return;
+    const now = this.o.clock.now();
+    const fresh = entry !== null && now - entry.timestamp <= this.o.timings.entryFreshMs ? entry : null;
+    this.o.onEntry(fresh);
+    if (!fresh || fresh.gone || this.linkUp || this.dialing || this.visibility.kind !== 'visible') return;
+    const key = `${fresh.onion}/${fresh.timestamp}`;
+    if (this.failed && this.failed.key === key && now < this.failed.retryAt) return;
+    this.dialing = true;
     try {
-      const entry = await this.o.registry.lookup(this.pairing);
-      if (this.stopped) return;
-      const fresh = entry !== null && this.o.clock.now() - entry.timestamp <= this.o.timings.entryFreshMs ? entry : null;
-      this.o.onEntry(fresh);
-      if (fresh && !fresh.gone && !this.linkUp && this.visibility.kind === 'visible') {
-        try {
-          await this.connect(fresh.onion);
-        } catch (err) {
-          // A fresh entry whose endpoint does not answer (killed without a bye): not present.
-          if (!this.stopped && !this.linkUp) this.o.onEntry(null);
-          throw err;
-        }
-        this.failures = 0;
-      }
+      await this.connect(fresh.onion);
+      this.failed = null;
     } catch (err) {
-      this.failures++;
-      if (!this.stopped) this.o.onWarning('RENDEZVOUS', (err as Error).message);
+      if (this.stopped) return;
+      const failures = this.failed?.key === key ? this.failed.failures + 1 : 1;
+      const { lookupIntervalMs, lookupMaxIntervalMs } = this.o.timings;
+      const wait = Math.min(lookupMaxIntervalMs, lookupIntervalMs * 2 ** Math.min(failures, 10));
+      this.failed = { key, failures, retryAt: now + Math.round(wait * (0.8 + 0.4 * this.o.clock.random())) };
+      this.o.onWarning('RENDEZVOUS', (err as Error).message);
     } finally {
-      this.lookupRunning = false;
-      this.scheduleLookup(this.nextDelay());
+      this.dialing = false;
     }
   }
 

@@ -26,7 +26,11 @@ import type {
 } from './types.ts';
 
 export interface CoreServices { tor: TorPort; registry: RegistryPort; links: LinkFactory }
-export interface CoreServicesContext { profileDir: string; identity: Identity; clock: Clock; onWarning(code: string, message: string): void }
+export interface CoreServicesContext {
+  profileDir: string; identity: Identity; clock: Clock; onWarning(code: string, message: string): void;
+  /** The encrypted profile settings: the registry keeps its hour plans there (src/main/registry/hour-plan.ts). */
+  settings?: { get(key: string): Promise<unknown>; set(key: string, value: unknown): Promise<void> };
+}
 export type CoreServicesFactory = (ctx: CoreServicesContext) => Promise<CoreServices>;
 
 export interface CoreTimings extends RendezvousTimings {
@@ -219,7 +223,7 @@ export class SottoCore {
       }
       this.services = await this.o.services({
         profileDir: this.o.profileDir, identity: this.identity, clock: this.o.clock,
-        onWarning: (code, message) => this.warn(code, message),
+        onWarning: (code, message) => this.warn(code, message), settings: store.settings,
       });
       const { tor } = this.services;
       const g = this.o.endpointGroups;

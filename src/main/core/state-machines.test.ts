@@ -1,11 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CoreError } from './errors.ts';
-import {
-  announcedTo, checkPresenceInput, deriveContactPresence, effectiveState, type OwnPresence,
-} from './presence.ts';
+import { checkPresenceInput, deriveContactPresence, effectiveState, type OwnPresence } from './presence.ts';
+import { announcedTo } from './visibility.ts';
 import { isDue, isLive, MAX_INVITATION_TTL_MS, nextInvitationState, redeemerWaitIsDue, redemptionRefusal } from './invitation-lifecycle.ts';
-import { needsSending, nextDeliveryState } from './delivery.ts';
 
 const own = (p: Partial<OwnPresence> = {}): OwnPresence => ({ state: 'online', text: '', idleMinutes: 0, awayAfterMinutes: 10, ...p });
 const visible = { visible: true, blocked: false, revoked: false };
@@ -28,15 +26,12 @@ test('announced presence: hidden (null) when invisible globally, to this contact
   assert.equal(announcedTo(own(), { ...visible, revoked: true }), null);
 });
 
-test('contact presence: link up + announced; offline when link down and no fresh entry, or gone', () => {
-  const base = { linkUp: false, announced: { state: 'busy' as const, text: 'x' }, entrySeenAt: 1000, gone: false, now: 2000, freshForMs: 5000 };
+test('contact presence: link up + announced; offline whenever the link is down, whatever the registry says', () => {
+  const base = { linkUp: false, announced: { state: 'busy' as const, text: 'x' } };
   assert.deepEqual(deriveContactPresence({ ...base, linkUp: true }), { state: 'busy', text: 'x' });
   assert.deepEqual(deriveContactPresence({ ...base, linkUp: true, announced: null }), { state: 'online', text: '' });
-  // Link dropped but a fresh entry says they are around: keep the state while reconnecting.
-  assert.deepEqual(deriveContactPresence(base), { state: 'busy', text: 'x' });
-  assert.deepEqual(deriveContactPresence({ ...base, now: 7001 }), { state: 'offline', text: '' });
-  assert.deepEqual(deriveContactPresence({ ...base, gone: true }), { state: 'offline', text: '' });
-  assert.deepEqual(deriveContactPresence({ ...base, entrySeenAt: null }), { state: 'offline', text: '' });
+  // Link dropped (a kill -9, a broken link): offline at once, a fresh entry does not bring them back.
+  assert.deepEqual(deriveContactPresence(base), { state: 'offline', text: '' });
 });
 
 test('presence input is validated', () => {
@@ -91,19 +86,3 @@ test('expiry and refusals', () => {
   assert.equal(redemptionRefusal('expired', 100, 50)?.code, 'INVITATION_EXPIRED');
 });
 
-test('outbox: queued until acked, back to queued when the link drops before the ack', () => {
-  let s = nextDeliveryState('queued', 'send');
-  assert.equal(s, 'sent');
-  assert.equal(needsSending(s), true);
-  s = nextDeliveryState(s, 'linkDown');
-  assert.equal(s, 'queued');
-  s = nextDeliveryState(nextDeliveryState(s, 'send'), 'ack');
-  assert.equal(s, 'acked');
-  assert.equal(needsSending(s), false);
-  assert.equal(nextDeliveryState(s, 'ack'), 'acked', 'duplicate acks are harmless');
-  assert.equal(nextDeliveryState(s, 'linkDown'), 'acked');
-  assert.equal(nextDeliveryState('queued', 'ack'), 'acked', 'ack of a copy sent before a restart');
-  assert.equal(nextDeliveryState('acked', 'read'), 'read');
-  assert.equal(nextDeliveryState('read', 'ack'), 'read');
-  assert.throws(() => nextDeliveryState('acked', 'send'));
-});

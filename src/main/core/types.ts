@@ -3,9 +3,11 @@
 // the core one-to-one over IPC and the browser host over a WebSocket.
 import type { ContactPresenceState, PresenceState } from './presence.ts';
 import type { InvitationKind, InvitationState } from './invitation-lifecycle.ts';
-import type { DeliveryState } from './delivery.ts';
 
-export type { ContactPresenceState, PresenceState, InvitationKind, InvitationState, DeliveryState };
+/** An outgoing message's state; the store moves it forward only (store/messages.ts updateStatus). */
+export type DeliveryState = 'queued' | 'sent' | 'acked' | 'read';
+
+export type { ContactPresenceState, PresenceState, InvitationKind, InvitationState };
 
 export type CorePhase = 'no-profile' | 'locked' | 'starting' | 'running' | 'stopping' | 'closed';
 

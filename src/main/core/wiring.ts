@@ -8,7 +8,7 @@ import {
   TorProcess, OnionEndpoints, addClientAuth, removeClientAuth, connectOnion, findTorBinary, socksConnect, toServiceId,
 } from '../tor/index.ts';
 import {
-  Registry, gatewayTransportOverTor, type OwnState, type RegistryContact, type RegistryTimings,
+  Registry, gatewayTransportOverTor, type ContactSighting, type OwnState, type PlanStore, type RegistryContact, type RegistryTimings,
 } from '../registry/index.ts';
 import { ContactLink, type LinkCloseInfo } from '../link/index.ts';
 import type { Frame } from '../../protocol/frames.ts';
@@ -101,23 +101,29 @@ class RealTor implements TorPort {
 }
 
 /**
- * The registry keeps one contact list; the core talks in pairings. Changes are coalesced for
- * `coalesceMs` so a start with many contacts makes one publish cycle, not one per contact (each
- * cycle writes max(16, ...) x r entries through Tor).
+ * The registry keeps one pairing list; the core talks in pairings. Changes are coalesced for
+ * `coalesceMs` into one list hand-over; a hand-over writes nothing by itself (each registry slot
+ * picks changes up at its own next write, src/main/registry/publisher.ts). Entries come from the
+ * registry's lookup sweeps, handed to each pairing's watcher: there is no per-contact lookup.
  */
 class RegistryAdapter implements RegistryPort {
   private readonly contacts = new Map<string, RegistryContact>();
+  private readonly linked = new Set<string>();
+  private readonly watchers = new Map<string, Set<(entry: FoundEntry | null) => void>>();
   private state: OwnState = 'online';
   private flushTimer: unknown = null;
   private started = false;
   private stopping = false;
-  constructor(private readonly registry: Registry, private readonly clock: Clock, private readonly o: { endpointLifetimeMs: number; coalesceMs: number; offlineBudgetMs: number }) {}
+  constructor(private readonly registry: Registry, private readonly clock: Clock, private readonly o: { endpointLifetimeMs: number; coalesceMs: number; offlineBudgetMs: number }) {
+    registry.events.on('sightings', (found) => this.dispatch(found));
+  }
 
   async publish(pairing: Pairing, value: PublishedValue): Promise<void> {
     const c: RegistryContact = {
       id: pairing.id, sharedKey: pairing.sharedKey, ownRole: pairing.ownRole, peerRole: otherRole(pairing.ownRole),
       peerIdentityPk: pairing.peerIdentityPk ?? undefined,
       visible: value.kind === 'endpoint',
+      urgent: !this.linked.has(pairing.id),
       endpoint: value.kind === 'endpoint'
         ? { onion: value.onion, port: ENDPOINT_VIRTUAL_PORT, expiresAt: this.clock.now() + this.o.endpointLifetimeMs }
         : undefined,
@@ -134,8 +140,41 @@ class RegistryAdapter implements RegistryPort {
     if (this.contacts.delete(pairingId)) this.scheduleFlush();
   }
 
+  watch(pairing: Pairing, listener: (entry: FoundEntry | null) => void): () => void {
+    const set = this.watchers.get(pairing.id) ?? new Set();
+    this.watchers.set(pairing.id, set);
+    set.add(listener);
+    return () => {
+      set.delete(listener);
+      if (set.size === 0 && this.watchers.get(pairing.id) === set) this.watchers.delete(pairing.id);
+    };
+  }
+
+  setLinked(pairingId: string, linked: boolean): void {
+    if (linked) this.linked.add(pairingId);
+    else this.linked.delete(pairingId);
+    const c = this.contacts.get(pairingId);
+    if (c && c.urgent === linked) {
+      this.contacts.set(pairingId, { ...c, urgent: !linked });
+      this.scheduleFlush();
+    }
+  }
+
+  /** Tor came back: new endpoints go out within the spread window, and a sweep runs now. */
+  recovered(): void {
+    if (this.started && !this.stopping) this.registry.recovered();
+  }
+
+  private dispatch(found: Map<string, ContactSighting | null>): void {
+    for (const [id, listeners] of this.watchers) {
+      if (!found.has(id)) continue; // not handed over yet: the next sweep has it
+      const s = found.get(id) ?? null;
+      const entry: FoundEntry | null = s ? { onion: s.onion, timestamp: s.timestamp, gone: s.state === 'gone', state: s.state } : null;
+      for (const l of [...listeners]) l(entry);
+    }
+  }
+
   private scheduleFlush(): void {
-    // Once stopping, nothing may start a publish cycle: it would supersede goOffline's 'gone'.
     if (this.flushTimer !== null || this.stopping) return;
     this.flushTimer = this.clock.setTimeout(() => {
       this.flushTimer = null;
@@ -143,30 +182,11 @@ class RegistryAdapter implements RegistryPort {
     }, this.o.coalesceMs);
   }
 
-  /**
-   * Gives the registry the current list. Once running, a changed list goes out in a cycle now
-   * (a new contact's entry, a hidden contact's 'gone', a revoked contact's or an upgraded
-   * invitation's noise), not at the next refresh 15-20 min away; the cycle has the shape of any
-   * refresh (N x r writes spread over the window), so it tells an observer nothing new.
-   */
   private handOver(): void {
     this.registry.setContacts([...this.contacts.values()]);
-    if (this.started) { void this.registry.publishNow().catch(() => undefined); return; }
+    if (this.started) return;
     this.started = true;
-    this.registry.start();
-  }
-
-  async lookup(pairing: Pairing): Promise<FoundEntry | null> {
-    if (!this.contacts.has(pairing.id)) return null;
-    if (this.flushTimer !== null) {
-      // The registry does not know this pairing yet: hand the list over now.
-      this.clock.clearTimeout(this.flushTimer);
-      this.flushTimer = null;
-      this.handOver();
-    }
-    const s = await this.registry.lookup(pairing.id);
-    if (!s) return null;
-    return { onion: s.onion, timestamp: s.timestamp, gone: s.state === 'gone', state: s.state };
+    void this.registry.start().catch(() => undefined);
   }
 
   async stop(opts: { gone: boolean }): Promise<void> {
@@ -264,24 +284,36 @@ export interface RealServicesOptions {
   coalesceMs?: number;
 }
 
+const PLANS_SETTING = 'registry.plans';
+
 /** The production (and integration-test) services: tor per profile, registry via gateways over tor. */
 export function realServices(o: RealServicesOptions): CoreServicesFactory {
-  return async ({ profileDir, identity, clock, onWarning }) => {
+  return async ({ profileDir, identity, clock, onWarning, settings }) => {
     const tor = new RealTor({ dataDir: join(profileDir, 'tor'), ...(o.torPath ? { torPath: o.torPath } : {}), extraTorrc: o.torrc ?? [], ...o.tor });
     const gateways = o.gateways.map((g) => (g.startsWith('http://') ? g : `http://${g}`));
     let registry: Registry | null = null;
     const registryPort: RegistryPort = {
       publish: (p, v) => need().publish(p, v),
       drop: (id) => need().drop(id),
-      lookup: (p) => need().lookup(p),
+      watch: (p, l) => need().watch(p, l),
+      setLinked: (id, linked) => need().setLinked(id, linked),
       stop: (s) => (adapter ? adapter.stop(s) : Promise.resolve()),
     };
+    // Tor restarted (crash or kill): the transport reads the new SOCKS port per request; the
+    // registry re-writes its slots and sweeps now (issue 10 item 4).
+    tor.onRestart(() => adapter?.recovered());
+    // Hour plans are kept in the encrypted profile store: a restart within the hour writes the
+    // same key set (src/main/registry/hour-plan.ts).
+    const plans: PlanStore | undefined = settings
+      ? { load: () => settings.get(PLANS_SETTING), save: (snapshot) => settings.set(PLANS_SETTING, snapshot) }
+      : undefined;
     let adapter: RegistryAdapter | null = null;
     const need = (): RegistryAdapter => {
       if (adapter) return adapter;
       // Built lazily: the transport needs tor's SocksPort, known once tor runs.
       registry = new Registry({
-        transport: gatewayTransportOverTor({ gateways, socksConnect, socksPort: tor.socks() }),
+        transport: gatewayTransportOverTor({ gateways, socksConnect, socksPort: () => tor.socks() }),
+        ...(plans ? { plans } : {}),
         identity: identity as Identity,
         ...(o.replicas ? { replicas: o.replicas } : {}),
         ...(o.registryTimings ? { timings: o.registryTimings } : {}),

@@ -2,7 +2,7 @@
 // the core can tell "peer went away" (retry later) from "peer misbehaved" (log, maybe block).
 
 export type LinkErrorCode =
-  | 'LINK_BAD_OPTIONS' // ContactLink/LinkTable built with unusable options (a bug in the caller)
+  | 'LINK_BAD_OPTIONS' // ContactLink built with unusable options (a bug in the caller)
   | 'LINK_HANDSHAKE_FAILED' // the Noise handshake failed (garbage, wrong protocol, stream died)
   | 'LINK_HANDSHAKE_TIMEOUT' // no authenticated hello within the handshake window
   | 'LINK_WRONG_PEER' // the remote static key is not the contact we expected
@@ -16,8 +16,7 @@ export type LinkErrorCode =
   | 'LINK_REMOTE_CLOSED' // the stream ended or broke without a bye
   | 'LINK_DUPLICATE' // closed by us: another link to the same contact won the tie-break
   | 'LINK_CLOSED' // closed by us (close()), or send() on a closed link
-  | 'LINK_NOT_OPEN' // send() before the hello exchange finished
-  | 'LINK_RECONNECT_ABORTED'; // reconnectWithBackoff stopped by its AbortSignal
+  | 'LINK_NOT_OPEN'; // send() before the hello exchange finished
 
 export class LinkError extends Error {
   readonly code: LinkErrorCode;
@@ -89,10 +88,6 @@ export class LinkError extends Error {
 
   static NOT_OPEN(): LinkError {
     return new LinkError('LINK_NOT_OPEN', 'the link is not open yet (hello exchange pending)');
-  }
-
-  static RECONNECT_ABORTED(cause?: unknown): LinkError {
-    return new LinkError('LINK_RECONNECT_ABORTED', 'reconnect stopped', { cause });
   }
 }
 

@@ -5,7 +5,5 @@ export {
   type ContactLinkOptions, type ContactLinkEvents, type LinkOpenInfo, type LinkCloseInfo, type LinkState,
   type LinkTimers, type IdentityKeyPair, type OwnHello,
 } from './contact-link.ts';
-export { LinkTable, type LinkTableEvents, type LinkTableOptions, type LinkAdmission } from './link-table.ts';
 export { preferLink, dialerOf } from './tie-break.ts';
-export { reconnectWithBackoff, backoffDelay, DEFAULT_BACKOFF_MS, type ReconnectOptions } from './reconnect.ts';
 export { LinkError, isLinkError, type LinkErrorCode } from './errors.ts';
