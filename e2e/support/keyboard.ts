@@ -5,7 +5,7 @@ import type { Locator, Page } from 'playwright-core';
 const MAX_TABS = 40;
 
 export async function isFocused(target: Locator): Promise<boolean> {
-  return target.evaluate('(el) => el === document.activeElement || el.contains(document.activeElement)');
+  return target.evaluate((el) => el === el.ownerDocument.activeElement || el.contains(el.ownerDocument.activeElement));
 }
 
 /** Presses Tab (or Shift+Tab) until `target` has focus; throws after MAX_TABS presses. */
