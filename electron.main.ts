@@ -1,20 +1,36 @@
-// Electron entry point: lifecycle only (DESIGN.md D1). Builds the core from src/main, registers
-// the IPC handlers and opens windows. Everything with side effects lives in src/main.
-// The desktop shell is completed by the desktop issue; until then this file only proves that the
-// Electron surface typechecks against the core.
-import type { BrowserWindowConstructorOptions } from 'electron';
+// Electron entry point: composes the shell (src/shell, docs/ARCHITECTURE.md "Electron shell") with
+// the real Electron and the profile host of src/main/host. Lifecycle only (DESIGN D1); logic lives
+// in the modules it composes, which are tested with Electron passed in.
+// Outside Electron (unit tests, tsc) importing this file starts nothing.
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-/** Window options every Sotto window uses (Signal-Desktop's hardening, without its exception). */
-export function secureWindowOptions(preload: string): BrowserWindowConstructorOptions {
-  return {
-    show: false,
-    webPreferences: {
-      preload,
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      webSecurity: true,
-      spellcheck: false,
-    },
-  };
+export { secureWindowOptions } from './src/shell/security.ts';
+
+/** Where a bundled build keeps its parts (dist/electron.main.js next to dist/preload.cjs and dist/renderer/). */
+export function bundlePaths(mainFile: string): { preloadPath: string; staticDir: string } {
+  const dir = dirname(mainFile);
+  return { preloadPath: join(dir, 'preload.cjs'), staticDir: join(dir, 'renderer') };
+}
+
+if (process.versions.electron) {
+  const { app } = await import('electron');
+  const { electronPort } = await import('./src/shell/electron-adapter.ts');
+  const { startShell } = await import('./src/shell/shell.ts');
+  const { openProfileHost } = await import('./src/main/host/index.ts');
+  const log = (line: string): void => { process.stderr.write(`[sotto] ${line}\n`); };
+  const home = process.env.SOTTO_HOME ?? join(app.getPath('userData'), 'profiles');
+  await startShell({
+    electron: electronPort(),
+    argv: process.argv,
+    ...bundlePaths(fileURLToPath(import.meta.url)),
+    // No real network is configured yet (DESIGN D9): the local testbed, as `npm start` and the console use.
+    openProfile: ({ actions, idleSeconds }) => openProfileHost({
+      profileDir: join(home, 'default'),
+      testbedPath: process.env.SOTTO_TESTBED ?? null,
+      defaultTestbedPath: join(process.cwd(), '.testbed', 'testbed.json'),
+      log, actions, idleSeconds,
+    }),
+    log,
+  });
 }

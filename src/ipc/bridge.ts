@@ -21,6 +21,13 @@ export const CLOSE_CODES = {
   GOING_AWAY: 1001,
 } as const;
 
+/** Electron: each channel is its own ipcMain handler `sotto:<channel>`; events come on one. */
+export const ELECTRON_CHANNEL_PREFIX = 'sotto:';
+export const ELECTRON_EVENT_CHANNEL = 'sotto:event';
+export function electronChannel(name: string): string {
+  return `${ELECTRON_CHANNEL_PREFIX}${name}`;
+}
+
 export const authMessageSchema = z.strictObject({ type: z.literal('auth'), token: z.string().max(128) });
 export const callMessageSchema = z.strictObject({
   type: z.literal('call'),

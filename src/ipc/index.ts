@@ -11,6 +11,7 @@ export type { SottoApi } from './api.ts';
 export {
   BRIDGE_PATH, TOKEN_FRAGMENT_KEY, TOKEN_PATTERN, AUTH_TIMEOUT_MS, CLOSE_CODES, authMessageSchema, callMessageSchema,
   resultMessageSchema, eventMessageSchema, hostMessageSchema, type HostMessage,
+  ELECTRON_CHANNEL_PREFIX, ELECTRON_EVENT_CHANNEL, electronChannel,
 } from './bridge.ts';
 export * from './core-types.ts';
 export * from './core-inputs.ts';

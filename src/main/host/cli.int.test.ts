@@ -28,7 +28,9 @@ test('the host CLI: url line, a profile over the bridge, clean stop on SIGTERM',
 
   const deadline = Date.now() + 60_000;
   while (!/^url: /m.test(stdout) && Date.now() < deadline && child.exitCode === null) await new Promise((r) => setTimeout(r, 100));
-  const url = new URL(/^url: (\S+)$/m.exec(stdout)![1]!);
+  const line = /^url: (\S+)$/m.exec(stdout);
+  assert.ok(line, `no url line; stderr: ${stderr.slice(0, 2000)}`);
+  const url = new URL(line[1]!);
   const token = url.hash.slice('#t='.length);
   assert.match(token, /^[0-9a-f]{64}$/);
 
