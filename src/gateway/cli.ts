@@ -75,6 +75,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`gateway failed: ${err instanceof Error ? err.message : String(err)}\n`);
+  // Same JSON line format as every other log line (journald and log shippers parse one format).
+  const code = err instanceof Error && 'code' in err && typeof err.code === 'string' ? err.code : 'GATEWAY_FAILED';
+  logLine({ event: 'failed', code, error: (err instanceof Error ? err.message : String(err)).slice(0, 300) });
   process.exitCode = 1;
 });
