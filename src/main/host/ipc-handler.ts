@@ -125,12 +125,22 @@ export class IpcHandler {
     confirmInvitation: async (i) => this.withDefaults(await this.o.core.confirmInvitation(i)),
   };
 
-  /** New contacts get the receipts/typing opt-ins the person chose as defaults in the settings. */
+  /**
+   * New contacts get the receipts/typing opt-ins the person chose as defaults in the settings.
+   * Best effort: the contact exists already, so a failure here must not turn the answer into an
+   * error (the person would retry an accept that worked); it becomes a warning event instead.
+   */
   private async withDefaults<T extends { id: string; receipts: boolean; typing: boolean }>(contact: T): Promise<T> {
-    const s = await this.o.settings.stored();
-    if (contact.receipts === s.receiptsDefault && contact.typing === s.typingDefault) return contact;
-    const updated = await this.o.core.updateContact({ id: contact.id, receipts: s.receiptsDefault, typing: s.typingDefault });
-    return { ...contact, ...updated };
+    try {
+      const s = await this.o.settings.stored();
+      if (contact.receipts === s.receiptsDefault && contact.typing === s.typingDefault) return contact;
+      const updated = await this.o.core.updateContact({ id: contact.id, receipts: s.receiptsDefault, typing: s.typingDefault });
+      return { ...contact, ...updated };
+    } catch (err) {
+      const e = toErrorInfo(err);
+      this.emit({ type: 'warning', code: e.code, message: `the default receipts and typing settings were not applied: ${e.message}`, contactId: contact.id });
+      return contact;
+    }
   }
 
   private async sendInvitationEmail(input: In<'sendInvitationEmail'>): Promise<{ messageId: string }> {

@@ -33,7 +33,15 @@ export async function runHost(o: RunHostOptions): Promise<number> {
     },
     ...(o.kdf ? { kdf: o.kdf } : {}),
   });
-  const host = await startBrowserHost({ handler: profile.handler, staticDir: opts.staticDir, port: opts.port, log: o.log });
+  let host;
+  try {
+    host = await startBrowserHost({ handler: profile.handler, staticDir: opts.staticDir, port: opts.port, log: o.log });
+  } catch (err) {
+    // e.g. --port taken (EADDRINUSE): say so and stop what was started.
+    o.log(`cannot listen on 127.0.0.1:${opts.port}: ${(err as Error).message}`);
+    await profile.close();
+    return 1;
+  }
   o.out(`url: ${host.url}`);
   let app: AppWindow | null = null;
   if (opts.open && hasDisplay(o.env)) {

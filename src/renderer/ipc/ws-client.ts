@@ -29,7 +29,7 @@ export function createWsApi(o: WsApiOptions): SottoApi {
 
   function connect(): Promise<WebSocket> {
     if (opened) return opened;
-    opened = new Promise<WebSocket>((resolve, reject) => {
+    const attempt = new Promise<WebSocket>((resolve, reject) => {
       const ws = new Impl(o.url);
       socket = ws;
       ws.onopen = () => {
@@ -46,8 +46,9 @@ export function createWsApi(o: WsApiOptions): SottoApi {
       };
     });
     // A failed connect is reported by the call that needed it; the next call tries again.
-    opened.catch(() => { opened = null; });
-    return opened;
+    attempt.catch(() => { if (opened === attempt) opened = null; });
+    opened = attempt;
+    return attempt;
   }
 
   function receive(text: string): void {
