@@ -12,6 +12,7 @@ import { HIDE_BYE, announcedTo, visibilityOf, type Visibility } from './visibili
 import { Rendezvous, type RendezvousTimings } from './rendezvous.ts';
 import { PEER_FAULT_LINK_CODES } from './link-faults.ts';
 import type { EndpointGroups } from './endpoint-groups.ts';
+import { declineWasTaken } from './invitation-session.ts';
 import { deriveContactPresence, samePresence, type AnnouncedState, type ContactPresence, type OwnPresence } from './presence.ts';
 import type { CoreEvent, MessageInfo } from './types.ts';
 
@@ -31,9 +32,12 @@ export interface ChannelHost {
   emit(event: CoreEvent): void;
   /** The redeemer's pending contact was confirmed by the inviter (link on K_AB or accept frame). */
   onConfirmed(contactId: string): void;
-  onDeclined(contactId: string): void;
+  /** The inviter refused us under s: declined by the user, or `taken` by someone else first. */
+  onDeclined(contactId: string, taken: boolean): void;
   /** Sealed invitation on the inviter side: the first link proves the contact took it. */
   onFirstLink(contactId: string): void;
+  /** The contact revoked or deleted us (`session leave`, docs/PROTOCOL.md): the pairing is over. */
+  onRevoked(contactId: string): void;
 }
 
 /** Loose fields the core adds to the store's ContactRecord (the store keeps unknown fields). */
@@ -226,7 +230,9 @@ export class ContactChannel {
         return;
       case 'session':
         if (frame.kind === 'accept' && this.record.bootstrapSecret) this.host.onConfirmed(this.contactId);
-        else if (frame.kind === 'decline' && this.record.bootstrapSecret) this.host.onDeclined(this.contactId);
+        else if (frame.kind === 'decline' && this.record.bootstrapSecret) this.host.onDeclined(this.contactId, declineWasTaken(frame.payload));
+        // On a contact link an empty leave ends the pairing: they revoked or deleted us.
+        else if (frame.kind === 'leave' && frame.payload.length === 0) this.host.onRevoked(this.contactId);
         return;
       case 'ping':
       case 'pong':
@@ -312,13 +318,15 @@ export class ContactChannel {
   rotate(): Promise<void> { return this.main?.rotate() ?? Promise.resolve(); }
   recreate(): Promise<void> { return Promise.all([this.main?.recreate(), this.bootstrap?.recreate()]).then(() => undefined); }
 
-  async stop(opts: { dropEntries: boolean; bye: 'shutdown' | 'normal' | null }): Promise<void> {
+  /** `revoked`: tell the contact first that this pairing is over (session leave), then bye. */
+  async stop(opts: { dropEntries: boolean; bye: 'shutdown' | 'normal' | 'revoked' | null }): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
     const link = this.link;
     this.link = null;
     if (link) {
-      link.close(opts.bye ?? 'normal');
+      if (opts.bye === 'revoked') link.send({ type: 'session', kind: 'leave', payload: new Uint8Array(0) });
+      link.close(opts.bye === 'revoked' || opts.bye === null ? 'normal' : opts.bye);
     }
     await Promise.all([this.main?.stop(opts), this.bootstrap?.stop({ dropEntries: true })]);
     await this.flushing;

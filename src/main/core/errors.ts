@@ -11,6 +11,7 @@ export type CoreErrorCode =
   | 'INVITATION_EXPIRED'
   | 'INVITATION_USED'
   | 'INVITATION_CANCELLED'
+  | 'INVITATION_TAKEN'
   | 'INVITATION_STATE'
   | 'INVITATION_FOR_SELF'
   | 'ALREADY_CONTACT'
@@ -34,6 +35,7 @@ export class CoreError extends Error {
   static INVITATION_EXPIRED(): CoreError { return new CoreError('INVITATION_EXPIRED', 'this invitation has expired'); }
   static INVITATION_USED(): CoreError { return new CoreError('INVITATION_USED', 'this invitation was already used'); }
   static INVITATION_CANCELLED(): CoreError { return new CoreError('INVITATION_CANCELLED', 'this invitation was cancelled'); }
+  static INVITATION_TAKEN(): CoreError { return new CoreError('INVITATION_TAKEN', 'someone else already used this invitation: ask for a new one'); }
   static INVITATION_STATE(from: string, event: string): CoreError {
     return new CoreError('INVITATION_STATE', `an invitation that is ${from} cannot be ${event}`);
   }

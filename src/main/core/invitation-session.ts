@@ -1,13 +1,22 @@
 // Inviter side of an open invitation while it is live (DESIGN D3): we meet the unknown redeemer
 // under s with fixed roles (inviter 0, redeemer 1), learn their identity key from the Noise
 // handshake and their name from hello, and hold that link until the user confirms or declines.
-// A second redeemer (someone else who read the e-mail) is refused.
+// A second redeemer (someone else who read the e-mail) is refused with a decline that says "taken".
+// After confirmation the session is retired, not stopped: until the invitation's expiry (or the
+// next lock) it keeps its endpoint under s only to tell any later redeemer at once that the
+// invitation was taken (docs/PROTOCOL.md "Invitation decline reasons"); s then lives in memory only.
 import { equalBytes, type Identity } from '../../protocol/index.ts';
 import type { Clock } from './clock.ts';
 import type { LinkFactory, LinkPort, RegistryPort, TorPort } from './ports.ts';
 import { Rendezvous, type RendezvousTimings } from './rendezvous.ts';
 
 export interface Redeemer { publicKey: Uint8Array; displayName: string }
+
+/** Payload of a `session decline` frame: why the invitation was refused (docs/PROTOCOL.md). */
+export const DECLINE_REASON = { declined: new Uint8Array(0), taken: Uint8Array.of(1) } as const;
+export function declineWasTaken(payload: Uint8Array): boolean {
+  return payload.length === 1 && payload[0] === 1;
+}
 
 export interface InvitationSessionOptions {
   invitationId: string;
@@ -32,6 +41,8 @@ export class InvitationSession {
   private redeemer: Redeemer | null;
   private link: LinkPort | null = null;
   private stopped = false;
+  /** Confirmed: only turns later redeemers away. */
+  private retired = false;
 
   constructor(opts: InvitationSessionOptions) {
     this.o = opts;
@@ -56,11 +67,13 @@ export class InvitationSession {
     if (this.stopped) { link.close('normal'); return; }
     const peer = link.remotePublicKey;
     if (this.redeemer && !equalBytes(this.redeemer.publicKey, peer)) {
-      // One-time use: whoever comes second is turned away (DESIGN D3).
-      link.send({ type: 'session', kind: 'decline', payload: new Uint8Array(0) });
+      // One-time use: whoever comes second is turned away (DESIGN D3), and told why.
+      link.send({ type: 'session', kind: 'decline', payload: DECLINE_REASON.taken });
       link.close('normal');
       return;
     }
+    // The confirmed redeemer talks to us under K_AB now; a late dial under s just ends.
+    if (this.retired) { link.close('normal'); return; }
     // The link exchanged hello before it was handed to us: we know the redeemer's name already.
     void this.redeemed(link, { publicKey: peer, displayName: link.peerName });
   }
@@ -70,7 +83,7 @@ export class InvitationSession {
     if (!this.redeemer) {
       const ok = await this.o.onRedeemed(who).catch(() => false);
       if (!ok || this.stopped) {
-        link.send({ type: 'session', kind: 'decline', payload: new Uint8Array(0) });
+        link.send({ type: 'session', kind: 'decline', payload: DECLINE_REASON.taken });
         link.close('normal');
         return;
       }
@@ -97,13 +110,26 @@ export class InvitationSession {
     return link;
   }
 
+  /**
+   * The inviter confirmed the redeemer: keep the endpoint and entry under s only to answer later
+   * redeemers "taken" when they dial us. We never dial under s again (marked linked): a dial to
+   * the confirmed redeemer's bootstrap endpoint would race its new link under K_AB.
+   */
+  retire(): void {
+    this.retired = true;
+    const link = this.link;
+    this.link = null;
+    link?.close('normal');
+    this.rendezvous.setLinkUp(true);
+  }
+
   async stop(opts: { decline: boolean }): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
     const link = this.link;
     this.link = null;
     if (link) {
-      if (opts.decline) link.send({ type: 'session', kind: 'decline', payload: new Uint8Array(0) });
+      if (opts.decline) link.send({ type: 'session', kind: 'decline', payload: DECLINE_REASON.declined });
       link.close('normal');
     }
     // Entries under s are dropped: after the upgrade nobody may find anything under s (DESIGN D3).

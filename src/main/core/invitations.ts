@@ -39,6 +39,8 @@ export interface InvitationHost {
   emit(event: CoreEvent): void;
   warn(code: string, message: string, contactId?: string): void;
   startChannel(id: string, record: CoreContactRecord): Promise<ContactChannel>;
+  /** Stops a contact's channel (bye, entries dropped) before its record is replaced. */
+  stopChannel(id: string): Promise<void>;
   channel(id: string): ContactChannel | undefined;
   removeContact(id: string): Promise<void>;
   contactInfo(id: string, record: ContactRecord): Promise<ContactInfo>;
@@ -53,8 +55,19 @@ interface CoreInvitationFields {
   contactId?: string;
   redeemerPk?: string;
   redeemerName?: string;
+  /** Redeemer side, once refused: why (the same link then says INVITATION_TAKEN). */
+  refusal?: 'taken' | 'declined';
 }
 export type CoreInvitationRecord = InvitationRecord & CoreInvitationFields;
+
+/**
+ * A new pairing with someone we already had a record of (revoked, unconfirmed, or a contact whose
+ * other side forgot us) re-keys that record in place: same id, nickname and history. What it was
+ * before is kept until the new pairing is confirmed, so a refused or expired attempt restores it.
+ */
+interface Prior { id: string; record: CoreContactRecord }
+interface PreviousPairing { sharedKey: string; phase: ContactRecord['phase'] }
+type RekeyableRecord = CoreContactRecord & { previous?: PreviousPairing };
 
 export type NewInvitation = { kind: 'open' } | { kind: 'sealed'; contactCode: string; nickname: string };
 export type InvitationSource = { imagePngBase64: string } | { text: string };
@@ -66,6 +79,8 @@ export function sha256(bytes: Uint8Array): Uint8Array {
 export class Invitations {
   private readonly h: InvitationHost;
   private readonly sessions = new Map<string, InvitationSession>();
+  /** Confirmed open invitations still answering later redeemers "taken", until their expiry. */
+  private readonly retired = new Map<string, { session: InvitationSession; expiresAt: number }>();
 
   constructor(host: InvitationHost) {
     this.h = host;
@@ -85,8 +100,9 @@ export class Invitations {
 
   /** Lock or quit: the sessions stop without declining anybody (they resume at the next unlock). */
   async stopAll(): Promise<void> {
-    const sessions = [...this.sessions.values()];
+    const sessions = [...this.sessions.values(), ...[...this.retired.values()].map((r) => r.session)];
     this.sessions.clear();
+    this.retired.clear();
     await Promise.allSettled(sessions.map((s) => s.stop({ decline: false })));
   }
 
@@ -134,14 +150,18 @@ export class Invitations {
       }
       const peer = parseContactCode(input.contactCode);
       if (equalBytes(peer, identity.publicKey)) throw CoreError.INVITATION_FOR_SELF();
-      if (await this.findContactByKey(peer)) throw CoreError.ALREADY_CONTACT();
+      const prior = await this.priorOf(peer);
+      if (prior && isLiveContact(prior.record)) throw CoreError.ALREADY_CONTACT();
       const sharedKey = this.h.clock.randomBytes(32);
       const link = encodeInvitation(createSealedInvitation({
         inviter: identity, recipientPublicKey: peer, sharedKey, expiresAt, inviterName: this.h.displayName(),
         ephemeralSeed: this.h.clock.randomBytes(32),
       }));
-      const contactId = toHex(this.h.clock.randomBytes(16));
-      const contact: CoreContactRecord = { ...this.newContact(peer, sharedKey, input.nickname, now), phase: 'pending', invitationId: id };
+      const contactId = prior?.id ?? toHex(this.h.clock.randomBytes(16));
+      const contact: CoreContactRecord = {
+        ...this.newContact(peer, sharedKey, input.nickname || (prior?.record.nickname ?? ''), now, prior), phase: 'pending', invitationId: id,
+      };
+      if (prior) await this.retireRecord(prior);
       await store.contacts.put(contactId, contact);
       const record: CoreInvitationRecord = { kind: 'sealed', state: 'pending', createdAt: now, expiresAt, side: 'inviter', link, contactId };
       await store.invitations.put(id, record);
@@ -158,7 +178,8 @@ export class Invitations {
     const record = await store.invitations.get(id) as CoreInvitationRecord | undefined;
     if (!record || record.state !== 'pending') return false;
     if (this.h.clock.now() >= record.expiresAt) return false;
-    if (await this.findContactByKey(who.publicKey)) return false;
+    const prior = await this.priorOf(who.publicKey);
+    if (prior && isLiveContact(prior.record)) return false;
     const next: CoreInvitationRecord = {
       ...record, state: nextInvitationState('open', record.state, 'redeem'), redeemerPk: toHex(who.publicKey), redeemerName: who.displayName,
     };
@@ -183,18 +204,22 @@ export class Invitations {
       const secret = fromHex(record.secret!, 32);
       const sharedKey = upgradeSharedKey(secret, this.h.identity(), peer);
       secret.fill(0);
-      const contactId = toHex(this.h.clock.randomBytes(16));
+      const prior = await this.priorOf(peer);
+      if (prior && isLiveContact(prior.record)) throw CoreError.ALREADY_CONTACT();
+      const contactId = prior?.id ?? toHex(this.h.clock.randomBytes(16));
       const contact: CoreContactRecord = {
-        ...this.newContact(peer, sharedKey, nickname ?? record.redeemerName ?? '', this.h.clock.now()), peerName: record.redeemerName ?? '',
+        ...this.newContact(peer, sharedKey, nickname ?? (prior?.record.nickname || record.redeemerName || ''), this.h.clock.now(), prior),
+        peerName: record.redeemerName ?? '',
       };
+      if (prior) await this.retireRecord(prior);
       await store.contacts.put(contactId, contact);
-      const { secret: _erased, ...rest } = record;
-      const finished: CoreInvitationRecord = { ...rest, state, contactId };
+      const finished = finishedRecord(record, state, contactId);
       await store.invitations.put(id, finished);
       const session = this.takeSession(id);
       const link = session?.takeLink() ?? null;
       link?.send({ type: 'session', kind: 'accept', payload: new Uint8Array(0) });
-      await session?.stop({ decline: false });
+      // Later redeemers of this link learn at once that it was taken (invitation-session.ts).
+      if (session) { session.retire(); this.retired.set(id, { session, expiresAt: record.expiresAt }); }
       const channel = await this.h.startChannel(contactId, contact);
       if (link) channel.attach(link, 'handover');
       const info = await this.h.contactInfo(contactId, contact);
@@ -209,9 +234,7 @@ export class Invitations {
       const store = this.h.store();
       const record = await store.invitations.get(id) as CoreInvitationRecord | undefined;
       if (!record || record.side === 'redeemer') throw CoreError.NOT_FOUND('invitation', id);
-      const state = nextInvitationState(record.kind, record.state, event);
-      const { secret: _erased, ...rest } = record;
-      const finished: CoreInvitationRecord = { ...rest, state };
+      const finished = finishedRecord(record, nextInvitationState(record.kind, record.state, event));
       await store.invitations.put(id, finished);
       await this.takeSession(id)?.stop({ decline: true });
       // The contact made for a sealed invitation that was never used goes with it.
@@ -228,30 +251,45 @@ export class Invitations {
     for (const { id, record } of await store.invitations.list()) {
       const r = record as CoreInvitationRecord;
       if (r.side === 'redeemer' || !isDue(r.state, r.expiresAt, now)) continue;
-      const { secret: _erased, ...rest } = r;
-      const finished: CoreInvitationRecord = { ...rest, state: nextInvitationState(r.kind, r.state, 'expire') };
+      const finished = finishedRecord(r, nextInvitationState(r.kind, r.state, 'expire'));
       await store.invitations.put(id, finished);
       await this.takeSession(id)?.stop({ decline: true });
       if (r.kind === 'sealed' && r.contactId) await this.h.removeContact(r.contactId);
       this.h.emit({ type: 'invitation', invitation: invitationInfo(id, finished) });
+    }
+    for (const [id, r] of this.retired) {
+      if (now < r.expiresAt) continue;
+      this.retired.delete(id);
+      await r.session.stop({ decline: false });
     }
     // Redeemer side: a pending contact whose inviter never confirmed goes at the invitation's
     // expiry, with its endpoints and every entry under s and K_AB (removeContact drops them).
     for (const { id, record } of await store.contacts.list()) {
       const c = record as CoreContactRecord;
       if (c.phase !== 'pending' || !redeemerWaitIsDue(c, now)) continue;
-      await this.h.removeContact(id);
-      await this.markRedemption(id, 'expired');
+      await this.dropRedemption(id, c);
+      await this.markRedemption(id, { state: 'expired' });
       this.h.warn('INVITATION_EXPIRED', 'the inviter did not confirm before the invitation expired', id);
     }
   }
 
-  private async markRedemption(contactId: string, state: InvitationState): Promise<void> {
+  private async markRedemption(contactId: string, patch: Partial<CoreInvitationRecord>): Promise<void> {
     const store = this.h.store();
     for (const { id, record } of await store.invitations.list()) {
       const m = record as CoreInvitationRecord;
-      if (m.side === 'redeemer' && m.contactId === contactId) await store.invitations.put(id, { ...m, state });
+      if (m.side === 'redeemer' && m.contactId === contactId) await store.invitations.put(id, { ...m, ...patch });
     }
+  }
+
+  /** Redeemer side, the attempt failed: the record it re-keyed comes back, a new one goes. */
+  private async dropRedemption(contactId: string, c: RekeyableRecord): Promise<void> {
+    if (!c.previous) { await this.h.removeContact(contactId); return; }
+    await this.h.stopChannel(contactId);
+    const { bootstrapSecret: _s, bootstrapExpiresAt: _e, previous, ...rest } = c;
+    const restored: CoreContactRecord = { ...rest, sharedKey: previous.sharedKey, phase: previous.phase };
+    await this.h.store().contacts.put(contactId, restored);
+    await this.h.startChannel(contactId, restored);
+    this.h.emit({ type: 'contact', contact: await this.h.contactInfo(contactId, restored) });
   }
 
   /** Sealed invitation, inviter side: the contact's first link means the invitation was used. */
@@ -279,7 +317,7 @@ export class Invitations {
     const store = this.h.store();
     const contact = await store.contacts.get(contactId) as CoreContactRecord | undefined;
     if (!contact || !contact.bootstrapSecret) return;
-    const { bootstrapSecret: _erased, ...rest } = contact;
+    const { bootstrapSecret: _erased, previous: _replaced, ...rest } = contact as RekeyableRecord;
     const next: CoreContactRecord = { ...rest, phase: 'confirmed' };
     await store.contacts.put(contactId, next);
     const channel = this.h.channel(contactId);
@@ -290,11 +328,14 @@ export class Invitations {
     this.h.emit({ type: 'contact', contact: await this.h.contactInfo(contactId, next) });
   }
 
-  async redeemerDeclined(contactId: string): Promise<void> {
+  async redeemerDeclined(contactId: string, taken: boolean): Promise<void> {
     const contact = await this.h.store().contacts.get(contactId) as CoreContactRecord | undefined;
     if (!contact || !contact.bootstrapSecret) return;
-    await this.h.removeContact(contactId);
-    this.h.warn('INVITATION_DECLINED', 'the inviter declined or the invitation was already used', contactId);
+    await this.dropRedemption(contactId, contact);
+    await this.markRedemption(contactId, { state: 'cancelled', refusal: taken ? 'taken' : 'declined' });
+    const who = contact.peerName || 'the inviter';
+    if (taken) this.h.warn('INVITATION_TAKEN', `Someone else already used this invitation from ${who}. Ask them for a new one.`, contactId);
+    else this.h.warn('INVITATION_DECLINED', `${who} declined your request to connect.`, contactId);
   }
 
   /** Accepts an invitation link (already found in the user's input). */
@@ -313,7 +354,10 @@ export class Invitations {
       // One-time use on the redeemer side too: the same link is refused the second time.
       const usedId = toHex(sha256(new TextEncoder().encode(link)).subarray(0, 16));
       const used = await store.invitations.get(usedId);
-      if (used) throw used.state === 'expired' ? CoreError.INVITATION_EXPIRED() : CoreError.INVITATION_USED();
+      if (used) {
+        if (used.state === 'expired') throw CoreError.INVITATION_EXPIRED();
+        throw (used as CoreInvitationRecord).refusal === 'taken' ? CoreError.INVITATION_TAKEN() : CoreError.INVITATION_USED();
+      }
       let peer: Uint8Array;
       let sharedKey: Uint8Array;
       let bootstrapSecret: string | undefined;
@@ -343,12 +387,20 @@ export class Invitations {
         if (isProtocolError(err)) throw CoreError.BAD_INPUT(`this invitation cannot be opened here: ${err.message}`);
         throw err;
       }
-      if (await this.findContactByKey(peer)) throw CoreError.ALREADY_CONTACT();
-      const contactId = toHex(this.h.clock.randomBytes(16));
-      const contact: CoreContactRecord = {
-        ...this.newContact(peer, sharedKey, nickname ?? inviterName, now), peerName: inviterName,
+      // The inviter signed this for us: a record we still hold of them (they revoked or deleted
+      // us, or an earlier attempt is stuck) is re-keyed, never a reason to refuse. Only a block
+      // (our own decision) stands.
+      const prior = await this.priorOf(peer);
+      if (prior?.record.phase === 'blocked') throw CoreError.ALREADY_CONTACT();
+      const contactId = prior?.id ?? toHex(this.h.clock.randomBytes(16));
+      const restorable = prior && prior.record.phase === 'confirmed' && bootstrapSecret
+        ? { previous: { sharedKey: prior.record.sharedKey, phase: prior.record.phase } } : {};
+      const contact: RekeyableRecord = {
+        ...this.newContact(peer, sharedKey, nickname ?? (prior?.record.nickname || inviterName), now, prior), peerName: inviterName,
         ...(bootstrapSecret ? { phase: 'pending' as const, bootstrapSecret, bootstrapExpiresAt } : {}),
+        ...restorable,
       };
+      if (prior) await this.retireRecord(prior);
       await store.contacts.put(contactId, contact);
       await store.invitations.put(usedId, {
         kind: invitation.form, state: 'redeemed', createdAt: now, expiresAt: now, side: 'redeemer', contactId,
@@ -414,18 +466,50 @@ export class Invitations {
 
   // ------------------------------------------------------------------------------ contacts
 
-  private async findContactByKey(pk: Uint8Array): Promise<string | null> {
+  /** Our record of this person, whatever its phase. */
+  private async priorOf(pk: Uint8Array): Promise<Prior | null> {
     const hex = toHex(pk);
-    for (const { id, record } of await this.h.store().contacts.list()) if (record.identityPk === hex) return id;
+    for (const { id, record } of await this.h.store().contacts.list()) if (record.identityPk === hex) return { id, record };
     return null;
   }
 
-  private newContact(peer: Uint8Array, sharedKey: Uint8Array, nickname: string, now: number): CoreContactRecord {
+  /** Stops what the old pairing of a re-keyed record ran; an unused sealed invitation for it ends. */
+  private async retireRecord(prior: Prior): Promise<void> {
+    await this.h.stopChannel(prior.id);
+    const invitationId = prior.record.invitationId;
+    const inv = invitationId ? await this.h.store().invitations.get(invitationId) as CoreInvitationRecord | undefined : undefined;
+    if (invitationId && inv && isLive(inv.kind, inv.state)) {
+      const finished = finishedRecord(inv, nextInvitationState(inv.kind, inv.state, 'cancel'));
+      await this.h.store().invitations.put(invitationId, finished);
+      this.h.emit({ type: 'invitation', invitation: invitationInfo(invitationId, finished) });
+    }
+  }
+
+  private newContact(peer: Uint8Array, sharedKey: Uint8Array, nickname: string, now: number, prior?: Prior | null): CoreContactRecord {
+    // A re-keyed record keeps what the user chose about this person; the pairing is new.
+    const kept = prior ? {
+      visible: prior.record.visible, verified: prior.record.verified, receipts: prior.record.receipts, typing: prior.record.typing,
+      createdAt: prior.record.createdAt,
+    } : { visible: true, verified: false, receipts: false, typing: false, createdAt: now };
     return {
-      nickname, identityPk: toHex(peer), sharedKey: toHex(sharedKey), phase: 'confirmed', visible: true, verified: false,
-      receipts: false, typing: false, createdAt: now, conversationId: conversationIdOf(this.h.identity().publicKey, peer, sha256),
+      nickname, identityPk: toHex(peer), sharedKey: toHex(sharedKey), phase: 'confirmed', ...kept,
+      conversationId: conversationIdOf(this.h.identity().publicKey, peer, sha256),
     };
   }
+}
+
+/** A contact that is really there: a new invitation with them is refused (ALREADY_CONTACT). */
+function isLiveContact(record: ContactRecord): boolean {
+  return record.phase === 'confirmed' || record.phase === 'blocked';
+}
+
+/**
+ * A finished invitation keeps neither s nor its link (which carries s, or the sealed key): nothing
+ * on disk can find or re-derive the pairing afterwards (docs/THREAT-MODEL.md "Invitation secret").
+ */
+function finishedRecord(record: CoreInvitationRecord, state: InvitationState, contactId?: string): CoreInvitationRecord {
+  const { secret: _s, link: _l, ...rest } = record;
+  return { ...rest, state, ...(contactId ? { contactId } : {}) };
 }
 
 function parseContactCode(code: string): Uint8Array {

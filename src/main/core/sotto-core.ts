@@ -125,6 +125,11 @@ export class SottoCore {
       emit: (e) => this.emit(e),
       warn: (code, message, contactId) => this.warn(code, message, contactId),
       startChannel: (id, record) => this.startChannel(id, record),
+      stopChannel: async (id) => {
+        const channel = this.channels.get(id);
+        this.channels.delete(id);
+        await channel?.stop({ dropEntries: true, bye: 'normal' });
+      },
       channel: (id) => this.channels.get(id),
       removeContact: (id) => this.removeContact(id),
       contactInfo: (id, record) => this.contactInfo(id, record),
@@ -290,8 +295,9 @@ export class SottoCore {
       groups: this.groupsForNewChannel(),
       emit: (e) => this.emit(e),
       onConfirmed: (id) => { void this.serial(() => this.invitations.redeemerConfirmed(id)).catch((err: Error) => this.warn('UPGRADE', err.message, id)); },
-      onDeclined: (id) => { void this.serial(() => this.invitations.redeemerDeclined(id)).catch((err: Error) => this.warn('UPGRADE', err.message, id)); },
+      onDeclined: (id, taken) => { void this.serial(() => this.invitations.redeemerDeclined(id, taken)).catch((err: Error) => this.warn('UPGRADE', err.message, id)); },
       onFirstLink: (id) => { void this.serial(() => this.invitations.sealedUsed(id)).catch((err: Error) => this.warn('INVITATION', err.message, id)); },
+      onRevoked: (id) => { void this.peerRevoked(id).catch((err: Error) => this.warn('REVOKED', err.message, id)); },
     };
   }
 
@@ -488,7 +494,8 @@ export class SottoCore {
       const channel = this.channels.get(id);
       if (next.phase === 'revoked' || next.phase === 'blocked') {
         this.channels.delete(id);
-        await channel?.stop({ dropEntries: true, bye: 'normal' });
+        // Revoke is final and the contact is told (bye 'revoked'); a block looks like going away.
+        await channel?.stop({ dropEntries: true, bye: next.phase === 'revoked' ? 'revoked' : 'normal' });
       } else if (channel) {
         await channel.refresh(next);
       } else {
@@ -535,11 +542,19 @@ export class SottoCore {
     });
   }
 
+  /** The contact revoked or deleted us: our record becomes revoked (we stop too); delete removes it. */
+  private async peerRevoked(id: string): Promise<void> {
+    const r = await this.requireStore().contacts.get(id);
+    if (!r || (r.phase !== 'confirmed' && r.phase !== 'pending')) return;
+    const info = await this.patchContact(id, { phase: 'revoked' });
+    this.warn('CONTACT_REVOKED', `${info.nickname || 'A contact'} removed you from their contacts: you can no longer reach each other. You can delete them too.`, id);
+  }
+
   private async removeContact(id: string): Promise<void> {
     const store = this.requireStore();
     const channel = this.channels.get(id);
     this.channels.delete(id);
-    await channel?.stop({ dropEntries: true, bye: 'normal' });
+    await channel?.stop({ dropEntries: true, bye: 'revoked' });
     await store.messages.deleteConversation(id);
     await store.contacts.delete(id);
     this.emit({ type: 'contact-removed', contactId: id });
