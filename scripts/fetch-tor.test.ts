@@ -89,6 +89,15 @@ test('a wrong sum is refused and nothing is left in resources/', async () => {
   assert.deepEqual(readdirSync(resources), []);
 });
 
+test('a file the server does not have is TOR_DOWNLOAD_FAILED, pointing at the archive mirror', async () => {
+  const resources = freshResources();
+  const moved = pins(sum);
+  moved.bundles['linux-x64'] = { file: 'tor-expert-bundle-linux-x86_64-0.0.2.tar.gz', sha256: sum };
+  await assert.rejects(fetchTorBundle({ pins: moved, target: 'linux-x64', resourcesDir: resources }), (err: FetchTorError) =>
+    err.code === 'TOR_DOWNLOAD_FAILED' && err.message.includes('HTTP 404') && err.message.includes('archive.torproject.org'));
+  assert.deepEqual(readdirSync(resources), []);
+});
+
 test('a missing pin is refused before any request', async () => {
   const before = requests;
   await assert.rejects(fetchTorBundle({ pins: pins(null), target: 'darwin-arm64', resourcesDir: freshResources() }),
