@@ -2,6 +2,11 @@
 // shown only in small print, for a bug report). Unknown codes fall back to a generic sentence.
 const WORDS: Record<string, string> = {
   WRONG_PASSPHRASE: "That passphrase didn't unlock this profile. Try again.",
+  UNLOCK_DELAYED: 'Too many wrong passphrases. Wait a little, then try again.',
+  WEAK_PASSPHRASE: 'That passphrase is too easy to guess. Add a few more words that belong together only for you.',
+  INVITATION_TAKEN: 'Someone else already used this invitation. Ask for a new one.',
+  SMTP_NOT_SET: 'Set up your mail server in Settings first.',
+  EXTERNAL_UNAVAILABLE: 'Sotto could not open your web browser.',
   INVITATION_MALFORMED: "That link isn't a Sotto invitation.",
   NOT_AN_INVITATION_LINK: "That link isn't a Sotto invitation.",
   BAD_ENCODING: "That isn't a Sotto invitation.",
@@ -24,6 +29,7 @@ const WORDS: Record<string, string> = {
   LOCKED: 'Unlock your profile first.',
   SMTP_FAILED: "The e-mail couldn't be sent. Check the mail server settings.",
   BAD_EMAIL_ADDRESS: "That doesn't look like an e-mail address.",
+  TESTBED_UNAVAILABLE: "Sotto can't reach its network right now. Start it again once the network is up.",
   HOST_UNREACHABLE: 'Lost the connection to Sotto. Reload the window.',
   IPC_DISCONNECTED: 'Lost the connection to Sotto. Reload the window, or start Sotto again.',
   IPC_BAD_INPUT: "Sotto couldn't use what was entered. Check it and try again.",

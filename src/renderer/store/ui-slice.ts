@@ -14,6 +14,9 @@ export interface UiSlice {
   /** The host's settings (theme, notifications, SMTP without its password); null until loaded. */
   settings: SettingsView | null;
   dialog: DialogState | null;
+  /** Why the last create/unlock failed, for the screen that follows (create fails -> unlock). */
+  startError: { code: string; message: string } | null;
+  setStartError(error: { code: string; message: string } | null): void;
   setSettings(settings: SettingsView): void;
   openDialog(dialog: DialogState): void;
   closeDialog(): void;
@@ -22,6 +25,8 @@ export interface UiSlice {
 export const createUiSlice: Slice<UiSlice> = (set) => ({
   settings: null,
   dialog: null,
+  startError: null,
+  setStartError: (startError) => set({ startError }),
   setSettings: (settings) => set({ settings }),
   openDialog: (dialog) => set({ dialog }),
   closeDialog: () => set({ dialog: null }),

@@ -5,6 +5,7 @@ import { toUiError, unwrap, type UiError } from '../../ipc/call.ts';
 import { Dialog } from '../../components/Dialog.tsx';
 import { ConfirmDialog } from '../../components/ConfirmDialog.tsx';
 import { ErrorText } from '../../components/ErrorText.tsx';
+import { SavedCheckbox } from '../../components/SavedCheckbox.tsx';
 import { useStore } from '../../store/index.ts';
 import { VisibilityToggle } from '../privacy/VisibilityToggle.tsx';
 
@@ -29,13 +30,13 @@ export function ContactDetails({ contactId, onClose }: { contactId: string; onCl
     return <Dialog title="Contact removed" onClose={onClose}><p>This contact is no longer in your list.</p><button type="button" onClick={onClose}>Close</button></Dialog>;
   }
   const name = contact.nickname;
-  const update = (change: Omit<ChannelInput<'updateContact'>, 'id'>) => {
+  const update = (change: Omit<ChannelInput<'updateContact'>, 'id'>): Promise<void> => {
     setError(null);
-    unwrap(api().updateContact({ id: contactId, ...change }))
+    return unwrap(api().updateContact({ id: contactId, ...change }))
       .then((c) => useStore.getState().upsertContact(c))
       .catch((err) => setError(toUiError(err)));
   };
-  const saveNickname = (e: FormEvent) => { e.preventDefault(); update({ nickname }); };
+  const saveNickname = (e: FormEvent) => { e.preventDefault(); void update({ nickname }); };
   const runDestructive = async (step: Destructive) => {
     setPending(null);
     setError(null);
@@ -74,14 +75,14 @@ export function ContactDetails({ contactId, onClose }: { contactId: string; onCl
         : (
           <div className="row">
             <p className="muted">Compare the safety number with {name} in person or on a call. If it matches, mark it verified.</p>
-            <button type="button" onClick={() => update({ verified: true })}>Mark as verified</button>
+            <button type="button" onClick={() => void update({ verified: true })}>Mark as verified</button>
           </div>
         )}
       <VisibilityToggle contact={contact} onError={(err) => setError(toUiError(err))} />
       <div className="checks">
-        <input id={ids.receipts} type="checkbox" checked={contact.receipts} onChange={(e) => update({ receipts: e.target.checked })} />
+        <SavedCheckbox id={ids.receipts} checked={contact.receipts} onSave={(receipts) => update({ receipts })} />
         <label htmlFor={ids.receipts}>Send read receipts to {name}</label>
-        <input id={ids.typing} type="checkbox" checked={contact.typing} onChange={(e) => update({ typing: e.target.checked })} />
+        <SavedCheckbox id={ids.typing} checked={contact.typing} onSave={(typing) => update({ typing })} />
         <label htmlFor={ids.typing}>Send typing indicator to {name}</label>
       </div>
       <ErrorText error={error} />

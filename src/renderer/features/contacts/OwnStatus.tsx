@@ -20,10 +20,14 @@ export function OwnStatus({ onError }: { onError(err: unknown): void }) {
   const ids = { state: useId(), text: useId() };
   useEffect(() => setText(savedText), [savedText]);
 
+  // The menu shows the choice at once and the saved state once the core answered.
+  const [choosing, setChoosing] = useState<PresenceState | null>(null);
   const save = (next: PresenceState, nextText: string) => {
+    setChoosing(next);
     unwrap(api().setPresence({ state: next, text: nextText }))
       .then((status) => useStore.getState().applyStatus(status))
-      .catch(onError);
+      .catch(onError)
+      .finally(() => setChoosing(null));
   };
   const onTextKey = (e: KeyboardEvent<HTMLInputElement>) => {
     if (e.key === 'Enter') { e.preventDefault(); save(state, text); }
@@ -36,7 +40,7 @@ export function OwnStatus({ onError }: { onError(err: unknown): void }) {
         <PresenceIcon state={effective} />
         <h1 className="own-name">{name}</h1>
         <label htmlFor={ids.state} className="visually-hidden">Your status</label>
-        <select id={ids.state} value={state} onChange={(e) => { if (isPresenceState(e.target.value)) save(e.target.value, text); }}>
+        <select id={ids.state} value={choosing ?? state} onChange={(e) => { if (isPresenceState(e.target.value)) save(e.target.value, text); }}>
           {OWN_STATES.map((s) => <option key={s.state} value={s.state}>{s.label}</option>)}
         </select>
       </div>

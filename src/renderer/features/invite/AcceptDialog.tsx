@@ -7,6 +7,12 @@ import { ErrorText } from '../../components/ErrorText.tsx';
 import { useStore } from '../../store/index.ts';
 import { ImageFileError, imageFileToPngBase64 } from './png.ts';
 
+/** In this dialog a refused input is a link or picture that is not an invitation. */
+const ACCEPT_WORDS: Record<string, string> = {
+  BAD_INPUT: "That isn't a Sotto invitation. Check that you copied all of it.",
+  IPC_BAD_INPUT: "That isn't a Sotto invitation. Check that you copied all of it.",
+};
+
 type AcceptInput = { link: string } | { text: string } | { imagePngBase64: string };
 
 /** A pasted link alone goes as a link; anything longer (a whole e-mail) as text to search. */
@@ -74,9 +80,9 @@ export function AcceptDialog({ initialLink, onClose }: { initialLink: string | n
               <button type="submit" className="primary" disabled={busy || pasted.trim() === ''}>Accept</button>
             </div>
           </form>
-          <section aria-label="Drop a QR code image here" className={dragging ? 'dropzone dragging' : 'dropzone'}
+          <section aria-label="Drop a picture of the QR code here" className={dragging ? 'dropzone dragging' : 'dropzone'}
             onDragOver={(e) => { e.preventDefault(); setDragging(true); }} onDragLeave={() => setDragging(false)} onDrop={onDrop}>
-            <p>Drop a QR code image here, or</p>
+            <p>Drop a picture of the QR code here, or</p>
             <label htmlFor={ids.file} className="visually-hidden">QR code image</label>
             <input ref={fileRef} id={ids.file} type="file" accept="image/*" className="visually-hidden" tabIndex={-1}
               onChange={(e) => { void acceptFile(e.target.files?.[0]); e.target.value = ''; }} />
@@ -85,7 +91,7 @@ export function AcceptDialog({ initialLink, onClose }: { initialLink: string | n
           {busy && <p role="status">Checking the invitation…</p>}
         </>
       )}
-      <ErrorText error={error} />
+      <ErrorText error={error} words={ACCEPT_WORDS} />
       <div className="dialog-actions">
         <button type="button" onClick={onClose}>Close</button>
       </div>

@@ -28,7 +28,10 @@ export function CreateProfile() {
     try {
       useStore.getState().setProfile(await unwrap(api().createProfile({ displayName: name, passphrase })));
     } catch (err) {
-      setError(toUiError(err));
+      const e = toUiError(err);
+      setError(e);
+      // If the profile was written but could not start, the unlock screen comes next: tell it why.
+      useStore.getState().setStartError({ code: e.code, message: e.message });
       setStep('profile');
     } finally {
       setBusy(false);

@@ -3,6 +3,7 @@ import { useStore } from '../../store/index.ts';
 
 /** "Connecting to Tor… 45% · Loading relay descriptors" (UI.md flow 1). */
 export function torProgressText(progress: number, summary: string): string {
+  if (progress <= 0) return 'Starting Tor…';
   const pct = `${Math.round(progress)}%`;
   return summary ? `Connecting to Tor… ${pct} · ${summary}` : `Connecting to Tor… ${pct}`;
 }

@@ -1,13 +1,16 @@
 import { useId, useRef, useState, type FormEvent } from 'react';
 import { api } from '../../ipc/api.ts';
-import { toUiError, unwrap, type UiError } from '../../ipc/call.ts';
+import { UiError, toUiError, unwrap } from '../../ipc/call.ts';
 import { ErrorText } from '../../components/ErrorText.tsx';
 import { useStore } from '../../store/index.ts';
 
 export function Unlock() {
   const [passphrase, setPassphrase] = useState('');
   const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<UiError | null>(null);
+  const [error, setError] = useState<UiError | null>(() => {
+    const e = useStore.getState().startError;
+    return e ? new UiError(e.code, e.message) : null;
+  });
   const input = useRef<HTMLInputElement>(null);
   const id = useId();
 

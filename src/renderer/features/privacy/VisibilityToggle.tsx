@@ -3,21 +3,19 @@ import type { ContactInfo } from '../../ipc/contract.ts';
 import { api } from '../../ipc/api.ts';
 import { unwrap } from '../../ipc/call.ts';
 import { useStore } from '../../store/index.ts';
+import { SavedCheckbox } from '../../components/SavedCheckbox.tsx';
 
 /** "<Nick> can see me": per-contact visibility (invisible = they see us offline). */
 export function VisibilityToggle({ contact, onError }: { contact: ContactInfo; onError(err: unknown): void }) {
   const id = useId();
   const hintId = useId();
-  const toggle = (visible: boolean) => {
-    unwrap(api().updateContact({ id: contact.id, visible }))
-      .then((c) => useStore.getState().upsertContact(c))
-      .catch(onError);
-  };
+  const toggle = (visible: boolean) => unwrap(api().updateContact({ id: contact.id, visible }))
+    .then((c) => useStore.getState().upsertContact(c))
+    .catch(onError);
   const usable = contact.phase === 'confirmed' || contact.phase === 'pending';
   return (
     <div className="visibility">
-      <input id={id} type="checkbox" checked={contact.visible} disabled={!usable} aria-describedby={hintId}
-        onChange={(e) => toggle(e.target.checked)} />
+      <SavedCheckbox id={id} checked={contact.visible} disabled={!usable} aria-describedby={hintId} onSave={toggle} />
       <label htmlFor={id}>{contact.nickname} can see me</label>
       <span id={hintId} className={contact.visible ? 'muted small' : 'hidden-note small'}>
         {contact.visible ? `${contact.nickname} sees when you're online.` : `${contact.nickname} can't see you now.`}

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { api } from '../../ipc/api.ts';
+import { api, inElectron } from '../../ipc/api.ts';
 import { toUiError, unwrap, type UiError } from '../../ipc/call.ts';
 import { Dialog } from '../../components/Dialog.tsx';
 import { ErrorText } from '../../components/ErrorText.tsx';
@@ -11,7 +11,17 @@ import { ErrorText } from '../../components/ErrorText.tsx';
 export function LinkConfirm({ url, onClose }: { url: string; onClose(): void }) {
   const [error, setError] = useState<UiError | null>(null);
   const open = () => {
-    unwrap(api().openExternal({ url })).then(onClose, (err) => setError(toUiError(err)));
+    unwrap(api().openExternal({ url })).then(onClose, (err) => {
+      const e = toUiError(err);
+      // The browser host may have no system browser to hand the link to: this window is one, so
+      // open a new tab that cannot reach back into Sotto (noopener) and sends no referrer.
+      if (e.code === 'EXTERNAL_UNAVAILABLE' && !inElectron()) {
+        window.open(url, '_blank', 'noopener,noreferrer');
+        onClose();
+      } else {
+        setError(e);
+      }
+    });
   };
   return (
     <Dialog title="Open this link?" onClose={onClose}>

@@ -1,6 +1,7 @@
 import { useId, useState } from 'react';
 import type { SettingsView, ThemeChoice } from '../../ipc/contract.ts';
 import { ErrorText } from '../../components/ErrorText.tsx';
+import { SavedCheckbox } from '../../components/SavedCheckbox.tsx';
 import { useSaveSettings } from './use-save.ts';
 
 const THEMES: ReadonlyArray<{ value: ThemeChoice; label: string }> = [
@@ -11,6 +12,9 @@ const THEMES: ReadonlyArray<{ value: ThemeChoice; label: string }> = [
 export function PreferencesSection({ settings }: { settings: SettingsView }) {
   const { save, error } = useSaveSettings();
   const [away, setAway] = useState(String(settings.autoAwayMinutes));
+  const [theme, setTheme] = useState<ThemeChoice | null>(null);
+  const shownTheme = theme ?? settings.theme;
+  const pickTheme = (t: ThemeChoice) => { setTheme(t); void save({ theme: t }).finally(() => setTheme(null)); };
   const ids = { h: useId(), theme: useId(), notif: useId(), receipts: useId(), typing: useId(), away: useId() };
   const saveAway = () => {
     const n = Number(away);
@@ -23,17 +27,17 @@ export function PreferencesSection({ settings }: { settings: SettingsView }) {
         <span id={ids.theme} className="group-label">Theme</span>
         {THEMES.map((t) => (
           <label key={t.value} className="radio">
-            <input type="radio" name="theme" value={t.value} checked={settings.theme === t.value} onChange={() => void save({ theme: t.value })} />
+            <input type="radio" name="theme" value={t.value} checked={shownTheme === t.value} onChange={() => pickTheme(t.value)} />
             {t.label}
           </label>
         ))}
       </div>
       <div className="checks">
-        <input id={ids.notif} type="checkbox" checked={settings.notifications} onChange={(e) => void save({ notifications: e.target.checked })} />
+        <SavedCheckbox id={ids.notif} checked={settings.notifications} onSave={(notifications) => save({ notifications })} />
         <label htmlFor={ids.notif}>Show notifications</label>
-        <input id={ids.receipts} type="checkbox" checked={settings.receiptsDefault} onChange={(e) => void save({ receiptsDefault: e.target.checked })} />
+        <SavedCheckbox id={ids.receipts} checked={settings.receiptsDefault} onSave={(receiptsDefault) => save({ receiptsDefault })} />
         <label htmlFor={ids.receipts}>Send read receipts by default</label>
-        <input id={ids.typing} type="checkbox" checked={settings.typingDefault} onChange={(e) => void save({ typingDefault: e.target.checked })} />
+        <SavedCheckbox id={ids.typing} checked={settings.typingDefault} onSave={(typingDefault) => save({ typingDefault })} />
         <label htmlFor={ids.typing}>Send typing indicator by default</label>
       </div>
       <label htmlFor={ids.away}>Away after (minutes)</label>
