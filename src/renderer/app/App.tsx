@@ -18,7 +18,11 @@ export function App() {
 
   const acceptLink = route.name === 'main' ? route.acceptLink : null;
   useEffect(() => {
-    if (acceptLink && phase === 'running') useStore.getState().openDialog({ kind: 'accept', link: acceptLink });
+    if (!acceptLink || phase !== 'running') return;
+    useStore.getState().openDialog({ kind: 'accept', link: acceptLink });
+    // Once shown, the link leaves the address bar (a reload must not offer it again).
+    history.replaceState(null, '', '#/');
+    window.dispatchEvent(new HashChangeEvent('hashchange'));
   }, [acceptLink, phase]);
 
   if (phase === null) return <main className="onboarding"><p role="status">Connecting to Sotto…</p></main>;
