@@ -1,4 +1,4 @@
-// `npm start`: Sotto in a terminal on the local testbed (docs/ARCHITECTURE.md "Console host").
+// `npm run console`: Sotto in a terminal on the local testbed (docs/ARCHITECTURE.md "Console host").
 // Exit codes: 0 after quit, 1 when the profile or the testbed could not be opened, 2 bad options.
 import { ConsoleError } from './errors.ts';
 import { CONSOLE_USAGE, parseConsoleOptions } from './options.ts';

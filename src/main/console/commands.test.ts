@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseCommand } from './commands.ts';
+import { HELP, parseCommand } from './commands.ts';
 import { parseConsoleOptions } from './options.ts';
 import { ConsoleError } from './errors.ts';
 
@@ -30,6 +30,30 @@ test('commands: every documented form parses', () => {
   assert.deepEqual(parseCommand('invitations'), { name: 'invitations' });
   assert.deepEqual(parseCommand('contacts'), { name: 'contacts' });
   assert.deepEqual(parseCommand('quit'), { name: 'quit' });
+});
+
+test('commands: a quoted name is one argument without its quotes, everywhere a name goes (issue 9 item 5)', () => {
+  assert.deepEqual(parseCommand('invite sealed ABCD "Dave D"'), { name: 'invite-sealed', contactCode: 'ABCD', nickname: 'Dave D' });
+  assert.deepEqual(parseCommand('confirm 0123abcd "Dave D"'), { name: 'confirm', id: '0123abcd', nickname: 'Dave D' });
+  assert.deepEqual(parseCommand('say "Dave D" hello there'), { name: 'say', contact: 'Dave D', text: 'hello there' });
+  assert.deepEqual(parseCommand('rename "Dave D" "Dave Doe"'), { name: 'rename', contact: 'Dave D', nickname: 'Dave Doe' });
+  assert.deepEqual(parseCommand('rename "Dave D" Dave Doe'), { name: 'rename', contact: 'Dave D', nickname: 'Dave Doe' });
+  for (const verb of ['history', 'show', 'verify', 'visible', 'invisible', 'block', 'unblock', 'revoke', 'delete'] as const) {
+    assert.deepEqual(parseCommand(`${verb} "Dave D"`), { name: verb, contact: 'Dave D' });
+  }
+  assert.deepEqual(parseCommand('receipts "Dave D" on'), { name: 'receipts', contact: 'Dave D', on: true });
+  assert.deepEqual(parseCommand('typing "Dave D" OFF'), { name: 'typing', contact: 'Dave D', on: false });
+  assert.deepEqual(parseCommand('cancel 0123'), { name: 'cancel', id: '0123' });
+  assert.throws(() => parseCommand('rename "Dave D" "Dave'), code('BAD_ARGUMENTS'));
+  assert.throws(() => parseCommand('rename "Dave D" "Dave Doe" extra'), code('BAD_ARGUMENTS'));
+  assert.throws(() => parseCommand('rename "Dave D"'), code('BAD_ARGUMENTS'));
+  assert.throws(() => parseCommand('receipts dave maybe'), code('BAD_ARGUMENTS'));
+});
+
+test('help: says how to quote and both message limits', () => {
+  assert.match(HELP, /double\s+quotes: say "Dave D" hello/);
+  assert.match(HELP, /16384 characters and 16 KiB/);
+  for (const verb of ['block', 'unblock', 'rename', 'show', 'verify', 'delete', 'receipts', 'typing', 'cancel']) assert.match(HELP, new RegExp(`\\b${verb}\\b`));
 });
 
 test('commands: bad input is a coded error, never a crash', () => {

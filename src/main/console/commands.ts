@@ -14,6 +14,7 @@ export type Command =
   | { name: 'accept'; source: string }
   | { name: 'confirm'; id: string; nickname: string | null }
   | { name: 'decline'; id: string }
+  | { name: 'cancel'; id: string }
   | { name: 'invitations' }
   | { name: 'contacts' }
   | { name: 'say'; contact: string; text: string }
@@ -21,6 +22,14 @@ export type Command =
   | { name: 'visible'; contact: string }
   | { name: 'invisible'; contact: string }
   | { name: 'revoke'; contact: string }
+  | { name: 'delete'; contact: string }
+  | { name: 'block'; contact: string }
+  | { name: 'unblock'; contact: string }
+  | { name: 'rename'; contact: string; nickname: string }
+  | { name: 'show'; contact: string }
+  | { name: 'verify'; contact: string }
+  | { name: 'receipts'; contact: string; on: boolean }
+  | { name: 'typing'; contact: string; on: boolean }
   | { name: 'quit' }
   | { name: 'empty' };
 
@@ -32,6 +41,7 @@ export const USAGE: Record<Exclude<Command['name'], 'invite-open' | 'invite-seal
   accept: 'accept <link | path to a QR png | path to a text/e-mail file>',
   confirm: 'confirm <invitation id> [nickname]',
   decline: 'decline <invitation id>',
+  cancel: 'cancel <invitation id>',
   invitations: 'invitations',
   contacts: 'contacts',
   say: 'say <contact> <text>',
@@ -39,8 +49,19 @@ export const USAGE: Record<Exclude<Command['name'], 'invite-open' | 'invite-seal
   visible: 'visible <contact>',
   invisible: 'invisible <contact>',
   revoke: 'revoke <contact>',
+  delete: 'delete <contact>',
+  block: 'block <contact>',
+  unblock: 'unblock <contact>',
+  rename: 'rename <contact> <new nickname>',
+  show: 'show <contact>',
+  verify: 'verify <contact>',
+  receipts: 'receipts <contact> on|off',
+  typing: 'typing <contact> on|off',
   quit: 'quit',
 };
+
+/** What the core accepts in one message (its checks, repeated here so help can say them). */
+export const MESSAGE_LIMITS = { characters: 16384, bytes: 16 * 1024 } as const;
 
 export const HELP = [
   'commands:',
@@ -51,25 +72,36 @@ export const HELP = [
   '  accept <link | qr.png | mail.txt>   redeem an invitation',
   '  confirm <invitation id> [nickname]  accept whoever redeemed your open invitation',
   '  decline <invitation id>             refuse them',
+  '  cancel <invitation id>              withdraw an invitation nobody has used yet',
   '  invitations                         your invitations and their state',
   '  contacts                            contacts with presence',
-  '  say <contact> <text>                send a message (queued while they are offline)',
-  '  history <contact>                   the conversation, oldest first',
+  '  say <contact> <text>                send a message (kept and sent when they come online)',
+  '  history <contact>                   the conversation, oldest first, with times and delivery',
+  '  show <contact>                      details: fingerprint, safety number, settings',
+  '  verify <contact>                    mark them verified once the safety numbers match',
+  '  rename <contact> <new nickname>     change the name you see for them',
+  '  receipts <contact> on|off           send them read receipts (off by default)',
+  '  typing <contact> on|off             exchange typing indicators (off by default)',
   '  visible <contact> / invisible <contact>   show or hide your presence to one contact',
-  '  revoke <contact>                    stop being reachable by them, for good',
+  '  block <contact> / unblock <contact>  stop or resume all contact with them (reversible)',
+  '  revoke <contact>                    stop being reachable by them, for good (they are told)',
+  '  delete <contact>                    revoke and remove them with the whole conversation',
   '  quit                                go offline, stop tor, exit',
-  '<contact> is a nickname (quote it if it has spaces) or the start of a contact id.',
+  '<contact> is a nickname or the start of a contact id; a nickname with spaces goes in double',
+  '  quotes: say "Dave D" hello, rename "Dave D" "Dave Doe".',
+  `A message holds at most ${MESSAGE_LIMITS.characters} characters and ${MESSAGE_LIMITS.bytes / 1024} KiB of UTF-8 `
+    + '(letters outside ASCII take 2 to 4 bytes each).',
 ].join('\n');
 
 interface Cursor { rest: string }
 
-/** Takes one word (or a "double-quoted" phrase) off the front of `c.rest`. */
+/** Takes one word (or a "double-quoted" phrase, without its quotes) off the front of `c.rest`. */
 function takeWord(c: Cursor): string | null {
   const s = c.rest.trimStart();
   if (s.length === 0) { c.rest = ''; return null; }
   if (s.startsWith('"')) {
     const end = s.indexOf('"', 1);
-    if (end < 0) { c.rest = ''; return null; }
+    if (end < 0) throw ConsoleError.BAD_ARGUMENTS('a closing double quote is missing');
     c.rest = s.slice(end + 1);
     return s.slice(1, end);
   }
@@ -80,6 +112,28 @@ function takeWord(c: Cursor): string | null {
 
 function restText(c: Cursor): string { return c.rest.trim(); }
 
+/** The rest of the line as one name: `Dave D` or `"Dave D"` (quotes are not part of the name). */
+function restName(c: Cursor, usage: string): string {
+  const rest = restText(c);
+  if (!rest.startsWith('"')) return rest;
+  const name = takeWord(c) ?? '';
+  noMore(c, usage);
+  return name;
+}
+
+function onOff(c: Cursor, usage: string): boolean {
+  const w = takeWord(c)?.toLowerCase();
+  noMore(c, usage);
+  if (w === 'on') return true;
+  if (w === 'off') return false;
+  throw ConsoleError.BAD_ARGUMENTS(usage);
+}
+
+function contactArg(c: Cursor, usage: string): string {
+  const contact = takeWord(c);
+  if (!contact) throw ConsoleError.BAD_ARGUMENTS(usage);
+  return contact;
+}
 function noMore(c: Cursor, usage: string): void {
   if (c.rest.trim().length > 0) throw ConsoleError.BAD_ARGUMENTS(usage);
 }
@@ -112,7 +166,7 @@ export function parseCommand(line: string): Command {
       if (kind === 'sealed') {
         const code = takeWord(c);
         if (!code) throw ConsoleError.BAD_ARGUMENTS(USAGE.invite);
-        const nick = restText(c);
+        const nick = restName(c, USAGE.invite);
         return { name: 'invite-sealed', contactCode: code, nickname: nick.length > 0 ? nick : null };
       }
       throw ConsoleError.BAD_ARGUMENTS(USAGE.invite);
@@ -126,10 +180,11 @@ export function parseCommand(line: string): Command {
     case 'confirm': {
       const id = takeWord(c);
       if (!id) throw ConsoleError.BAD_ARGUMENTS(USAGE.confirm);
-      const nick = restText(c).replace(/^"(.*)"$/, '$1');
+      const nick = restName(c, USAGE.confirm);
       return { name: 'confirm', id, nickname: nick.length > 0 ? nick : null };
     }
     case 'decline': return { name: 'decline', id: one(c, USAGE.decline) };
+    case 'cancel': return { name: 'cancel', id: one(c, USAGE.cancel) };
     case 'invitations': noMore(c, USAGE.invitations); return { name: 'invitations' };
     case 'contacts': noMore(c, USAGE.contacts); return { name: 'contacts' };
     case 'say': case 'msg': {
@@ -142,6 +197,19 @@ export function parseCommand(line: string): Command {
     case 'visible': return { name: 'visible', contact: one(c, USAGE.visible) };
     case 'invisible': return { name: 'invisible', contact: one(c, USAGE.invisible) };
     case 'revoke': return { name: 'revoke', contact: one(c, USAGE.revoke) };
+    case 'delete': return { name: 'delete', contact: one(c, USAGE.delete) };
+    case 'block': return { name: 'block', contact: one(c, USAGE.block) };
+    case 'unblock': return { name: 'unblock', contact: one(c, USAGE.unblock) };
+    case 'show': return { name: 'show', contact: one(c, USAGE.show) };
+    case 'verify': return { name: 'verify', contact: one(c, USAGE.verify) };
+    case 'rename': {
+      const contact = contactArg(c, USAGE.rename);
+      const nickname = restName(c, USAGE.rename);
+      if (nickname.length === 0) throw ConsoleError.BAD_ARGUMENTS(USAGE.rename);
+      return { name: 'rename', contact, nickname };
+    }
+    case 'receipts': return { name: 'receipts', contact: contactArg(c, USAGE.receipts), on: onOff(c, USAGE.receipts) };
+    case 'typing': return { name: 'typing', contact: contactArg(c, USAGE.typing), on: onOff(c, USAGE.typing) };
     case 'quit': case 'exit': return { name: 'quit' };
     default: throw ConsoleError.UNKNOWN_COMMAND(word);
   }

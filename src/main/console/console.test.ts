@@ -13,7 +13,7 @@ import { createProfile, KDF_MINIMAL_FOR_TESTS } from '../store/index.ts';
 import type { TestbedDescription } from '../../testbed/index.ts';
 import { runConsole } from './console.ts';
 import { parseConsoleOptions } from './options.ts';
-import { attachTestbed } from './testbed-host.ts';
+import { attachTestbed, watchTestbed } from './testbed-host.ts';
 import { ConsoleError } from './errors.ts';
 
 async function healthServer(status: number): Promise<{ server: Server; url: string }> {
@@ -125,7 +125,7 @@ test('console: wrong passphrases print a coded error and ask again; end of input
   input.end();
   const exit = await run;
   assert.equal(exit, 1);
-  const errors = text.split('\n').filter((l) => l.startsWith('error [WRONG_PASSPHRASE]'));
+  const errors = text.split('\n').filter((l) => /^error: wrong passphrase.*\[WRONG_PASSPHRASE\]$/.test(l));
   assert.equal(errors.length, 2, `env passphrase, then the one typed on stdin:\n${text}`);
   assert.equal(servicesBuilt, 1, 'services factory made once, never started');
   assert.match(text, /bye\n$/);
@@ -146,5 +146,44 @@ test('console: a passphrase file that cannot be read is a coded error', async (t
     services: () => async () => { throw new Error('unreachable'); },
   });
   assert.equal(exit, 1);
-  assert.match(text, /error \[FILE_UNREADABLE\]/);
+  assert.match(text, /^error: cannot read .*\[FILE_UNREADABLE\]$/m);
+});
+
+test('console: a new passphrase shows its strength; a weak one is refused (WEAK_PASSPHRASE) and no profile is made', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'sotto-console-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  const options = parseConsoleOptions(['--profile', 'alice', '--name', 'alice', '--home', dir], { SOTTO_PASSPHRASE: 'alice123' }, dir);
+  const output = new PassThrough();
+  let text = '';
+  output.on('data', (c: Buffer) => { text += c.toString('utf8'); });
+  const input = new PassThrough();
+  input.end();
+  const exit = await runConsole({
+    options, input, output, interactive: false,
+    attach: async () => ({ description: description(['http://127.0.0.1:1']), descriptionPath: 'x', owned: false, stop: async () => {} }),
+    services: () => async () => { throw new Error('unreachable: the passphrase is refused first'); },
+  });
+  assert.equal(exit, 1);
+  assert.match(text, /^passphrase strength: (very weak|weak) \(.+\)$/m);
+  assert.match(text, /^error: this passphrase is too easy to guess.*\[WEAK_PASSPHRASE\]$/m);
+  assert.equal(existsSync(join(options.profileDir, 'sotto.db')), false, 'nothing was created');
+});
+
+test('testbed watch: consoles that did not start the testbed are told within a few checks when it goes away', async () => {
+  const live = await healthServer(200);
+  let gone = 0;
+  const stop = watchTestbed(description([live.url]), { intervalMs: 50, probeTimeoutMs: 200, onGone: () => { gone++; } });
+  try {
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(gone, 0, 'a live testbed is not reported');
+    const closedAt = Date.now();
+    await new Promise<void>((r) => { live.server.closeAllConnections(); live.server.close(() => r()); });
+    const deadline = Date.now() + 5_000;
+    while (gone === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    assert.equal(gone, 1, `told within ${Date.now() - closedAt} ms`);
+    await new Promise((r) => setTimeout(r, 200));
+    assert.equal(gone, 1, 'told once');
+  } finally {
+    stop();
+  }
 });

@@ -3,6 +3,7 @@
 // Ctrl-C, SIGTERM) goes offline, stops tor, and stops the testbed if this process started it.
 import { readFile } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
+import { passphraseStrength } from '../store/index.ts';
 import { SottoCore, toErrorInfo, type CoreEvent, type CoreServicesFactory, type CoreTimings, type SottoCoreOptions } from '../index.ts';
 import type { TestbedDescription } from '../../testbed/index.ts';
 import { parseCommand } from './commands.ts';
@@ -11,7 +12,8 @@ import { formatEvent, formatProfile } from './format.ts';
 import type { ConsoleOptions } from './options.ts';
 import { ConsoleSession } from './session.ts';
 import { Terminal } from './terminal.ts';
-import { attachTestbed, type AttachedTestbed, type AttachTestbedOptions } from './testbed-host.ts';
+import { attachTestbed, watchTestbed, type AttachedTestbed, type AttachTestbedOptions } from './testbed-host.ts';
+import { DebugLog } from './debug-log.ts';
 import { TESTBED_CORE_TIMINGS, testbedServices } from './testbed-timings.ts';
 
 export interface RunConsoleOptions {
@@ -30,11 +32,14 @@ export interface RunConsoleOptions {
   kdf?: SottoCoreOptions['kdf'];
   /** Wrong passphrases in a row before giving up. */
   maxPassphraseAttempts?: number;
+  /** How often a testbed another console started is checked (default 2 s). */
+  testbedWatchMs?: number;
 }
 
+/** The message for the person, the code as small print (and in the debug log). */
 const errorLine = (err: unknown): string => {
   const e = toErrorInfo(err);
-  return `error [${e.code}] ${e.message}`;
+  return `error: ${e.message} [${e.code}]`;
 };
 
 async function passphraseFromFile(path: string): Promise<string> {
@@ -60,6 +65,8 @@ export async function runConsole(o: RunConsoleOptions): Promise<number> {
 
   let testbed: AttachedTestbed | null = null;
   let core: SottoCore | null = null;
+  let stopWatch: (() => void) | null = null;
+  let session: ConsoleSession | null = null;
   let code = 0;
   try {
     testbed = await (o.attach ?? attachTestbed)({
@@ -70,6 +77,14 @@ export async function runConsole(o: RunConsoleOptions): Promise<number> {
     });
     if (stop.signal.aborted) return 0;
     print(`testbed: ${testbed.descriptionPath}${testbed.owned ? ' (started by this console: quitting it stops the testbed)' : ''}`);
+    const debugLog = new DebugLog({ profileDir: opts.profileDir, full: opts.debug });
+    // Another console owns the testbed: when it quits, say so at once instead of letting every
+    // lookup run into gateway timeouts.
+    stopWatch = testbed.owned ? null : watchTestbed(testbed.description, {
+      intervalMs: o.testbedWatchMs ?? 2_000,
+      onGone: () => print('! the local test network has stopped (the console that started it quit): '
+        + 'contacts cannot reach you now. Type quit, then start again with npm run console'),
+    });
 
     core = new SottoCore({
       profileDir: opts.profileDir,
@@ -79,6 +94,7 @@ export async function runConsole(o: RunConsoleOptions): Promise<number> {
     });
     const phases = new Map<string, { nickname: string; phase: string }>();
     const nameOf = (id: string): string => phases.get(id)?.nickname ?? id.slice(0, 8);
+    const excerpts = new Map<string, string>();
     let lastTor = -1;
     core.onEvent((e: CoreEvent) => {
       if (e.type === 'tor-bootstrap') {
@@ -89,9 +105,14 @@ export async function runConsole(o: RunConsoleOptions): Promise<number> {
       }
       const previous = e.type === 'contact' ? phases.get(e.contact.id)?.phase : undefined;
       if (e.type === 'contact') phases.set(e.contact.id, { nickname: e.contact.nickname, phase: e.contact.phase });
-      const line = formatEvent(e, nameOf, previous);
+      if (e.type === 'warning') debugLog.write(e.code, e.message, e.contactId);
+      const line = formatEvent(e, { nameOf, previousPhase: previous, excerptOf: (id) => excerpts.get(id) ?? null, debug: opts.debug });
+      if (e.type === 'message-status' && (e.status === 'acked' || e.status === 'read')) excerpts.delete(e.messageId);
       if (e.type === 'contact-removed') phases.delete(e.contactId);
       if (line !== null) print(line);
+      if (e.type === 'invitation' && e.invitation.state !== 'pending' && e.invitation.state !== 'awaiting-confirmation') {
+        void session?.sweepInvitationFiles().catch((err: unknown) => debugLog.write(toErrorInfo(err).code, toErrorInfo(err).message));
+      }
     });
 
     const opened = await openProfile(core, opts, term, print, o.maxPassphraseAttempts ?? 5);
@@ -104,7 +125,12 @@ export async function runConsole(o: RunConsoleOptions): Promise<number> {
     print(`profile: ${opts.profileDir}`);
     print(`ready: ${core.profile().displayName} (type help)`);
 
-    const session = new ConsoleSession({ core, profileDir: opts.profileDir, print });
+    session = new ConsoleSession({
+      core, profileDir: opts.profileDir, print,
+      // Bounded: a message never delivered (contact gone for good) must not grow the map forever.
+      onSent: (id, body) => { if (excerpts.size < 1000) excerpts.set(id, body.length > 40 ? `${body.slice(0, 39)}…` : body); },
+    });
+    await session.sweepInvitationFiles();
     for (;;) {
       const line = await term.read('sotto> ');
       if (line === null || stop.signal.aborted) break;
@@ -112,6 +138,7 @@ export async function runConsole(o: RunConsoleOptions): Promise<number> {
         if ((await session.run(parseCommand(line))) === 'quit') break;
       } catch (err) {
         print(errorLine(err));
+        debugLog.write(toErrorInfo(err).code, toErrorInfo(err).message);
       }
     }
     return code;
@@ -122,6 +149,7 @@ export async function runConsole(o: RunConsoleOptions): Promise<number> {
     code = 1;
     return code;
   } finally {
+    stopWatch?.();
     if (core && (core.status().phase === 'running' || core.status().phase === 'starting')) print('going offline, stopping tor');
     await core?.close().catch((err: unknown) => print(errorLine(err)));
     if (testbed?.owned) print('stopping the testbed');
@@ -150,17 +178,30 @@ async function openProfile(core: SottoCore, opts: ConsoleOptions, term: Terminal
         name = trimmed.length === 0 ? opts.profileName : trimmed.length <= 64 ? trimmed : null;
         if (name === null) print(errorLine(ConsoleError.BAD_ARGUMENTS('a display name of at most 64 characters')));
       }
-      let passphrase = given;
-      while (passphrase === null) {
-        const first = await ask('new passphrase: ');
-        if (first.length === 0) { print(errorLine(ConsoleError.NO_PASSPHRASE())); continue; }
-        // Only a person typing blind needs to type it twice.
-        if (term.interactive && (await ask('again: ')) !== first) { print('error [BAD_ARGUMENTS] the passphrases differ'); continue; }
-        passphrase = first;
+      for (;;) {
+        const fromOutside = given !== null;
+        let passphrase = given;
+        given = null;
+        while (passphrase === null) {
+          const first = await ask('new passphrase: ');
+          if (first.length === 0) { print(errorLine(ConsoleError.NO_PASSPHRASE())); continue; }
+          // Only a person typing blind needs to type it twice.
+          if (term.interactive && (await ask('again: ')) !== first) { print(errorLine(ConsoleError.BAD_ARGUMENTS('the passphrases differ'))); continue; }
+          passphrase = first;
+        }
+        const strength = await passphraseStrength(passphrase, [name]);
+        print(`passphrase strength: ${strength.label}${strength.hint ? ` (${strength.hint})` : ''}`);
+        try {
+          print('creating the profile and starting tor...');
+          await core.createProfile({ displayName: name, passphrase });
+          return true;
+        } catch (err) {
+          // A weak passphrase typed here may be retyped; one from --passphrase-file or the
+          // environment cannot change, so that ends the start.
+          if (toErrorInfo(err).code !== 'WEAK_PASSPHRASE' || fromOutside) throw err;
+          print(errorLine(err));
+        }
       }
-      print('starting tor...');
-      await core.createProfile({ displayName: name, passphrase });
-      return true;
     }
     for (let attempt = 1; ; attempt++) {
       const passphrase = given ?? await ask(`passphrase for ${opts.profileName}: `);
@@ -171,7 +212,9 @@ async function openProfile(core: SottoCore, opts: ConsoleOptions, term: Terminal
         return true;
       } catch (err) {
         print(errorLine(err));
-        if (toErrorInfo(err).code !== 'WRONG_PASSPHRASE' || attempt >= maxAttempts) return false;
+        // The store slows repeated failures (its error says how long to wait); ask again.
+        const code = toErrorInfo(err).code;
+        if ((code !== 'WRONG_PASSPHRASE' && code !== 'UNLOCK_DELAYED') || attempt >= maxAttempts) return false;
       }
     }
   } catch (err) {

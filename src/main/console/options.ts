@@ -4,13 +4,15 @@ import { resolve, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConsoleError } from './errors.ts';
 
-export const CONSOLE_USAGE = 'usage: npm start -- [--profile NAME] [--name DISPLAY_NAME] [--home DIR] [--passphrase-file PATH] [--testbed PATH]\n'
+export const CONSOLE_USAGE = 'usage: npm run console -- [--profile NAME] [--name DISPLAY_NAME] [--home DIR] [--passphrase-file PATH] [--testbed PATH] [--debug]\n'
   + '  --profile NAME         profile folder <home>/profiles/NAME (default: default)\n'
   + '  --name DISPLAY_NAME    display name when the profile is created (else asked)\n'
   + '  --home DIR             where profiles live (env SOTTO_HOME, default .sotto)\n'
   + '  --passphrase-file PATH passphrase = first line of the file (or env SOTTO_PASSPHRASE; else asked)\n'
   + '  --testbed PATH         use this running testbed description (env SOTTO_TESTBED); default:\n'
-  + '                         .testbed/testbed.json if its gateways answer, else start a testbed here';
+  + '                         .testbed/testbed.json if its gateways answer, else start a testbed here\n'
+  + '  --debug                show background warnings with their codes and developer texts (also in\n'
+  + '                         <profile>/debug.log; without it the log keeps only times and codes)';
 
 export interface ConsoleOptions {
   profileName: string;
@@ -23,6 +25,7 @@ export interface ConsoleOptions {
   /** .testbed/testbed.json under the working directory. */
   defaultTestbedPath: string;
   help: boolean;
+  debug: boolean;
 }
 
 /** Profile names become folder names: no separators, no dot-only names. */
@@ -40,6 +43,7 @@ export function parseConsoleOptions(argv: string[], env: Record<string, string |
         'passphrase-file': { type: 'string' },
         testbed: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
+        debug: { type: 'boolean', default: false },
       },
       strict: true,
       allowPositionals: false,
@@ -62,5 +66,6 @@ export function parseConsoleOptions(argv: string[], env: Record<string, string |
     testbedPath: testbed ? resolve(cwd, testbed) : null,
     defaultTestbedPath: resolve(cwd, '.testbed', 'testbed.json'),
     help: values.help,
+    debug: values.debug,
   };
 }

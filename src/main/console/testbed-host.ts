@@ -1,5 +1,5 @@
 // Finds the local testbed the console runs on, or starts one in this process (DESIGN D9): no real
-// Tor network is reachable where Sotto is built, so `npm start` must bring its own.
+// Tor network is reachable where Sotto is built, so the console must bring its own.
 // A description file is trusted only if its gateways answer on loopback: the gateways live in the
 // process that started the testbed, so an answer means its tor network and DHT are up too.
 import { request } from 'node:http';
@@ -44,7 +44,7 @@ function pidAlive(pid: number): boolean {
 
 /**
  * `<description>.lock` holds the pid of the console starting a testbed. Without it, two
- * terminals running `npm start` at once would each start a network and the two users could never
+ * terminals running `npm run console` at once would each start a network and the two users could never
  * meet. Returns a release function, or null while a live process holds the lock.
  */
 async function tryStartLock(path: string): Promise<(() => Promise<void>) | null> {
@@ -134,6 +134,31 @@ export async function attachTestbed(o: AttachTestbedOptions): Promise<AttachedTe
   }
 }
 
+/**
+ * Watches a testbed this console did not start: `onGone` once its gateways stop answering twice in
+ * a row (the owning console quit or died). Loopback only, one request per gateway per interval.
+ */
+export function watchTestbed(d: TestbedDescription, o: {
+  intervalMs: number; onGone: () => void; probeTimeoutMs?: number;
+  timers?: { setTimeout: (fn: () => void, ms: number) => unknown; clearTimeout: (t: unknown) => void };
+}): () => void {
+  const timers = o.timers ?? { setTimeout: (fn: () => void, ms: number) => setTimeout(fn, ms), clearTimeout: (t: unknown) => clearTimeout(t as NodeJS.Timeout) };
+  let stopped = false;
+  let misses = 0;
+  let timer: unknown = null;
+  const tick = async (): Promise<void> => {
+    const alive = await testbedAlive(d, o.probeTimeoutMs ?? Math.min(2_000, o.intervalMs));
+    if (stopped) return;
+    misses = alive ? 0 : misses + 1;
+    if (misses >= 2) { stopped = true; o.onGone(); return; }
+    timer = timers.setTimeout(() => { void tick(); }, o.intervalMs);
+    (timer as { unref?: () => void }).unref?.();
+  };
+  timer = timers.setTimeout(() => { void tick(); }, o.intervalMs);
+  (timer as { unref?: () => void }).unref?.();
+  return () => { stopped = true; if (timer !== null) timers.clearTimeout(timer); };
+}
+
 async function startOwnTestbed(o: AttachTestbedOptions, stale: boolean): Promise<AttachedTestbed> {
   o.log(stale ? `${o.defaultPath} is stale (gateways do not answer): starting a new testbed` : 'no testbed running: starting one (private Tor network + HyperDHT testnet + gateways, ~15-40 s)');
   const dir = await mkdtemp(join(tmpdir(), 'sotto-testbed-'));
@@ -145,7 +170,7 @@ async function startOwnTestbed(o: AttachTestbedOptions, stale: boolean): Promise
     throw ConsoleError.TESTBED_UNAVAILABLE(`the testbed failed to start: ${(err as Error).message}`);
   }
   await writeTestbedDescription(o.defaultPath, testbed.description);
-  o.log(`testbed up in ${testbed.timings.testbed_total_ms ?? '?'} ms; other consoles (npm start -- --profile <name>) use it while this one runs`);
+  o.log(`testbed up in ${testbed.timings.testbed_total_ms ?? '?'} ms; other consoles (npm run console -- --profile <name>) use it while this one runs`);
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> => (stopping ??= (async () => {
     await testbed.stop();

@@ -4,7 +4,7 @@
 import { EventEmitter } from 'node:events';
 import { join } from 'node:path';
 import { encodeContactCode, fingerprint, fromHex, identityFromSeed, ready, safetyNumber, toHex, type Identity } from '../../protocol/index.ts';
-import { createProfile, profileExists, unlockProfile, type ContactRecord, type KdfCost, type ProfileStore } from '../store/index.ts';
+import { checkNewPassphrase, createProfile, MIN_PASSPHRASE_SCORE, profileExists, unlockProfile, type ContactRecord, type KdfCost, type ProfileStore } from '../store/index.ts';
 import type { InvitationEmailDraft, SmtpSettings } from '../invite/index.ts';
 import { systemClock, type Clock } from './clock.ts';
 import { CoreError } from './errors.ts';
@@ -61,6 +61,12 @@ export interface SottoCoreOptions {
    * contacts share onions in groups of `size`. `false`: one endpoint per contact always.
    */
   endpointGroups?: Partial<EndpointGroupOptions> | false;
+  /**
+   * Least zxcvbn score (0-4) of a new passphrase (store/passphrase-strength.ts). Default:
+   * MIN_PASSPHRASE_SCORE, or 0 when `kdf` is given: a core with a test KDF cost is a test core,
+   * and a weak KDF makes every passphrase weak anyway.
+   */
+  minPassphraseScore?: number;
 }
 
 const SETTINGS_PRESENCE = 'core.presence';
@@ -80,9 +86,10 @@ function parseInput<S extends z.ZodType>(schema: S, value: unknown): z.output<S>
 }
 
 export class SottoCore {
-  private readonly o: Required<Omit<SottoCoreOptions, 'kdf' | 'timings' | 'endpointGroups'>> & {
+  private readonly o: Required<Omit<SottoCoreOptions, 'kdf' | 'timings' | 'endpointGroups' | 'minPassphraseScore'>> & {
     kdf: KdfCost | undefined; timings: CoreTimings; endpointGroups: EndpointGroupOptions | null;
   };
+  private readonly minPassphraseScore: number;
   private readonly events = new EventEmitter<{ event: [CoreEvent] }>();
   private phase: CorePhase;
   private store: ProfileStore | null = null;
@@ -113,6 +120,7 @@ export class SottoCore {
       endpointGroups: opts.endpointGroups === false ? null : { ...DEFAULT_ENDPOINT_GROUPS, ...opts.endpointGroups },
     };
     this.phase = profileExists(opts.profileDir) ? 'locked' : 'no-profile';
+    this.minPassphraseScore = opts.minPassphraseScore ?? (opts.kdf ? 0 : MIN_PASSPHRASE_SCORE);
     this.invitations = new Invitations({
       store: () => this.requireStore(),
       identity: () => this.requireIdentity(),
@@ -184,6 +192,7 @@ export class SottoCore {
   async createProfile(input: In<typeof createProfileInput>): Promise<ProfileInfo> {
     const { displayName, passphrase } = parseInput(createProfileInput, input);
     if (this.phase !== 'no-profile') throw this.phase === 'locked' ? CoreError.BAD_INPUT('a profile already exists here') : CoreError.NOT_LOCKED();
+    await checkNewPassphrase(passphrase, { minScore: this.minPassphraseScore, userInputs: [displayName] });
     await ready();
     const store = await createProfile(this.o.profileDir, { name: displayName, passphrase, ...(this.o.kdf ? { kdf: this.o.kdf } : {}) });
     await this.open(store);
@@ -203,6 +212,7 @@ export class SottoCore {
   async changePassphrase(input: In<typeof changePassphraseInput>): Promise<void> {
     const i = parseInput(changePassphraseInput, input);
     const store = this.requireStore();
+    await checkNewPassphrase(i.next, { minScore: this.minPassphraseScore, userInputs: [this.displayName] });
     await store.changePassphrase(i.current, i.next, this.o.kdf ? { kdf: this.o.kdf } : {});
   }
 
@@ -437,7 +447,8 @@ export class SottoCore {
     const i = parseInput(sendInvitationEmailInput, input);
     const smtp: SmtpSettings = {
       host: i.smtp.host, port: i.smtp.port, secure: i.smtp.secure,
-      ...(i.smtp.requireTLS === true ? { requireTLS: true } : {}),
+      // Absent = TLS required; false is honoured only for a loopback server (invite/email.ts).
+      ...(i.smtp.requireTLS === undefined ? {} : { requireTLS: i.smtp.requireTLS }),
       ...(i.smtp.auth ? { auth: i.smtp.auth } : {}),
     };
     return this.invitations.sendEmail({
@@ -616,8 +627,8 @@ export class SottoCore {
     const { contactId, before, limit = 50 } = parseInput(historyInput, input);
     const page = await this.requireStore().messages.history(contactId, { limit, ...(before === undefined ? {} : { before }) });
     const messages = page.map(toMessageInfo);
-    const last = messages.at(-1);
-    return { messages, nextBefore: messages.length === limit && last ? last.seq : null };
+    // The page is in conversation order (store conversationOrder), the cursor is the smallest seq.
+    return { messages, nextBefore: messages.length === limit ? Math.min(...messages.map((m) => m.seq)) : null };
   }
 
   async markRead(input: In<typeof contactIdInput>): Promise<{ unread: number }> {

@@ -93,15 +93,32 @@ export function invitationEmailDraft(input: InvitationEmailInput): InvitationEma
 export interface SmtpSettings {
   host: string;
   port: number;
-  /** true = implicit TLS (465); false = STARTTLS when offered (587/25). */
+  /** true = implicit TLS (465); false = STARTTLS (587/25), which is then required. */
   secure: boolean;
-  /** Refuse to send when the server does not offer STARTTLS (protects the password and the link). */
+  /**
+   * STARTTLS is required unless this is `false`, which is refused (SMTP_INSECURE) for any host but
+   * this computer's loopback: a network attacker stripping STARTTLS would read the password and
+   * the link (docs/THREAT-MODEL.md "Invitation e-mail").
+   */
   requireTLS?: boolean;
   auth?: { user: string; pass: string };
   /** Milliseconds; the user's server is outside our control. */
   timeoutMs?: number;
   /** Only for tests against a local server with a self-signed certificate. */
   allowSelfSigned?: boolean;
+}
+
+/** The loopback names and addresses of this computer (127.0.0.0/8, ::1, localhost). */
+export function isLoopbackHost(host: string): boolean {
+  const h = host.trim().toLowerCase().replace(/^\[(.*)\]$/, '$1');
+  return h === 'localhost' || h === '::1' || /^127(\.\d{1,3}){3}$/.test(h);
+}
+
+/** Whether STARTTLS is required; throws SMTP_INSECURE for plaintext to anything but loopback. */
+export function smtpRequiresTls(smtp: Pick<SmtpSettings, 'host' | 'secure' | 'requireTLS'>): boolean {
+  if (smtp.secure || smtp.requireTLS !== false) return true;
+  if (!isLoopbackHost(smtp.host)) throw InviteError.SMTP_INSECURE(smtp.host);
+  return false;
 }
 
 export interface SendInvitationEmailInput {
@@ -125,12 +142,13 @@ export async function sendInvitationEmail(input: SendInvitationEmailInput): Prom
   const from = checkEmailAddress(input.from);
   const to = checkEmailAddress(input.to);
   const { smtp } = input;
+  const requireTLS = smtpRequiresTls(smtp);
   const timeout = smtp.timeoutMs ?? 20_000;
   const transport = nodemailer.createTransport({
     host: smtp.host,
     port: smtp.port,
     secure: smtp.secure,
-    requireTLS: smtp.requireTLS ?? false,
+    requireTLS,
     auth: smtp.auth,
     name: 'localhost',
     connectionTimeout: timeout,

@@ -8,7 +8,8 @@ export type InviteErrorCode =
   | 'QR_NOT_AN_INVITATION'
   | 'QR_TOO_LONG'
   | 'BAD_EMAIL_ADDRESS'
-  | 'SMTP_FAILED';
+  | 'SMTP_FAILED'
+  | 'SMTP_INSECURE';
 
 export class InviteError extends Error {
   readonly code: InviteErrorCode;
@@ -38,6 +39,10 @@ export class InviteError extends Error {
   }
   static BAD_EMAIL_ADDRESS(address: string): InviteError {
     return new InviteError('BAD_EMAIL_ADDRESS', `not an e-mail address: ${JSON.stringify(address.slice(0, 80))}`);
+  }
+  static SMTP_INSECURE(host: string): InviteError {
+    return new InviteError('SMTP_INSECURE', `sending without TLS is allowed only to a mail server on this computer, not to ${host.slice(0, 253)}: `
+      + 'your password and the invitation would cross the network readable by anyone on the way');
   }
   static SMTP_FAILED(cause: unknown): InviteError {
     const message = cause instanceof Error ? cause.message : String(cause);

@@ -17,6 +17,8 @@ export {
   checkEmailAddress,
   invitationEmailDraft,
   sendInvitationEmail,
+  smtpRequiresTls,
+  isLoopbackHost,
   type InvitationEmailDraft,
   type InvitationEmailInput,
   type SendInvitationEmailInput,

@@ -13,6 +13,7 @@ import {
   renderInvitationQrPng,
   renderInvitationQrSvg,
   sendInvitationEmail,
+  smtpRequiresTls,
 } from './index.ts';
 
 // A sealed invitation is ~216 bytes -> ~290 base64url characters; use that size.
@@ -164,7 +165,7 @@ test('SMTP: sends the draft through the user\'s server', async (t) => {
   t.after(() => smtp.close());
   const draft = invitationEmailDraft({ link, kind: 'open', inviterName: 'Alice', inviterFingerprint: 'ff', expiresAt: Date.UTC(2030, 0, 1) });
   const sent = await sendInvitationEmail({
-    smtp: { host: '127.0.0.1', port: smtp.port, secure: false, timeoutMs: 5000 },
+    smtp: { host: '127.0.0.1', port: smtp.port, secure: false, requireTLS: false, timeoutMs: 5000 },
     from: 'alice@example.org', to: 'bob@example.org', draft,
   });
   assert.deepEqual(sent.accepted, ['bob@example.org']);
@@ -183,10 +184,37 @@ test('SMTP: refused recipient and unreachable server are coded errors', async (t
   const smtp = await startSmtpServer({ rejectRcpt: true });
   t.after(() => smtp.close());
   const draft = invitationEmailDraft({ link, kind: 'sealed', inviterName: 'Alice', inviterFingerprint: 'ff', expiresAt: 0 });
-  await assert.rejects(sendInvitationEmail({ smtp: { host: '127.0.0.1', port: smtp.port, secure: false, timeoutMs: 5000 }, from: 'a@example.org', to: 'b@example.org', draft }), assertCode('SMTP_FAILED'));
+  await assert.rejects(sendInvitationEmail({ smtp: { host: '127.0.0.1', port: smtp.port, secure: false, requireTLS: false, timeoutMs: 5000 }, from: 'a@example.org', to: 'b@example.org', draft }), assertCode('SMTP_FAILED'));
   const closed = await startSmtpServer();
   const port = closed.port;
   await closed.close();
-  await assert.rejects(sendInvitationEmail({ smtp: { host: '127.0.0.1', port, secure: false, timeoutMs: 2000 }, from: 'a@example.org', to: 'b@example.org', draft }), assertCode('SMTP_FAILED'));
+  await assert.rejects(sendInvitationEmail({ smtp: { host: '127.0.0.1', port, secure: false, requireTLS: false, timeoutMs: 2000 }, from: 'a@example.org', to: 'b@example.org', draft }), assertCode('SMTP_FAILED'));
   await assert.rejects(sendInvitationEmail({ smtp: { host: '127.0.0.1', port, secure: false }, from: 'not an address', to: 'b@example.org', draft }), assertCode('BAD_EMAIL_ADDRESS'));
+});
+
+test('SMTP: TLS is required unless turned off for a server on this computer (issue 9 item 8)', async (t) => {
+  const smtp = await startSmtpServer();
+  t.after(() => smtp.close());
+  const draft = invitationEmailDraft({ link, kind: 'open', inviterName: 'Alice', inviterFingerprint: 'ff', expiresAt: Date.UTC(2030, 0, 1) });
+  const send = (s: { host: string; requireTLS?: boolean; secure?: boolean }) => sendInvitationEmail({
+    smtp: { port: smtp.port, secure: false, timeoutMs: 5000, ...s }, from: 'alice@example.org', to: 'bob@example.org', draft,
+  });
+  // The server offers no STARTTLS: by default nothing is sent (the password would go in clear).
+  await assert.rejects(send({ host: '127.0.0.1' }), assertCode('SMTP_FAILED'));
+  assert.equal(smtp.received.length, 0);
+  // Turning TLS off is refused for anything but loopback, before any connection.
+  for (const host of ['mail.example.org', '10.0.0.1', '192.168.1.1', '::ffff:127.0.0.1', '127.0.0.1.example.org']) {
+    await assert.rejects(send({ host, requireTLS: false }), assertCode('SMTP_INSECURE'), host);
+  }
+  for (const host of ['127.0.0.1', 'localhost', '127.1.2.3']) assert.equal(smtpRequiresTls({ host, secure: false, requireTLS: false }), false, host);
+  assert.equal(smtpRequiresTls({ host: 'mail.example.org', secure: true, requireTLS: false }), true, 'implicit TLS is TLS');
+  await send({ host: 'localhost', requireTLS: false });
+  assert.equal(smtp.received.length, 1);
+});
+
+test('e-mail draft: no recipient means no "to", never the text "null"', () => {
+  const draft = invitationEmailDraft({ link, kind: 'open', inviterName: 'Alice', inviterFingerprint: 'ff', expiresAt: Date.UTC(2030, 0, 1) });
+  assert.equal(draft.to, null);
+  assert.doesNotMatch(draft.mailtoUrl, /null/);
+  assert.match(draft.mailtoUrl, /^mailto:\?subject=/);
 });

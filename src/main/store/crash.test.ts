@@ -51,7 +51,7 @@ test('kill -9 while appending: committed messages survive, none duplicated, outb
         const page = await store.messages.history('c1', before === undefined ? { limit: 500 } : { before, limit: 500 });
         if (page.length === 0) break;
         all.push(...page);
-        before = page[page.length - 1]!.seq;
+        before = Math.min(...page.map((m) => m.seq));
       }
       const ids = all.map((m) => m.id);
       assert.equal(new Set(ids).size, ids.length, 'no message stored twice');
@@ -60,7 +60,8 @@ test('kill -9 while appending: committed messages survive, none duplicated, outb
       assert.deepEqual(lost, [], 'every reported commit is on disk');
       // At most one append may have committed without being reported (killed between the two).
       assert.ok(ids.length - reported.length <= round, `unexpected extra messages: ${ids.length} vs ${reported.length}`);
-      const expectedOutbox = all.filter((m) => m.status === 'queued' || m.status === 'sent').map((m) => m.id).reverse();
+      // The outbox goes oldest first by seq (send order); history pages are in conversation order.
+      const expectedOutbox = all.filter((m) => m.status === 'queued' || m.status === 'sent').sort((a, b) => a.seq - b.seq).map((m) => m.id);
       assert.deepEqual((await store.messages.listOutbox('c1')).map((m) => m.id), expectedOutbox);
       // A re-send of a committed message is recognised as a duplicate.
       assert.equal(await store.messages.append(message(reported[0]!, { contactId: 'c1' })), false);

@@ -11,6 +11,8 @@ export type StoreErrorCode =
   | 'NEWER_SCHEMA'
   | 'MIGRATION_FAILED'
   | 'WRONG_PASSPHRASE'
+  | 'UNLOCK_DELAYED'
+  | 'WEAK_PASSPHRASE'
   | 'LOCKED'
   | 'NOT_FOUND'
   | 'IO_ERROR';
@@ -58,8 +60,18 @@ export class StoreError extends Error {
     return new StoreError('MIGRATION_FAILED', `migration to schema version ${version} failed and was rolled back: ${String(cause)}`, { cause });
   }
 
-  static WRONG_PASSPHRASE(): StoreError {
-    return new StoreError('WRONG_PASSPHRASE', 'wrong passphrase');
+  static WRONG_PASSPHRASE(retryAfterMs = 0): StoreError {
+    const wait = retryAfterMs > 0 ? `: too many wrong tries, the next one is possible in ${waitWords(retryAfterMs)}` : '';
+    return Object.assign(new StoreError('WRONG_PASSPHRASE', `wrong passphrase${wait}`), { retryAfterMs });
+  }
+
+  static UNLOCK_DELAYED(retryAfterMs: number): StoreError {
+    return Object.assign(
+      new StoreError('UNLOCK_DELAYED', `too many wrong passphrases: try again in ${waitWords(retryAfterMs)}`), { retryAfterMs });
+  }
+
+  static WEAK_PASSPHRASE(hint: string): StoreError {
+    return new StoreError('WEAK_PASSPHRASE', `this passphrase is too easy to guess${hint ? `: ${hint}` : ''}`);
   }
 
   static LOCKED(): StoreError {
@@ -73,6 +85,12 @@ export class StoreError extends Error {
   static IO_ERROR(detail: string, cause?: unknown): StoreError {
     return new StoreError('IO_ERROR', `storage error: ${detail}`, { cause });
   }
+}
+
+/** "1 s", "2 min 8 s": the wait as a person reads it. */
+function waitWords(ms: number): string {
+  const s = Math.ceil(ms / 1000);
+  return s < 60 ? `${s} s` : `${Math.floor(s / 60)} min${s % 60 ? ` ${s % 60} s` : ''}`;
 }
 
 export function isStoreError(err: unknown, code?: StoreErrorCode): err is StoreError {

@@ -54,10 +54,10 @@ test('status only moves forward and must fit the direction', async (t) => {
   await assert.rejects(store.messages.append({ id: 'x' } as never), (e: unknown) => isStoreError(e, 'INVALID_ARGUMENT'));
 });
 
-test('history pages newest first by sequence and continues with `before`', async (t) => {
+test('history pages newest first and continues with `before` (the smallest seq of a page)', async (t) => {
   const { store } = await open(t);
   for (let i = 0; i < 25; i++) {
-    await store.messages.append(message(`m${i}`));
+    await store.messages.append(message(`m${i}`, { sentAt: 1_700_000_000_000 + i }));
     await store.messages.append(message(`noise${i}`, { contactId: 'contact-2' }));
   }
   const seen: string[] = [];
@@ -65,13 +65,29 @@ test('history pages newest first by sequence and continues with `before`', async
   for (;;) {
     const page = await store.messages.history('contact-1', before === undefined ? { limit: 10 } : { before, limit: 10 });
     if (page.length === 0) break;
-    for (let i = 1; i < page.length; i++) assert.ok(page[i - 1]!.seq > page[i]!.seq, 'newest first');
+    for (let i = 1; i < page.length; i++) assert.ok(page[i - 1]!.sentAt > page[i]!.sentAt, 'newest first');
     seen.push(...page.map((m) => m.id));
-    before = page[page.length - 1]!.seq;
+    before = Math.min(...page.map((m) => m.seq));
   }
   assert.deepEqual(seen, Array.from({ length: 25 }, (_, i) => `m${24 - i}`));
   await assert.rejects(store.messages.history('contact-1', { limit: 0 }), (e: unknown) => isStoreError(e, 'INVALID_ARGUMENT'));
   await assert.rejects(store.messages.history('contact-1', { limit: 10, before: -1 }), (e: unknown) => isStoreError(e, 'INVALID_ARGUMENT'));
+});
+
+test('history: one order for crossing messages whatever order they arrived in (sender time, then id)', async (t) => {
+  const { store } = await open(t);
+  const t0 = 1_700_000_000_000;
+  // Alice's side stores her message first, Bob's side his; the same second, and the same ms.
+  const mine = message('aa'.repeat(16), { sentAt: t0 + 5 });
+  const theirs = message('bb'.repeat(16), { sentAt: t0 + 5, direction: 'in', status: 'received' });
+  const earlier = message('cc'.repeat(16), { sentAt: t0 + 1, direction: 'in', status: 'received' });
+  for (const m of [mine, theirs, earlier]) await store.messages.append(m);
+  const aliceSide = (await store.messages.history('contact-1', { limit: 10 })).map((m) => m.id);
+  await store.messages.deleteConversation('contact-1');
+  for (const m of [earlier, theirs, mine].reverse()) await store.messages.append(m);
+  const bobSide = (await store.messages.history('contact-1', { limit: 10 })).map((m) => m.id);
+  assert.deepEqual(aliceSide, bobSide);
+  assert.deepEqual(aliceSide, [theirs.id, mine.id, earlier.id], 'newest first: sender time, then id');
 });
 
 test('unread counts per contact; markRead; deleteConversation', async (t) => {

@@ -37,6 +37,18 @@ export interface HistoryPage {
   limit: number;
 }
 
+/**
+ * One order for a conversation on both sides (issue 9 item 6): the sender's timestamp, then the
+ * message id. Arrival order (seq) differs between the two sides when messages cross; these two
+ * fields are the same on both. Pages are still cut by seq (the only plaintext order on disk), so
+ * two messages that cross exactly at a page boundary may sit on neighbouring pages: the order
+ * within what is shown is the same on both sides. A contact's clock decides where their messages
+ * sit, as the sender's clock does in every messenger that orders by send time.
+ */
+export function conversationOrder(a: { sentAt: number; id: string }, b: { sentAt: number; id: string }): number {
+  return a.sentAt - b.sentAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+}
+
 export class Messages {
   readonly #withSession: WithSession;
 
@@ -103,7 +115,10 @@ export class Messages {
     });
   }
 
-  /** One page of a conversation, newest first; pass the smallest seq you got as `before` for the next. */
+  /**
+   * One page of a conversation, newest first in conversation order (conversationOrder below); pass
+   * the smallest seq you got as `before` for the next page.
+   */
   async history(contactId: string, page: HistoryPage): Promise<StoredMessage[]> {
     checkId(contactId, 'contact id');
     const { before, limit } = page ?? {};
@@ -118,7 +133,7 @@ export class Messages {
       const rows = s.db.all(
         'SELECT seq, ref, box FROM messages WHERE conversation = ? AND seq < ? ORDER BY seq DESC LIMIT ?',
         [conversation, before ?? Number.MAX_SAFE_INTEGER, limit]);
-      return rows.map((row) => decodeRow(s, row.seq, row.ref, conversation, row.box));
+      return rows.map((row) => decodeRow(s, row.seq, row.ref, conversation, row.box)).sort(conversationOrder).reverse();
     });
   }
 

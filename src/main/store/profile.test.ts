@@ -7,6 +7,7 @@ import { createProfile, unlockProfile, profileExists, PROFILE_DB_FILE } from './
 import { isStoreError, type StoreErrorCode } from './errors.ts';
 import { openDatabase } from './database.ts';
 import { contact, FAST_KDF, snapshot, tempDir } from './testing.ts';
+import { UNLOCK_FAILURES_FILE } from './unlock-throttle.ts';
 
 async function rejectsWith(p: Promise<unknown>, code: StoreErrorCode): Promise<void> {
   await assert.rejects(p, (err: unknown) => {
@@ -50,7 +51,7 @@ test('identity seed is random by default and the display name can change', async
   assert.equal((await a.identity()).displayName, 'Alice Liddell');
 });
 
-test('wrong passphrase: WRONG_PASSPHRASE and every file byte-identical', async (t) => {
+test('wrong passphrase: WRONG_PASSPHRASE and every file byte-identical (only the failure count is new)', async (t) => {
   const dir = tempDir(t);
   const store = await createProfile(dir, { name: 'Alice', passphrase: 'right', kdf: FAST_KDF });
   await store.contacts.put('c1', contact());
@@ -58,7 +59,9 @@ test('wrong passphrase: WRONG_PASSPHRASE and every file byte-identical', async (
   const before = snapshot(dir);
   await rejectsWith(unlockProfile(dir, 'wrong'), 'WRONG_PASSPHRASE');
   await rejectsWith(unlockProfile(dir, 'Right'), 'WRONG_PASSPHRASE');
-  assert.deepEqual(snapshot(dir), before);
+  const { [UNLOCK_FAILURES_FILE]: counted, ...after } = snapshot(dir);
+  assert.ok(counted, 'wrong tries are counted (unlock-throttle.ts)');
+  assert.deepEqual(after, before);
   const ok = await unlockProfile(dir, 'right');
   ok.lock();
 });

@@ -11,6 +11,7 @@ import { checkApplicationId, closeQuietly, openDatabase, transaction, type Db } 
 import { StoreError } from './errors.ts';
 import { Messages } from './messages.ts';
 import { checkMigrations, createSchemaVersionTable, latestVersion, migrate, MIGRATIONS, readSchemaVersion, type Migration } from './migrations.ts';
+import { checkUnlockAllowed, clearUnlockFailures, recordUnlockFailure } from './unlock-throttle.ts';
 import { acquireProfileLock, type ProfileLock, type ProfileLockOptions } from './profile-lock.ts';
 import { RecordTable } from './record-table.ts';
 import { ContactRecordSchema, InvitationRecordSchema, type ContactRecord, type InvitationRecord } from './records.ts';
@@ -34,6 +35,8 @@ export interface StoreOptions {
   /** Default: MIGRATIONS. Tests pass longer or shorter lists to exercise upgrades. */
   migrations?: readonly Migration[];
   lock?: ProfileLockOptions;
+  /** Clock of the wrong-passphrase delay (unlock-throttle.ts); default Date.now. */
+  now?: () => number;
 }
 
 export interface CreateProfileOptions extends StoreOptions {
@@ -112,7 +115,8 @@ export async function createProfile(dir: string, opts: CreateProfileOptions): Pr
 }
 
 /**
- * Opens a profile. A wrong passphrase is WRONG_PASSPHRASE and writes nothing; a file newer than
+ * Opens a profile. A wrong passphrase is WRONG_PASSPHRASE and writes nothing but the failure count
+ * (unlock-throttle.ts: repeated failures wait, UNLOCK_DELAYED); a file newer than
  * this build is NEWER_SCHEMA and is not touched; anything not ours is NOT_A_PROFILE.
  */
 export async function unlockProfile(dir: string, passphrase: Passphrase, options?: StoreOptions): Promise<ProfileStore> {
@@ -124,6 +128,8 @@ export async function unlockProfile(dir: string, passphrase: Passphrase, options
   const migrations = opts.migrations ?? MIGRATIONS;
   checkMigrations(migrations);
   if (!profileExists(dir)) throw StoreError.NO_PROFILE(dir);
+  const now = opts.now ?? Date.now;
+  checkUnlockAllowed(dir, now());
 
   const lock = acquireProfileLock(dir, [PROFILE_DB_FILE, CREATING_DB_FILE], opts.lock);
   const path = join(dir, PROFILE_DB_FILE);
@@ -142,10 +148,12 @@ export async function unlockProfile(dir: string, passphrase: Passphrase, options
     const kek = deriveKek(secret, params);
     dataKey = unwrapDataKey(wrapped, kek, params);
     wipe(kek);
-    if (dataKey === undefined) throw StoreError.WRONG_PASSPHRASE();
+    if (dataKey === undefined) throw StoreError.WRONG_PASSPHRASE(recordUnlockFailure(dir, now()));
     db.close();
     db = undefined;
-    return ProfileStore.open(dir, dataKey, lock, randomBytes, migrations);
+    const store = ProfileStore.open(dir, dataKey, lock, randomBytes, migrations);
+    clearUnlockFailures(dir);
+    return store;
   } catch (err) {
     closeQuietly(db);
     lock.release();
