@@ -131,10 +131,8 @@ test('console: wrong passphrases print a coded error and ask again; end of input
   assert.match(text, /bye\n$/);
 });
 
-test('console: a passphrase file that cannot be read is a coded error', async (t) => {
-  const dir = await mkdtemp(join(tmpdir(), 'sotto-console-'));
-  t.after(() => rm(dir, { recursive: true, force: true }));
-  const options = parseConsoleOptions(['--home', dir, '--passphrase-file', join(dir, 'nope'), '--name', 'x'], {}, dir);
+/** Runs a console with no input and no network to its end: what it printed and its exit code. */
+async function runWithoutInput(options: ReturnType<typeof parseConsoleOptions>): Promise<{ exit: number; text: string }> {
   const output = new PassThrough();
   let text = '';
   output.on('data', (c: Buffer) => { text += c.toString('utf8'); });
@@ -143,8 +141,15 @@ test('console: a passphrase file that cannot be read is a coded error', async (t
   const exit = await runConsole({
     options, input, output, interactive: false,
     attach: async () => ({ description: description(['http://127.0.0.1:1']), descriptionPath: 'x', owned: false, stop: async () => {} }),
-    services: () => async () => { throw new Error('unreachable'); },
+    services: () => async () => { throw new Error('unreachable: the profile step fails first'); },
   });
+  return { exit, text };
+}
+
+test('console: a passphrase file that cannot be read is a coded error', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'sotto-console-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  const { exit, text } = await runWithoutInput(parseConsoleOptions(['--home', dir, '--passphrase-file', join(dir, 'nope'), '--name', 'x'], {}, dir));
   assert.equal(exit, 1);
   assert.match(text, /^error: cannot read .*\[FILE_UNREADABLE\]$/m);
 });
@@ -153,16 +158,7 @@ test('console: a new passphrase shows its strength; a weak one is refused (WEAK_
   const dir = await mkdtemp(join(tmpdir(), 'sotto-console-'));
   t.after(() => rm(dir, { recursive: true, force: true }));
   const options = parseConsoleOptions(['--profile', 'alice', '--name', 'alice', '--home', dir], { SOTTO_PASSPHRASE: 'alice123' }, dir);
-  const output = new PassThrough();
-  let text = '';
-  output.on('data', (c: Buffer) => { text += c.toString('utf8'); });
-  const input = new PassThrough();
-  input.end();
-  const exit = await runConsole({
-    options, input, output, interactive: false,
-    attach: async () => ({ description: description(['http://127.0.0.1:1']), descriptionPath: 'x', owned: false, stop: async () => {} }),
-    services: () => async () => { throw new Error('unreachable: the passphrase is refused first'); },
-  });
+  const { exit, text } = await runWithoutInput(options);
   assert.equal(exit, 1);
   assert.match(text, /^passphrase strength: (very weak|weak) \(.+\)$/m);
   assert.match(text, /^error: this passphrase is too easy to guess.*\[WEAK_PASSPHRASE\]$/m);
