@@ -1,10 +1,11 @@
 import { useId, useState, type FormEvent } from 'react';
 import { api } from '../../ipc/api.ts';
-import { toUiError, unwrap, type UiError } from '../../ipc/call.ts';
+import { UiError, toUiError, unwrap } from '../../ipc/call.ts';
 import { ErrorText } from '../../components/ErrorText.tsx';
 import { useStore } from '../../store/index.ts';
 import { PassphraseStrength } from './PassphraseStrength.tsx';
 import { NetworkChoice } from './NetworkChoice.tsx';
+import { passphraseStrength } from './strength.ts';
 
 export function CreateProfile() {
   const [name, setName] = useState('');
@@ -16,10 +17,16 @@ export function CreateProfile() {
   const [step, setStep] = useState<'profile' | 'network'>('profile');
   const ids = { name: useId(), pass: useId(), repeat: useId(), mismatch: useId() };
 
-  const submit = (e: FormEvent) => {
+  const submit = async (e: FormEvent) => {
     e.preventDefault();
     if (passphrase !== repeat) { setMismatch(true); return; }
     setMismatch(false);
+    setError(null);
+    // Say it now rather than after the network step; the core checks again and decides.
+    if (!(await passphraseStrength(passphrase, [name])).acceptable) {
+      setError(new UiError('WEAK_PASSPHRASE', 'below the minimum strength'));
+      return;
+    }
     setStep('network');
   };
   const create = async () => {
@@ -41,14 +48,14 @@ export function CreateProfile() {
   if (step === 'network') return <NetworkChoice busy={busy} onContinue={() => void create()} />;
   return (
     <main className="onboarding">
-      <form className="card" onSubmit={submit}>
+      <form className="card" onSubmit={(e) => void submit(e)}>
         <h1>Create your profile</h1>
         <p className="muted">Only the contacts you choose can see that you're online. Your profile stays on this computer, locked with your passphrase.</p>
         <label htmlFor={ids.name}>Your name</label>
         <input id={ids.name} value={name} onChange={(e) => setName(e.target.value)} autoComplete="nickname" required maxLength={64} autoFocus />
         <label htmlFor={ids.pass}>Passphrase</label>
         <input id={ids.pass} type="password" value={passphrase} onChange={(e) => setPassphrase(e.target.value)} autoComplete="new-password" required />
-        <PassphraseStrength passphrase={passphrase} />
+        <PassphraseStrength passphrase={passphrase} userInputs={[name]} />
         <label htmlFor={ids.repeat}>Repeat passphrase</label>
         <input id={ids.repeat} type="password" value={repeat} onChange={(e) => setRepeat(e.target.value)} autoComplete="new-password" required
           aria-invalid={mismatch} aria-describedby={mismatch ? ids.mismatch : undefined} />

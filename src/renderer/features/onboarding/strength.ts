@@ -4,11 +4,19 @@ export interface Strength {
   score: 0 | 1 | 2 | 3 | 4;
   label: string;
   hint: string;
+  /** Whether the core will take it as a new passphrase. */
+  acceptable: boolean;
 }
+
+/**
+ * The core refuses a new passphrase below this zxcvbn score (WEAK_PASSPHRASE; docs/ARCHITECTURE.md
+ * "Storage"). Checked here too only to say so before the person moves on; the core decides.
+ */
+export const MIN_SCORE = 3;
 
 const LABELS = ['very weak', 'weak', 'fair', 'good', 'strong'] as const;
 
-type Checker = (passphrase: string) => Strength;
+type Checker = (passphrase: string, userInputs: string[]) => Strength;
 let checker: Promise<Checker> | null = null;
 
 async function load(): Promise<Checker> {
@@ -20,14 +28,15 @@ async function load(): Promise<Checker> {
     graphs: common.adjacencyGraphs,
     translations: en.translations,
   });
-  return (passphrase) => {
-    const r = zxcvbn.check(passphrase);
+  return (passphrase, userInputs) => {
+    // The core counts the display name as a known word; so does this hint.
+    const r = zxcvbn.check(passphrase.slice(0, 256), userInputs);
     const hint = r.feedback.warning ?? r.feedback.suggestions[0] ?? (r.score < 3 ? 'Add another word or two.' : '');
-    return { score: r.score, label: LABELS[r.score], hint };
+    return { score: r.score, label: LABELS[r.score], hint, acceptable: r.score >= MIN_SCORE };
   };
 }
 
-export function passphraseStrength(passphrase: string): Promise<Strength> {
+export function passphraseStrength(passphrase: string, userInputs: string[] = []): Promise<Strength> {
   checker ??= load();
-  return checker.then((check) => check(passphrase));
+  return checker.then((check) => check(passphrase, userInputs));
 }
