@@ -3,13 +3,17 @@
 //   unit: every *.test.ts that is not *.int.test.ts (no network beyond 127.0.0.1 servers of its own)
 //   int:  every *.int.test.ts, after starting one shared testbed (private Tor network, HyperDHT
 //         testnet, gateways); its description file path goes to the tests in SOTTO_TESTBED.
+//   e2e:  every e2e/*.e2e.ts (Chromium against browser hosts on the testbed), after one
+//         `npm run build:renderer`. `run-tests.mjs int e2e` runs both on the same testbed; an e2e
+//         run alone uses SOTTO_TESTBED when it is set (a testbed already running) or starts one.
 // Exits non-zero when any test fails; the testbed is always torn down.
 import { spawn } from 'node:child_process';
 import { readdirSync, statSync, mkdtempSync, existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { tmpdir } from 'node:os';
 
-const suite = process.argv[2] ?? 'unit';
+const suites = process.argv.length > 2 ? process.argv.slice(2) : ['unit'];
+const suite = suites[0];
 const root = new URL('..', import.meta.url).pathname;
 const roots = ['src', 'electron.main.test.ts', 'scripts'];
 
@@ -24,15 +28,21 @@ function walk(p, out) {
   return out;
 }
 
-const files = roots.flatMap((r) => walk(join(root, r), []))
-  .filter((f) => /\.test\.tsx?$/.test(f))
-  .filter((f) => (suite === 'int') === /\.int\.test\.tsx?$/.test(f))
-  .map((f) => relative(root, f))
-  .sort();
+function filesOf(name) {
+  const found = name === 'e2e'
+    ? walk(join(root, 'e2e'), []).filter((f) => /\.e2e\.ts$/.test(f))
+    : roots.flatMap((r) => walk(join(root, r), []))
+      .filter((f) => /\.test\.tsx?$/.test(f))
+      .filter((f) => (name === 'int') === /\.int\.test\.tsx?$/.test(f));
+  return found.map((f) => relative(root, f)).sort();
+}
 
-if (files.length === 0) {
-  console.error(`no ${suite} test files found`);
-  process.exit(1);
+const files = filesOf(suite);
+for (const name of suites) {
+  if (filesOf(name).length === 0) {
+    console.error(`no ${name} test files found`);
+    process.exit(1);
+  }
 }
 
 function run(cmd, args, env) {
@@ -43,19 +53,37 @@ function run(cmd, args, env) {
 }
 
 const concurrency = process.env.SOTTO_TEST_CONCURRENCY ?? (suite === 'int' ? '1' : '2');
-const testArgs = ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, '--test-timeout=300000', ...files];
+const baseArgs = ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, '--test-timeout=300000'];
+const testArgs = [...baseArgs, ...files];
 
-if (suite !== 'int') {
+if (suite === 'unit') {
   process.exit(await run(process.execPath, testArgs, {}));
 }
 
-// Integration suite: one shared testbed for all files.
+/** e2e: the renderer is built once, then the spec files run one at a time (each starts hosts). */
+async function runE2e(env) {
+  // npm_execpath is npm's own script when run through npm; spawned without a shell either way.
+  const npm = process.env.npm_execpath ? [process.execPath, [process.env.npm_execpath]] : ['npm', []];
+  const built = await run(npm[0], [...npm[1], 'run', 'build:renderer'], {});
+  if (built !== 0) return built;
+  return run(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=1', '--test-timeout=300000', ...filesOf('e2e')], env);
+}
+
+if (suites.length === 1 && suite === 'e2e' && process.env.SOTTO_TESTBED) {
+  process.exit(await runE2e({}));
+}
+
+// Integration (and e2e) suites: one shared testbed for all files.
 const { startTestbedProcess } = await import('./testbed-process.mjs');
 const dir = mkdtempSync(join(tmpdir(), 'sotto-int-'));
 const testbed = await startTestbedProcess({ root, dir });
-let code = 1;
+let code = 0;
 try {
-  code = await run(process.execPath, testArgs, { SOTTO_TESTBED: testbed.descriptionPath });
+  const env = { SOTTO_TESTBED: testbed.descriptionPath };
+  for (const name of suites) {
+    const c = name === 'e2e' ? await runE2e(env) : await run(process.execPath, [...baseArgs, ...filesOf(name)], env);
+    if (c !== 0) code = c;
+  }
 } finally {
   await testbed.stop();
 }
