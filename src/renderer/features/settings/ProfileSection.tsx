@@ -4,6 +4,7 @@ import { toUiError, unwrap, type UiError } from '../../ipc/call.ts';
 import { ErrorText } from '../../components/ErrorText.tsx';
 import { CopyButton } from '../../components/CopyButton.tsx';
 import { useStore } from '../../store/index.ts';
+import { ContactCodeQr } from './ContactCodeQr.tsx';
 
 export function ProfileSection() {
   const profile = useStore((s) => s.profile);
@@ -35,6 +36,7 @@ export function ProfileSection() {
       </dl>
       <p className="muted small">Anyone with your contact code can make an invitation that only you can accept. It does not show when you're online.</p>
       <CopyButton text={profile.contactCode} label="Copy contact code" />
+      <ContactCodeQr code={profile.contactCode} />
     </section>
   );
 }
