@@ -12,12 +12,15 @@ import { launchChromium, newPersonContext } from './support/chromium.ts';
 import { WAIT } from './support/eventually.ts';
 import { checkScreen } from './support/screens.ts';
 import { personName, startSeededHost, type SeededHost } from './support/seeded-host.ts';
+import { wallClock } from './support/wall-time.ts';
 
 const CONTACTS = 500;
 let dir: string;
 let seeded: SeededHost;
 let browser: Browser;
 let page: Page;
+
+const recordWallTime = wallClock(import.meta.url);
 
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'sotto-e2e-list-'));
@@ -32,6 +35,7 @@ after(async () => {
   await browser?.close();
   await seeded?.close();
   rmSync(dir, { recursive: true, force: true });
+  recordWallTime();
 });
 
 test('500 contacts: the list knows all of them, renders only what fits, and search finds the last', async () => {

@@ -13,9 +13,12 @@ import { WAIT } from './support/eventually.ts';
 import { startHost, type HostProcess } from './support/host-process.ts';
 import { isRecord, openRaw, type RawSocket } from './support/raw-socket.ts';
 import { testbedPath } from './support/testbed.ts';
+import { wallClock } from './support/wall-time.ts';
 
 let dir: string;
 let host: HostProcess;
+
+const recordWallTime = wallClock(import.meta.url);
 
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'sotto-e2e-host-'));
@@ -25,6 +28,7 @@ before(async () => {
 after(async () => {
   await host?.stop();
   rmSync(dir, { recursive: true, force: true });
+  recordWallTime();
 });
 
 /** An authenticated socket from the host's own origin. */

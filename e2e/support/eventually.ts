@@ -10,6 +10,12 @@ export const WAIT = {
   network: 90_000,
   /** Tor bootstrap of a fresh profile plus its first onion upload. */
   startup: 120_000,
+  /**
+   * A new pair seeing each other online after the confirmation: both sides publish under the new
+   * key, look each other up and dial a fresh onion. Measured 75 s at a load average of 15 on 2
+   * cores (docs/ARCHITECTURE.md "End-to-end tests"); a few seconds on an idle machine.
+   */
+  pairing: 180_000,
 } as const;
 
 /**

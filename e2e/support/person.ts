@@ -51,7 +51,7 @@ export class Person {
     await page.getByRole('textbox', { name: 'Repeat passphrase' }).fill(this.passphrase);
     await page.getByRole('button', { name: 'Create profile' }).click();
     await this.continuePastNetworkChoice();
-    await this.waitForContactList();
+    await this.waitForMainWindow();
   }
 
   /** The network step: the host already runs on the testbed, so `Continue` keeps it. */
@@ -61,9 +61,9 @@ export class Person {
     await proceed.click();
   }
 
-  /** The main window is up once the contact list shows (Tor bootstrapped, profile running). */
-  async waitForContactList(): Promise<void> {
-    await this.main.getByRole('listbox', { name: 'Contacts' }).waitFor({ timeout: WAIT.startup });
+  /** The main window is up (Tor bootstrapped, profile running) once its actions show. */
+  async waitForMainWindow(): Promise<void> {
+    await this.main.getByRole('toolbar', { name: 'Actions' }).waitFor({ timeout: WAIT.startup });
   }
 
   async unlock(passphrase = this.passphrase): Promise<void> {
