@@ -1,5 +1,5 @@
 // Derived values, computed from the slices (never stored).
-import type { ContactInfo, InvitationInfo } from '../ipc/contract.ts';
+import type { InvitationInfo } from '../ipc/contract.ts';
 import type { Store } from './types.ts';
 
 export const selectTotalUnread = (s: Store): number =>
@@ -9,5 +9,3 @@ export const selectAwaitingConfirmation = (invitations: Record<string, Invitatio
   Object.values(invitations)
     .filter((i) => i.state === 'awaiting-confirmation' && i.redeemer !== null)
     .sort((a, b) => a.createdAt - b.createdAt);
-
-export const selectContact = (id: string) => (s: Store): ContactInfo | undefined => s.contacts[id];

@@ -6,20 +6,13 @@ import { Dialog } from '../../components/Dialog.tsx';
 import { ErrorText } from '../../components/ErrorText.tsx';
 import { useStore } from '../../store/index.ts';
 import { ImageFileError, imageFileToPngBase64 } from './png.ts';
+import { acceptInputOf, type AcceptInput } from './accept-input.ts';
 
 /** In this dialog a refused input is a link or picture that is not an invitation. */
 const ACCEPT_WORDS: Record<string, string> = {
   BAD_INPUT: "That isn't a Sotto invitation. Check that you copied all of it.",
   IPC_BAD_INPUT: "That isn't a Sotto invitation. Check that you copied all of it.",
 };
-
-type AcceptInput = { link: string } | { text: string } | { imagePngBase64: string };
-
-/** A pasted link alone goes as a link; anything longer (a whole e-mail) as text to search. */
-export function acceptInputOf(pasted: string): AcceptInput {
-  const t = pasted.trim();
-  return /^\S+$/.test(t) ? { link: t } : { text: pasted };
-}
 
 function doneWords(r: ChannelOutput<'acceptInvitation'>): string {
   return r.kind === 'open'
