@@ -66,7 +66,8 @@ async function runE2e(env) {
   const npm = process.env.npm_execpath ? [process.execPath, [process.env.npm_execpath]] : ['npm', []];
   const built = await run(npm[0], [...npm[1], 'run', 'build:renderer'], {});
   if (built !== 0) return built;
-  return run(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=1', '--test-timeout=300000', ...filesOf('e2e')], env);
+  // A journey file is one test of the runner: its bound is the whole journey, not one step.
+  return run(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=1', '--test-timeout=900000', ...filesOf('e2e')], env);
 }
 
 if (suites.length === 1 && suite === 'e2e' && process.env.SOTTO_TESTBED) {
