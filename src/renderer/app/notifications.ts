@@ -3,6 +3,7 @@
 // is not announced while its own session window has the focus, and nothing is in do not disturb.
 import type { SottoEvent } from '../ipc/contract.ts';
 import { useStore } from '../store/index.ts';
+import { contactName } from '../features/contacts/presence.ts';
 
 const CHANNEL = 'sotto.focus';
 
@@ -48,7 +49,8 @@ export function notifyFromMainWindow(): (event: SottoEvent) => void {
   return (event) => {
     const s = useStore.getState();
     if (event.type === 'message' && event.message.direction === 'in' && !focused.has(event.message.contactId)) {
-      const who = s.contacts[event.message.contactId]?.nickname ?? 'A contact';
+      const c = s.contacts[event.message.contactId];
+      const who = c ? contactName(c) : 'A contact';
       show(who, event.message.body.slice(0, 200));
     } else if (event.type === 'invitation-redeemed' && event.invitation.redeemer) {
       show(`${event.invitation.redeemer.displayName || 'Someone'} wants to connect`, 'Open Sotto to compare fingerprints and confirm.');

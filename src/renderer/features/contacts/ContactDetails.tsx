@@ -8,6 +8,7 @@ import { ErrorText } from '../../components/ErrorText.tsx';
 import { SavedCheckbox } from '../../components/SavedCheckbox.tsx';
 import { useStore } from '../../store/index.ts';
 import { VisibilityToggle } from '../privacy/VisibilityToggle.tsx';
+import { contactName } from './presence.ts';
 
 type Destructive = 'block' | 'unblock' | 'revoke' | 'delete';
 
@@ -29,7 +30,7 @@ export function ContactDetails({ contactId, onClose }: { contactId: string; onCl
   if (!contact) {
     return <Dialog title="Contact removed" onClose={onClose}><p>This contact is no longer in your list.</p><button type="button" onClick={onClose}>Close</button></Dialog>;
   }
-  const name = contact.nickname;
+  const name = contactName(contact);
   const update = (change: Omit<ChannelInput<'updateContact'>, 'id'>): Promise<void> => {
     setError(null);
     return unwrap(api().updateContact({ id: contactId, ...change }))
@@ -63,7 +64,7 @@ export function ContactDetails({ contactId, onClose }: { contactId: string; onCl
         <label htmlFor={ids.nick}>Nickname</label>
         <div className="row">
           <input id={ids.nick} value={nickname} onChange={(e) => setNickname(e.target.value)} maxLength={64} />
-          <button type="submit" disabled={nickname === name}>Save nickname</button>
+          <button type="submit" disabled={nickname === contact.nickname}>Save nickname</button>
         </div>
       </form>
       <dl className="facts">

@@ -2,7 +2,7 @@ import { memo } from 'react';
 import type { ContactInfo } from '../../ipc/contract.ts';
 import { PresenceIcon } from '../../components/PresenceIcon.tsx';
 import { useCssBox } from '../../components/use-css-box.ts';
-import { contactAccessibleName, contactStateWord } from './presence.ts';
+import { contactAccessibleName, contactName, contactStateWord } from './presence.ts';
 
 interface ContactRowProps {
   contact: ContactInfo;
@@ -26,7 +26,7 @@ export const ContactRow = memo(function ContactRow({ contact: c, optionId, index
       className={active ? 'contact-row active' : 'contact-row'}
       onClick={() => onPick(index)} onDoubleClick={() => onOpen(c.id)}>
       <PresenceIcon state={shown} />
-      <span className="contact-name">{c.nickname}</span>
+      <span className="contact-name">{contactName(c)}</span>
       <span className="contact-detail">{detail}</span>
       {c.unread > 0 && <span className="badge" aria-hidden="true">{c.unread}</span>}
     </div>

@@ -28,9 +28,17 @@ export function contactStateWord(c: ContactInfo): string {
   return presenceWord(c.presence.state);
 }
 
+/**
+ * The name to show: the nickname, or for a contact that has none yet (a sealed invitation made
+ * without a name) the first groups of its contact code, which the person can compare.
+ */
+export function contactName(c: Pick<ContactInfo, 'nickname' | 'contactCode'>): string {
+  return c.nickname.trim() !== '' ? c.nickname : `Contact ${c.contactCode.split('-').slice(0, 2).join('-')}`;
+}
+
 /** "Bob, online, lunch at 1, 2 unread" (UI.md). */
 export function contactAccessibleName(c: ContactInfo): string {
-  const parts = [c.nickname, contactStateWord(c)];
+  const parts = [contactName(c), contactStateWord(c)];
   if (c.presence.text && c.presence.state !== 'offline') parts.push(c.presence.text);
   if (c.unread > 0) parts.push(`${c.unread} unread`);
   return parts.join(', ');

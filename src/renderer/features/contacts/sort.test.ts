@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { sortContacts } from './sort.ts';
-import { contactAccessibleName } from './presence.ts';
+import { contactAccessibleName, contactName } from './presence.ts';
 import { contact } from './test-contacts.ts';
 
 test('online first, then away, busy, dnd, offline, pending; by name within a state', () => {
@@ -28,4 +28,10 @@ test('accessible name says presence, text and unread', () => {
   assert.equal(contactAccessibleName(contact('Bob', { presence: { state: 'online', text: 'lunch at 1' }, unread: 2 })), 'Bob, online, lunch at 1, 2 unread');
   assert.equal(contactAccessibleName(contact('Chen', { presence: { state: 'dnd', text: '' } })), 'Chen, do not disturb');
   assert.equal(contactAccessibleName(contact('Dara', { phase: 'pending' })), 'Dara, waiting for confirmation');
+});
+
+test('a contact without a nickname is named by its contact code', () => {
+  const c = contact('', { contactCode: 'AGNA-CC5D-WNRQ-PEMT' });
+  assert.equal(contactName(c), 'Contact AGNA-CC5D');
+  assert.equal(contactAccessibleName(c), 'Contact AGNA-CC5D, offline');
 });

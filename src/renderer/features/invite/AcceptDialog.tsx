@@ -7,6 +7,7 @@ import { ErrorText } from '../../components/ErrorText.tsx';
 import { useStore } from '../../store/index.ts';
 import { ImageFileError, imageFileToPngBase64 } from './png.ts';
 import { acceptInputOf, type AcceptInput } from './accept-input.ts';
+import { contactName } from '../contacts/presence.ts';
 
 /** In this dialog a refused input is a link or picture that is not an invitation. */
 const ACCEPT_WORDS: Record<string, string> = {
@@ -16,8 +17,8 @@ const ACCEPT_WORDS: Record<string, string> = {
 
 function doneWords(r: ChannelOutput<'acceptInvitation'>): string {
   return r.kind === 'open'
-    ? `Invitation accepted. Waiting for ${r.contact.nickname} to confirm.`
-    : `Added ${r.contact.nickname}.`;
+    ? `Invitation accepted. Waiting for ${contactName(r.contact)} to confirm.`
+    : `Added ${contactName(r.contact)}.`;
 }
 
 /** The invitee's side (UI.md flow 2): paste, drop an image, choose a file, or a sotto:// link. */

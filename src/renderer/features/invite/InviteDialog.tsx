@@ -19,8 +19,9 @@ export function InviteDialog({ onClose }: { onClose(): void }) {
   const [shown, setShown] = useState<{ invitation: InvitationInfo; qr: string } | null>(null);
   const [error, setError] = useState<UiError | null>(null);
   const [code, setCode] = useState('');
+  const [nick, setNick] = useState('');
   const started = useRef(false);
-  const ids = { link: useId(), code: useId() };
+  const ids = { link: useId(), code: useId(), nick: useId() };
 
   useEffect(() => {
     if (started.current) return; // one invitation per opening, also under a double effect run
@@ -35,7 +36,7 @@ export function InviteDialog({ onClose }: { onClose(): void }) {
     e.preventDefault();
     setError(null);
     try {
-      const s = await withQr(await unwrap(api().createInvitation({ kind: 'sealed', contactCode: code })));
+      const s = await withQr(await unwrap(api().createInvitation({ kind: 'sealed', contactCode: code, ...(nick.trim() ? { nickname: nick.trim() } : {}) })));
       useStore.getState().upsertInvitation(s.invitation);
       setShown(s);
     } catch (err) {
@@ -56,13 +57,15 @@ export function InviteDialog({ onClose }: { onClose(): void }) {
             <CopyButton text={inv.link} label="Copy link" />
           </div>
           <p className="muted">{expiryWords(inv.expiresAt, Date.now())}</p>
-          <InviteByEmail invitationId={inv.id} />
+          <InviteByEmail key={inv.id} invitationId={inv.id} />
         </>
       ) : !error && <p role="status">Making an invitation…</p>}
       <ErrorText error={error} />
       <details className="sealed">
         <summary>Invite by their contact code</summary>
         <form onSubmit={sealed}>
+          <label htmlFor={ids.nick}>Their name (for your list)</label>
+          <input id={ids.nick} value={nick} onChange={(e) => setNick(e.target.value)} maxLength={64} autoComplete="off" />
           <label htmlFor={ids.code}>Their contact code</label>
           <div className="row">
             <input id={ids.code} value={code} onChange={(e) => setCode(e.target.value)} autoComplete="off" spellCheck={false} required />

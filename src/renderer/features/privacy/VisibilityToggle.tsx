@@ -4,6 +4,7 @@ import { api } from '../../ipc/api.ts';
 import { unwrap } from '../../ipc/call.ts';
 import { useStore } from '../../store/index.ts';
 import { SavedCheckbox } from '../../components/SavedCheckbox.tsx';
+import { contactName } from '../contacts/presence.ts';
 
 /** "<Nick> can see me": per-contact visibility (invisible = they see us offline). */
 export function VisibilityToggle({ contact, onError }: { contact: ContactInfo; onError(err: unknown): void }) {
@@ -12,13 +13,14 @@ export function VisibilityToggle({ contact, onError }: { contact: ContactInfo; o
   const toggle = (visible: boolean) => unwrap(api().updateContact({ id: contact.id, visible }))
     .then((c) => useStore.getState().upsertContact(c))
     .catch(onError);
+  const name = contactName(contact);
   const usable = contact.phase === 'confirmed' || contact.phase === 'pending';
   return (
     <div className="visibility">
       <SavedCheckbox id={id} checked={contact.visible} disabled={!usable} aria-describedby={hintId} onSave={toggle} />
-      <label htmlFor={id}>{contact.nickname} can see me</label>
+      <label htmlFor={id}>{name} can see me</label>
       <span id={hintId} className={contact.visible ? 'muted small' : 'hidden-note small'}>
-        {contact.visible ? `${contact.nickname} sees when you're online.` : `${contact.nickname} can't see you now.`}
+        {contact.visible ? `${name} sees when you're online.` : `${name} can't see you now.`}
       </span>
     </div>
   );

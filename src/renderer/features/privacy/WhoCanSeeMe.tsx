@@ -4,13 +4,14 @@ import { Dialog } from '../../components/Dialog.tsx';
 import { ErrorText } from '../../components/ErrorText.tsx';
 import { useStore } from '../../store/index.ts';
 import { VisibilityToggle } from './VisibilityToggle.tsx';
+import { contactName } from '../contacts/presence.ts';
 
 const collator = new Intl.Collator(undefined, { sensitivity: 'base', numeric: true });
 
 /** Every contact with its visible/invisible toggle in one view (UI.md flow 4). */
 export function WhoCanSeeMe({ onClose }: { onClose(): void }) {
   const contacts = useStore((s) => s.contacts);
-  const list = useMemo(() => Object.values(contacts).filter((c) => c.phase !== 'revoked').sort((a, b) => collator.compare(a.nickname, b.nickname)), [contacts]);
+  const list = useMemo(() => Object.values(contacts).filter((c) => c.phase !== 'revoked').sort((a, b) => collator.compare(contactName(a), contactName(b))), [contacts]);
   const [error, setError] = useState<UiError | null>(null);
   const seeing = list.filter((c) => c.visible).length;
   return (

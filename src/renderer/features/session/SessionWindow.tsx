@@ -11,6 +11,7 @@ import { MessageList, PAGE_SIZE } from './MessageList.tsx';
 import { Composer } from './Composer.tsx';
 import { LinkConfirm } from './LinkConfirm.tsx';
 import { useMarkRead } from './use-mark-read.ts';
+import { contactName } from '../contacts/presence.ts';
 import { announceFocus } from '../../app/notifications.ts';
 
 /** One conversation per window (route #/session/<contactId>). */
@@ -23,7 +24,7 @@ export function SessionWindow({ contactId }: { contactId: string }) {
   const [link, setLink] = useState<string | null>(null);
   const [details, setDetails] = useState(false);
   const onError = useCallback((err: unknown) => setError(toUiError(err)), []);
-  useWindowTitle(contact?.nickname ?? null, contact?.unread ?? 0);
+  useWindowTitle(contact ? contactName(contact) : null, contact?.unread ?? 0);
   useMarkRead(contactId, contact?.unread ?? 0, onError);
 
   useEffect(() => announceFocus(contactId), [contactId]);
@@ -45,8 +46,8 @@ export function SessionWindow({ contactId }: { contactId: string }) {
       <SessionHeader contact={contact} onDetails={() => setDetails(true)} />
       {!torReady && <TorProgress compact />}
       <main className="session-main">
-        <MessageList contactId={contactId} author={contact.nickname} onLink={setLink} onError={onError} />
-        <p role="status" className="typing">{typing ? `${contact.nickname} is typing…` : ''}</p>
+        <MessageList contactId={contactId} author={contactName(contact)} onLink={setLink} onError={onError} />
+        <p role="status" className="typing">{typing ? `${contactName(contact)} is typing…` : ''}</p>
       </main>
       <ErrorText error={error} />
       <Composer contactId={contactId} sendTyping={contact.typing} disabled={!canWrite} />
