@@ -19,8 +19,8 @@ export function VisibilityToggle({ contact, onError }: { contact: ContactInfo; o
     <div className="visibility">
       <SavedCheckbox id={id} checked={contact.visible} disabled={!usable} aria-describedby={hintId} onSave={toggle} />
       <label htmlFor={id}>{name} can see me</label>
-      <span id={hintId} className={contact.visible ? 'muted small' : 'hidden-note small'}>
-        {contact.visible ? `${name} sees when you're online.` : `${name} can't see you now.`}
+      <span id={hintId} className={contact.visible && usable ? 'muted small' : 'hidden-note small'}>
+        {!usable ? `${name} is ${contact.phase} and can't see you.` : contact.visible ? `${name} sees when you're online.` : `${name} can't see you now.`}
       </span>
     </div>
   );
