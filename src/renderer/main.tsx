@@ -6,6 +6,7 @@ import { takeToken } from './app/token.ts';
 import { createWsApi } from './ipc/ws-client.ts';
 import { userWords } from './components/user-words.ts';
 import { toUiError } from './ipc/call.ts';
+import { useStore } from './store/index.ts';
 
 function fatal(err: unknown): void {
   const e = toUiError(err);
@@ -28,7 +29,10 @@ async function start(): Promise<void> {
   }
   const container = document.getElementById('root');
   if (!container) return;
-  await boot(api, (err) => console.error(err));
+  await boot(api, (err) => {
+    const e = toUiError(err);
+    useStore.getState().setStartError({ code: e.code, message: e.message });
+  });
   createRoot(container).render(<App />);
 }
 

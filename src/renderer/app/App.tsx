@@ -7,6 +7,28 @@ import { Unlock } from '../features/onboarding/Unlock.tsx';
 import { TorProgress } from '../features/onboarding/TorProgress.tsx';
 import { MainWindow } from '../features/contacts/MainWindow.tsx';
 import { SessionWindow } from '../features/session/SessionWindow.tsx';
+import { ErrorText } from '../components/ErrorText.tsx';
+import { UiError, toUiError } from '../ipc/call.ts';
+import { loadProfileData } from './load.ts';
+
+/** While the profile's data loads; if that failed, why, and a way to try again. */
+function Loading() {
+  const failed = useStore((s) => s.startError);
+  const retry = () => {
+    useStore.getState().setStartError(null);
+    loadProfileData().catch((err: unknown) => {
+      const e = toUiError(err);
+      useStore.getState().setStartError({ code: e.code, message: e.message });
+    });
+  };
+  return (
+    <main className="onboarding">
+      {failed
+        ? <div className="card"><ErrorText error={new UiError(failed.code, failed.message)} /><button type="button" onClick={retry}>Try again</button></div>
+        : <p role="status">Loading your contacts…</p>}
+    </main>
+  );
+}
 
 /** Which screen a window shows: onboarding until the profile runs, then its route. */
 export function App() {
@@ -36,7 +58,7 @@ export function App() {
     case 'stopping':
     case 'closed': return <main className="onboarding"><p role="status">Sotto has stopped. Start it again to continue.</p></main>;
     case 'running':
-      if (!profileLoaded) return <main className="onboarding"><p role="status">Loading your contacts…</p></main>;
+      if (!profileLoaded) return <Loading />;
       return route.name === 'session' ? <SessionWindow contactId={route.contactId} /> : <MainWindow />;
   }
 }

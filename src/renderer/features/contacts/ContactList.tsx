@@ -1,6 +1,6 @@
 // The contact list: a listbox with aria-activedescendant, virtualised (@tanstack/react-virtual) so
 // 500 contacts render only the rows on screen (docs/ARCHITECTURE.md "Renderer").
-import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { useCallback, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useStore } from '../../store/index.ts';
 import { useCssBox } from '../../components/use-css-box.ts';
@@ -27,11 +27,12 @@ export function ContactList({ query, onError }: { query: string; onError(err: un
 
   const open = useCallback((id: string) => { openSession(id).catch(onError); }, [onError]);
   const pick = useCallback((i: number) => { setActiveId(sorted[i]?.id ?? null); }, [sorted]);
-
-  // Keep the active row in view as it moves (and after a re-sort moved it).
-  useEffect(() => {
-    if (sorted.length > 0) virtualizer.scrollToIndex(activeIndex, { align: 'auto' });
-  }, [activeIndex, sorted.length, virtualizer]);
+  // Keyboard moves bring the row into view; a re-sort (presence changed) never scrolls the list
+  // under someone who is reading it.
+  const moveTo = (i: number) => {
+    pick(i);
+    virtualizer.scrollToIndex(i, { align: 'auto' });
+  };
 
   const onKeyDown = (e: KeyboardEvent) => {
     const last = sorted.length - 1;
@@ -44,7 +45,7 @@ export function ContactList({ query, onError }: { query: string; onError(err: un
     const to = move[e.key];
     if (to !== undefined) {
       e.preventDefault();
-      pick(to);
+      moveTo(to);
     } else if (e.key === 'Enter') {
       e.preventDefault();
       const c = sorted[activeIndex];

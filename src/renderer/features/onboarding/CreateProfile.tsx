@@ -33,7 +33,9 @@ export function CreateProfile() {
     setBusy(true);
     setError(null);
     try {
-      useStore.getState().setProfile(await unwrap(api().createProfile({ displayName: name, passphrase })));
+      const profile = await unwrap(api().createProfile({ displayName: name, passphrase }));
+      useStore.getState().setStartError(null);
+      useStore.getState().setProfile(profile);
     } catch (err) {
       const e = toUiError(err);
       setError(e);

@@ -19,7 +19,9 @@ export function Unlock() {
     setBusy(true);
     setError(null);
     try {
-      useStore.getState().setProfile(await unwrap(api().unlock({ passphrase })));
+      const profile = await unwrap(api().unlock({ passphrase }));
+      useStore.getState().setStartError(null);
+      useStore.getState().setProfile(profile);
     } catch (err) {
       // Wrong passphrase: say so, clear the field and keep the focus there for the retry.
       setError(toUiError(err));
