@@ -1,5 +1,6 @@
 import { useEffect, useId, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { messageBodySchema } from '../../../ipc/text.ts';
+import { MAX_MESSAGE_BODY_BYTES } from '../../../protocol/frames.ts';
 import { api } from '../../ipc/api.ts';
 import { UiError, toUiError, unwrap } from '../../ipc/call.ts';
 import { ErrorText } from '../../components/ErrorText.tsx';
@@ -45,7 +46,7 @@ export function Composer({ contactId, sendTyping, disabled }: { contactId: strin
     // The contract's own schema: the same limits the core and the wire apply (16 KiB, no controls).
     const checked = messageBodySchema.safeParse(body);
     if (!checked.success) {
-      setError(new UiError(new TextEncoder().encode(body).length > 16384 ? 'MESSAGE_TOO_LONG' : 'MESSAGE_INVALID', checked.error.message));
+      setError(new UiError(new TextEncoder().encode(body).length > MAX_MESSAGE_BODY_BYTES ? 'MESSAGE_TOO_LONG' : 'MESSAGE_INVALID', checked.error.message));
       return;
     }
     setSending(true);
