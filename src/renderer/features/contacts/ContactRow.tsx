@@ -28,7 +28,7 @@ export const ContactRow = memo(function ContactRow({ contact: c, optionId, index
       <PresenceIcon state={shown} />
       <span className="contact-name">{contactName(c)}</span>
       <span className="contact-detail">{detail}</span>
-      {c.unread > 0 && <span className="badge" aria-hidden="true">{c.unread}</span>}
+      {c.unread > 0 && <span className="badge" aria-hidden="true">{c.unread}<span className="visually-hidden"> unread</span></span>}
     </div>
   );
 });
