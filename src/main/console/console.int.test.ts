@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { until } from '../core/test-support.ts';
 
 const root = new URL('../../../', import.meta.url).pathname;
 
@@ -106,7 +107,7 @@ test('two consoles: open invitation, confirm, both online, a message arrives, ba
   const id = (await alice.waitFor(/^invitation ([0-9a-f]{32}) \(open/, 30_000, invMark))[1]!;
   const link = (await alice.waitFor(/^link: (sotto:\/\/invite\/v1#\S+)$/, 30_000, invMark))[1]!;
   const files = (await alice.waitFor(/^qr: (\S+\.png) (\S+\.svg)$/, 30_000, invMark)).slice(1);
-  const draft = (await alice.waitFor(/^e-mail draft: (\S+\.eml)$/, 30_000, invMark))[1]!;
+  const draft = (await alice.waitFor(/^e-mail draft: (\S+\.eml) /, 30_000, invMark))[1]!;
   for (const f of [...files, draft]) {
     assert.ok(f.startsWith(join(homes[0]!, 'profiles', 'alice')), `${f} is in the profile folder`);
     assert.ok((await stat(f)).size > 100, `${f} written`);
@@ -126,6 +127,8 @@ test('two consoles: open invitation, confirm, both online, a message arrives, ba
   ]);
   t.diagnostic(`accept -> both online after confirmation: ${Date.now() - tAccept} ms`);
   await alice.ask('contacts', /^bob {2}online {2}id [0-9a-f]{8}$/);
+  // The invitation is finished: its QR and e-mail copies (they carry s) are gone.
+  await until(() => [...files, draft].every((f) => !existsSync(f)), 10_000, 'invitation copies deleted');
 
   // bob says hi; alice prints it; bob learns it arrived.
   const tSay = Date.now();

@@ -94,8 +94,8 @@ export class ConsoleSession {
         // On an open link the ack takes a round trip over tor (tens of ms): wait that long so the
         // one line says "delivered"; a later ack prints its own line (console.ts).
         let status: MessageInfo['status'] | null = null;
-        const off = core.onEvent((e) => { if (e.type === 'message-status' && e.contactId === c.id && e.messageId === sent?.id) status = e.status; });
         let sent: MessageInfo | null = null;
+        const off = core.onEvent((e) => { if (e.type === 'message-status' && e.contactId === c.id && e.messageId === sent?.id) status = e.status; });
         try {
           sent = await core.sendMessage({ contactId: c.id, body: cmd.text });
           this.onSent(sent.id, sent.body);

@@ -81,7 +81,7 @@ test('a used open link: the next redeemer hears INVITATION_TAKEN at once, keeps 
   await Promise.all([A!.log.wait(presenceOf(sealed.contactId!, 'online'), 10_000, 0), C!.log.wait(presenceOf(carolSeesAlice, 'online'), 10_000, 0)]);
 });
 
-test('a revoke is told to the revoked side; then the same two people pair again: both records re-keyed in place, history kept', async (t) => {
+test('a revoke is told to the revoked side; then the same two people pair again: each old record replaced, nickname and history kept', async (t) => {
   const [A, B] = await people(t, ['alice', 'bob']);
   const first = await A!.core.createInvitation({ kind: 'sealed', contactCode: B!.core.profile().contactCode });
   const bobSeesAlice = (await B!.core.acceptInvitation({ link: first.link })).contact.id;
@@ -99,16 +99,20 @@ test('a revoke is told to the revoked side; then the same two people pair again:
   assert.equal(bobsView.presence.state, 'offline');
   await assert.rejects(B!.core.sendMessage({ contactId: bobSeesAlice, body: 'hello?' }), errorCode('CONTACT_STATE'));
   // A revoked contact is no reason to refuse a new invitation (it was ALREADY_CONTACT).
+  await B!.core.updateContact({ id: bobSeesAlice, nickname: 'Alice L' });
   const second = await A!.core.createInvitation({ kind: 'sealed', contactCode: B!.core.profile().contactCode });
-  assert.equal(second.contactId, first.contactId, 'same record, re-keyed');
+  assert.notEqual(second.contactId, first.contactId, 'a fresh record replaces the revoked one');
+  assert.deepEqual((await A!.core.listContacts()).map((c) => c.id), [second.contactId]);
   const aMark = A!.log.mark;
   const bMark = B!.log.mark;
   const again = await B!.core.acceptInvitation({ link: second.link });
-  assert.equal(again.contact.id, bobSeesAlice, "Bob's record of Alice is re-keyed, not doubled");
-  await Promise.all([A!.log.wait(presenceOf(first.contactId!, 'online'), 10_000, aMark), B!.log.wait(presenceOf(bobSeesAlice, 'online'), 10_000, bMark)]);
-  assert.equal((await A!.core.getContact({ id: first.contactId! })).phase, 'confirmed');
-  const history = await B!.core.history({ contactId: bobSeesAlice });
-  assert.deepEqual(history.messages.map((m) => m.body), ['before the revoke']);
+  assert.equal(again.contact.nickname, 'Alice L', "Bob's own name for Alice is kept");
+  await Promise.all([A!.log.wait(presenceOf(second.contactId!, 'online'), 10_000, aMark), B!.log.wait(presenceOf(again.contact.id, 'online'), 10_000, bMark)]);
+  assert.equal((await A!.core.getContact({ id: second.contactId! })).phase, 'confirmed');
+  assert.deepEqual((await B!.core.listContacts()).map((c) => c.id), [again.contact.id], 'not doubled');
+  for (const [core, id] of [[A!.core, second.contactId!], [B!.core, again.contact.id]] as const) {
+    assert.deepEqual((await core.history({ contactId: id })).messages.map((m) => m.body), ['before the revoke'], 'history carried over');
+  }
 });
 
 test('s and the link leave the inviter\'s records on confirm, decline, cancel and expiry', async (t) => {

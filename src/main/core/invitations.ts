@@ -62,12 +62,14 @@ export type CoreInvitationRecord = InvitationRecord & CoreInvitationFields;
 
 /**
  * A new pairing with someone we already had a record of (revoked, unconfirmed, or a contact whose
- * other side forgot us) re-keys that record in place: same id, nickname and history. What it was
- * before is kept until the new pairing is confirmed, so a refused or expired attempt restores it.
+ * other side forgot us) replaces that record: a fresh contact id (the registry and the links key
+ * their state by it, so a new key under an old id would meet stale state), the nickname, settings
+ * and the whole history carried over, the old record removed. A redeemer's confirmed record is
+ * replaced only once the inviter confirms (`replaces`): a refused or expired attempt leaves it as
+ * it was.
  */
 interface Prior { id: string; record: CoreContactRecord }
-interface PreviousPairing { sharedKey: string; phase: ContactRecord['phase'] }
-type RekeyableRecord = CoreContactRecord & { previous?: PreviousPairing };
+type ReplacingRecord = CoreContactRecord & { replaces?: string };
 
 export type NewInvitation = { kind: 'open' } | { kind: 'sealed'; contactCode: string; nickname: string };
 export type InvitationSource = { imagePngBase64: string } | { text: string };
@@ -157,12 +159,12 @@ export class Invitations {
         inviter: identity, recipientPublicKey: peer, sharedKey, expiresAt, inviterName: this.h.displayName(),
         ephemeralSeed: this.h.clock.randomBytes(32),
       }));
-      const contactId = prior?.id ?? toHex(this.h.clock.randomBytes(16));
+      const contactId = toHex(this.h.clock.randomBytes(16));
       const contact: CoreContactRecord = {
         ...this.newContact(peer, sharedKey, input.nickname || (prior?.record.nickname ?? ''), now, prior), phase: 'pending', invitationId: id,
       };
-      if (prior) await this.retireRecord(prior);
       await store.contacts.put(contactId, contact);
+      if (prior) await this.replace(prior, contactId);
       const record: CoreInvitationRecord = { kind: 'sealed', state: 'pending', createdAt: now, expiresAt, side: 'inviter', link, contactId };
       await store.invitations.put(id, record);
       await this.h.startChannel(contactId, contact);
@@ -206,13 +208,13 @@ export class Invitations {
       secret.fill(0);
       const prior = await this.priorOf(peer);
       if (prior && isLiveContact(prior.record)) throw CoreError.ALREADY_CONTACT();
-      const contactId = prior?.id ?? toHex(this.h.clock.randomBytes(16));
+      const contactId = toHex(this.h.clock.randomBytes(16));
       const contact: CoreContactRecord = {
         ...this.newContact(peer, sharedKey, nickname ?? (prior?.record.nickname || record.redeemerName || ''), this.h.clock.now(), prior),
         peerName: record.redeemerName ?? '',
       };
-      if (prior) await this.retireRecord(prior);
       await store.contacts.put(contactId, contact);
+      if (prior) await this.replace(prior, contactId);
       const finished = finishedRecord(record, state, contactId);
       await store.invitations.put(id, finished);
       const session = this.takeSession(id);
@@ -267,7 +269,7 @@ export class Invitations {
     for (const { id, record } of await store.contacts.list()) {
       const c = record as CoreContactRecord;
       if (c.phase !== 'pending' || !redeemerWaitIsDue(c, now)) continue;
-      await this.dropRedemption(id, c);
+      await this.h.removeContact(id);
       await this.markRedemption(id, { state: 'expired' });
       this.h.warn('INVITATION_EXPIRED', 'the inviter did not confirm before the invitation expired', id);
     }
@@ -281,16 +283,7 @@ export class Invitations {
     }
   }
 
-  /** Redeemer side, the attempt failed: the record it re-keyed comes back, a new one goes. */
-  private async dropRedemption(contactId: string, c: RekeyableRecord): Promise<void> {
-    if (!c.previous) { await this.h.removeContact(contactId); return; }
-    await this.h.stopChannel(contactId);
-    const { bootstrapSecret: _s, bootstrapExpiresAt: _e, previous, ...rest } = c;
-    const restored: CoreContactRecord = { ...rest, sharedKey: previous.sharedKey, phase: previous.phase };
-    await this.h.store().contacts.put(contactId, restored);
-    await this.h.startChannel(contactId, restored);
-    this.h.emit({ type: 'contact', contact: await this.h.contactInfo(contactId, restored) });
-  }
+
 
   /** Sealed invitation, inviter side: the contact's first link means the invitation was used. */
   async sealedUsed(contactId: string): Promise<void> {
@@ -317,9 +310,11 @@ export class Invitations {
     const store = this.h.store();
     const contact = await store.contacts.get(contactId) as CoreContactRecord | undefined;
     if (!contact || !contact.bootstrapSecret) return;
-    const { bootstrapSecret: _erased, previous: _replaced, ...rest } = contact as RekeyableRecord;
+    const { bootstrapSecret: _erased, replaces, ...rest } = contact as ReplacingRecord;
     const next: CoreContactRecord = { ...rest, phase: 'confirmed' };
     await store.contacts.put(contactId, next);
+    const old = replaces ? await store.contacts.get(replaces) as CoreContactRecord | undefined : undefined;
+    if (replaces && old) await this.replace({ id: replaces, record: old }, contactId);
     const channel = this.h.channel(contactId);
     if (channel) {
       channel.record = next;
@@ -331,7 +326,7 @@ export class Invitations {
   async redeemerDeclined(contactId: string, taken: boolean): Promise<void> {
     const contact = await this.h.store().contacts.get(contactId) as CoreContactRecord | undefined;
     if (!contact || !contact.bootstrapSecret) return;
-    await this.dropRedemption(contactId, contact);
+    await this.h.removeContact(contactId);
     await this.markRedemption(contactId, { state: 'cancelled', refusal: taken ? 'taken' : 'declined' });
     const who = contact.peerName || 'the inviter';
     if (taken) this.h.warn('INVITATION_TAKEN', `Someone else already used this invitation from ${who}. Ask them for a new one.`, contactId);
@@ -392,16 +387,16 @@ export class Invitations {
       // (our own decision) stands.
       const prior = await this.priorOf(peer);
       if (prior?.record.phase === 'blocked') throw CoreError.ALREADY_CONTACT();
-      const contactId = prior?.id ?? toHex(this.h.clock.randomBytes(16));
-      const restorable = prior && prior.record.phase === 'confirmed' && bootstrapSecret
-        ? { previous: { sharedKey: prior.record.sharedKey, phase: prior.record.phase } } : {};
-      const contact: RekeyableRecord = {
+      const contactId = toHex(this.h.clock.randomBytes(16));
+      // A working contact stays as it is until the inviter confirms the new pairing.
+      const waitToReplace = prior !== null && prior.record.phase === 'confirmed' && bootstrapSecret !== undefined;
+      const contact: ReplacingRecord = {
         ...this.newContact(peer, sharedKey, nickname ?? (prior?.record.nickname || inviterName), now, prior), peerName: inviterName,
         ...(bootstrapSecret ? { phase: 'pending' as const, bootstrapSecret, bootstrapExpiresAt } : {}),
-        ...restorable,
+        ...(waitToReplace ? { replaces: prior.id } : {}),
       };
-      if (prior) await this.retireRecord(prior);
       await store.contacts.put(contactId, contact);
+      if (prior && !waitToReplace) await this.replace(prior, contactId);
       await store.invitations.put(usedId, {
         kind: invitation.form, state: 'redeemed', createdAt: now, expiresAt: now, side: 'redeemer', contactId,
       } as CoreInvitationRecord);
@@ -473,8 +468,13 @@ export class Invitations {
     return null;
   }
 
-  /** Stops what the old pairing of a re-keyed record ran; an unused sealed invitation for it ends. */
-  private async retireRecord(prior: Prior): Promise<void> {
+  /**
+   * The new record `contactId` takes over from `prior`: its channel stops, an unused sealed
+   * invitation for it ends, its history moves over, and it goes. The new record is written first,
+   * so a crash in between leaves two records, never none.
+   */
+  private async replace(prior: Prior, contactId: string): Promise<void> {
+    const store = this.h.store();
     await this.h.stopChannel(prior.id);
     const invitationId = prior.record.invitationId;
     const inv = invitationId ? await this.h.store().invitations.get(invitationId) as CoreInvitationRecord | undefined : undefined;
@@ -483,6 +483,9 @@ export class Invitations {
       await this.h.store().invitations.put(invitationId, finished);
       this.h.emit({ type: 'invitation', invitation: invitationInfo(invitationId, finished) });
     }
+    await store.messages.moveConversation(prior.id, contactId);
+    await store.contacts.delete(prior.id);
+    this.h.emit({ type: 'contact-removed', contactId: prior.id });
   }
 
   private newContact(peer: Uint8Array, sharedKey: Uint8Array, nickname: string, now: number, prior?: Prior | null): CoreContactRecord {

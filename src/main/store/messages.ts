@@ -168,6 +168,36 @@ export class Messages {
     }));
   }
 
+  /**
+   * Moves a contact's whole history to another contact id in one transaction (a re-keyed pairing
+   * gets a fresh id, core/invitations.ts): every row is re-sealed under the new id with a new seq
+   * in the old order, statuses and the outbox/unread summary kept. Returns the count.
+   */
+  async moveConversation(fromContactId: string, toContactId: string): Promise<number> {
+    checkId(fromContactId, 'contact id');
+    checkId(toContactId, 'contact id');
+    if (fromContactId === toContactId) return 0;
+    return this.#withSession((s) => transaction(s.db, () => {
+      const from = s.cipher.ref(CONVERSATIONS, fromContactId);
+      const to = s.cipher.ref(CONVERSATIONS, toContactId);
+      const rows = s.db.all('SELECT seq, ref, box FROM messages WHERE conversation = ? ORDER BY seq', [from]);
+      const moved = rows.map((row) => decodeRow(s, row.seq, row.ref, from, row.box));
+      s.db.run('DELETE FROM messages WHERE conversation = ?', [from]);
+      s.db.run('DELETE FROM conversations WHERE ref = ?', [from]);
+      const summary = readSummary(s, toContactId, to);
+      for (const { seq: _old, ...m } of moved) {
+        const next = { ...m, contactId: toContactId };
+        const ref = messageRef(s, toContactId, next.id);
+        if (s.db.get('SELECT 1 AS found FROM messages WHERE ref = ?', [ref]) !== null) continue;
+        const seq = nextSeq(s.db);
+        s.db.run('INSERT INTO messages (seq, ref, conversation, box) VALUES (?, ?, ?, ?)', [seq, ref, to, s.cipher.seal(MESSAGES, [seq, ref, to], next)]);
+        track(summary, seq, undefined, next.status, next.direction);
+      }
+      writeSummary(s, to, summary);
+      return moved.length;
+    }));
+  }
+
   /** Deletes a contact's whole history (secure_delete zeroes the freed pages); returns the count. */
   async deleteConversation(contactId: string): Promise<number> {
     checkId(contactId, 'contact id');

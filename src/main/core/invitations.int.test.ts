@@ -1,0 +1,137 @@
+// Invitations between the same people, as a user meets them (issue 9 item 2, issue 10 item 5), on
+// the shared testbed with three real cores: a link someone else already used is refused at once
+// (INVITATION_TAKEN) and leaves no stuck contact; a later invitation between the same two people
+// always works, also after a revoke; after confirmation s is in no byte of either profile directory
+// and the finished invitation keeps no link.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { decodeInvitation, ready, toHex } from '../../protocol/index.ts';
+import { unlockProfile } from '../store/index.ts';
+import { makeCore, presenceOf, removeDir, testbed, type TestCore } from './test-support.ts';
+import type { CoreEvent } from './types.ts';
+
+let A: TestCore;
+let B: TestCore;
+let C: TestCore;
+before(async () => {
+  const tb = await testbed();
+  await ready();
+  [A, B, C] = await Promise.all([makeCore(tb, 'alice'), makeCore(tb, 'bob'), makeCore(tb, 'carol')]);
+});
+after(async () => {
+  await Promise.allSettled([A?.core.close(), B?.core.close(), C?.core.close()]);
+  await Promise.allSettled([A, B, C].map((s) => removeDir(s?.dir ?? '')));
+});
+
+const warned = (code: string) => (e: CoreEvent): boolean => e.type === 'warning' && e.code === code;
+const errorCode = (code: string) => (e: unknown): boolean => (e as { code?: string }).code === code;
+
+/** Every file under `dir` (the whole profile: database, journal, tor's files). */
+async function filesUnder(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...await filesUnder(path));
+    else if (entry.isFile()) out.push(path);
+  }
+  return out;
+}
+
+async function filesHolding(dir: string, needles: Buffer[]): Promise<string[]> {
+  const hits: string[] = [];
+  for (const file of await filesUnder(dir)) {
+    if ((await stat(file)).size === 0) continue;
+    const bytes = await readFile(file).catch(() => Buffer.alloc(0));
+    if (needles.some((n) => bytes.includes(n))) hits.push(file);
+  }
+  return hits;
+}
+
+let aliceSeesBob = '';
+let secret: Uint8Array;
+let openLink = '';
+let openId = '';
+
+test('open invitation used by Bob: Carol redeeming the same link learns at once that it was taken', { timeout: 600_000 }, async (t) => {
+  const inv = await A.core.createInvitation({ kind: 'open' });
+  openLink = inv.link;
+  openId = inv.id;
+  secret = decodeInvitation(openLink).form === 'open' ? (decodeInvitation(openLink) as { secret: Uint8Array }).secret : new Uint8Array(0);
+  assert.equal(secret.length, 32);
+  const bobsSide = (await B.core.acceptInvitation({ link: openLink })).contact.id;
+  const redeemed = await A.log.wait((e) => e.type === 'invitation-redeemed' && e.invitation.id === inv.id, 120_000, 0);
+  assert.equal(redeemed.type === 'invitation-redeemed' && redeemed.invitation.redeemer?.displayName, 'bob');
+  t.diagnostic('bob redeemed; alice confirms');
+  aliceSeesBob = (await A.core.confirmInvitation({ id: inv.id })).id;
+  await Promise.all([A.log.wait(presenceOf(aliceSeesBob, 'online'), 240_000, 0), B.log.wait(presenceOf(bobsSide, 'online'), 240_000, 0)]);
+
+  t.diagnostic('alice and bob online');
+  const mark = C.log.mark;
+  const started = Date.now();
+  const carols = (await C.core.acceptInvitation({ link: openLink })).contact;
+  assert.equal(carols.phase, 'pending');
+  // Within one lookup period (the test schedule sweeps every 60-90 s) plus a connect.
+  const taken = await C.log.wait(warned('INVITATION_TAKEN'), 240_000, mark);
+  t.diagnostic(`accept -> INVITATION_TAKEN after ${Date.now() - started} ms`);
+  assert.ok(taken.type === 'warning' && /already used/.test(taken.message), 'the warning is in words a user reads');
+  await C.log.wait((e) => e.type === 'contact-removed' && e.contactId === carols.id, 10_000, mark);
+  assert.deepEqual((await C.core.listContacts()).map((c) => c.id), [], 'no stuck pending contact');
+  await assert.rejects(C.core.acceptInvitation({ link: openLink }), errorCode('INVITATION_TAKEN'));
+  // Bob's contact is untouched by Carol's attempt.
+  assert.equal((await A.core.getContact({ id: aliceSeesBob })).presence.state, 'online');
+});
+
+test('after confirmation s is in no byte of either profile directory, and the invitation keeps no link', async () => {
+  const info = (await A.core.listInvitations()).find((i) => i.id === openId);
+  assert.equal(info?.state, 'redeemed');
+  assert.equal(info?.link, '', 'a finished invitation shows no link');
+  await assert.rejects(A.core.invitationQr({ id: openId, format: 'png' }), errorCode('NOT_FOUND'));
+  const needles = [
+    Buffer.from(secret), Buffer.from(toHex(secret)), Buffer.from(toHex(secret).toUpperCase()),
+    Buffer.from(Buffer.from(secret).toString('base64url')), Buffer.from(Buffer.from(secret).toString('base64')),
+    Buffer.from(openLink),
+  ];
+  for (const side of [A, B]) assert.deepEqual(await filesHolding(side.dir, needles), [], `${side.dir}: s found on disk`);
+  // The database itself is sealed: look inside it too, as someone with the passphrase would.
+  await A.core.close();
+  const store = await unlockProfile(A.dir, 'pass-alice');
+  try {
+    const records = (await store.invitations.list()).map((r) => JSON.stringify(r.record));
+    assert.ok(records.length > 0);
+    for (const r of records) {
+      assert.ok(!r.includes(toHex(secret)) && !r.includes(openLink), `finished invitation record still holds s: ${r}`);
+    }
+  } finally {
+    store.lock();
+  }
+  A = await makeCore(await testbed(), 'alice', { dir: A.dir, create: false });
+});
+
+test('a later invitation between the same two people works: after a used link, and after a revoke (which the revoked side is told)', { timeout: 600_000 }, async (t) => {
+  const carolCode = C.core.profile().contactCode;
+  const aMark = A.log.mark;
+  const first = await A.core.createInvitation({ kind: 'sealed', contactCode: carolCode });
+  const carolSeesAlice = (await C.core.acceptInvitation({ link: first.link })).contact.id;
+  await Promise.all([A.log.wait(presenceOf(first.contactId!, 'online'), 240_000, aMark), C.log.wait(presenceOf(carolSeesAlice, 'online'), 240_000, 0)]);
+
+  const mark = C.log.mark;
+  const revokedAt = Date.now();
+  await A.core.revokeContact({ id: first.contactId! });
+  await C.log.wait(warned('CONTACT_REVOKED'), 30_000, mark);
+  t.diagnostic(`revoke -> the revoked side told after ${Date.now() - revokedAt} ms`);
+  assert.equal((await C.core.getContact({ id: carolSeesAlice })).presence.state, 'offline');
+  const aMark2 = A.log.mark;
+  const again = await A.core.createInvitation({ kind: 'sealed', contactCode: carolCode });
+  assert.notEqual(again.contactId, first.contactId, 'a fresh record replaces the revoked one');
+  const accepted = await C.core.acceptInvitation({ link: again.link });
+  const started = Date.now();
+  await Promise.all([
+    A.log.wait(presenceOf(again.contactId!, 'online'), 240_000, aMark2),
+    C.log.wait(presenceOf(accepted.contact.id, 'online'), 240_000, mark),
+  ]);
+  t.diagnostic(`re-invited after revoke: both online ${Date.now() - started} ms after accept`);
+  assert.equal((await A.core.getContact({ id: again.contactId! })).phase, 'confirmed');
+  assert.equal((await C.core.listContacts()).length, 1);
+});
