@@ -5,6 +5,21 @@ import { SMTPServer } from 'smtp-server';
 
 export interface DeliveredMail { from: string; to: string[]; raw: string }
 
+/**
+ * The text a mail program shows for a single-part text mail: the body after the headers with its
+ * transfer encoding undone (quoted-printable wraps a long link with `=` soft breaks).
+ */
+export function mailText(raw: string): string {
+  const split = raw.search(/\r?\n\r?\n/);
+  const headers = split < 0 ? raw : raw.slice(0, split);
+  const body = split < 0 ? '' : raw.slice(split).replace(/^\r?\n\r?\n/, '');
+  const encoding = /^content-transfer-encoding:\s*(\S+)/im.exec(headers)?.[1]?.toLowerCase();
+  if (encoding === 'base64') return Buffer.from(body.replace(/\s+/g, ''), 'base64').toString('utf8');
+  if (encoding !== 'quoted-printable') return body;
+  const bytes = body.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/gi, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+  return Buffer.from(bytes, 'latin1').toString('utf8');
+}
+
 export interface Mailbox {
   readonly port: number;
   readonly mails: DeliveredMail[];
