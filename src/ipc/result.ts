@@ -2,7 +2,12 @@
 // the code of in small print (docs/ARCHITECTURE.md "src/ipc").
 import { z } from 'zod';
 
-export const errorInfoSchema = z.object({ code: z.string().min(1), message: z.string() });
+export const errorInfoSchema = z.object({
+  code: z.string().min(1),
+  message: z.string(),
+  /** How long until the same call may succeed (UNLOCK_DELAYED, WRONG_PASSPHRASE after many tries). */
+  retryAfterMs: z.number().int().nonnegative().optional(),
+});
 export type ErrorInfo = z.infer<typeof errorInfoSchema>;
 
 export type Result<T> = { ok: true; value: T } | { ok: false; error: ErrorInfo };

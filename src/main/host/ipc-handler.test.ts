@@ -2,7 +2,7 @@
 // match the contract, settings that never show the SMTP password, host channels.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CHANNELS, type ChannelName, type Result, type SottoEvent } from '../../ipc/index.ts';
+import { CHANNELS, errorInfoSchema, type ChannelName, type Result, type SottoEvent } from '../../ipc/index.ts';
 import type { IpcHandler } from './ipc-handler.ts';
 import { loopbackCores } from './test-support.ts';
 import { UiSettings } from './ui-settings.ts';
@@ -43,6 +43,22 @@ test('bad calls get coded errors and the core stays usable', async (t) => {
   assert.equal(created.displayName, 'Ana');
   assert.equal(value<{ phase: string }>(await call(h, 'status')).phase, 'running');
   assert.equal(value(await call(h, 'lock')), null, 'nothing becomes null');
+});
+
+test('wrong passphrases: the wait the store imposes reaches the window as retryAfterMs', async (t) => {
+  const [a] = await loopbackCores(t, ['ana']);
+  const h = a!.handler;
+  value(await call(h, 'createProfile', { displayName: 'Ana', passphrase: 'pw' }));
+  value(await call(h, 'lock'));
+  const tries = [];
+  for (let i = 0; i < 4; i++) tries.push(await call(h, 'unlock', { passphrase: `wrong ${i}` }));
+  const errors = tries.map((r) => (r.ok ? null : r.error));
+  assert.deepEqual(errors.slice(0, 2).map((e) => e && [e.code, e.retryAfterMs]), [['WRONG_PASSPHRASE', undefined], ['WRONG_PASSPHRASE', undefined]]);
+  assert.equal(errors[2]?.code, 'WRONG_PASSPHRASE');
+  assert.equal(errors[2]?.retryAfterMs, 1000, 'the third wrong try says how long the next one waits');
+  assert.equal(errors[3]?.code, 'UNLOCK_DELAYED');
+  assert.ok(errors[3]?.retryAfterMs !== undefined && errors[3].retryAfterMs > 0 && errors[3].retryAfterMs <= 1000, JSON.stringify(errors[3]));
+  assert.equal(errorInfoSchema.parse(errors[3]).retryAfterMs, errors[3]?.retryAfterMs, 'the contract carries the wait to the window');
 });
 
 test('events of the core reach every listener; one throwing listener does not stop the others', async (t) => {

@@ -5,11 +5,21 @@
 import type { z } from 'zod';
 import {
   CORE_CHANNELS, CHANNELS, HOST_CHANNELS, IPC_ERRORS, describeIssues, fail, isChannelName, ok,
-  type ChannelName, type Result, type SottoEvent,
+  type ChannelName, type ErrorInfo, type Result, type SottoEvent,
 } from '../../ipc/index.ts';
 import { toErrorInfo, type SottoCore } from '../index.ts';
 import type { UiSettings } from './ui-settings.ts';
 import { HostError } from './errors.ts';
+
+/**
+ * The core's code and message, plus the wait an error carries (the store's UNLOCK_DELAYED and
+ * WRONG_PASSPHRASE set `retryAfterMs`), so a window can say how long to wait.
+ */
+export function errorInfoOf(err: unknown): ErrorInfo {
+  const info = toErrorInfo(err);
+  const wait = err instanceof Error && 'retryAfterMs' in err ? err.retryAfterMs : undefined;
+  return typeof wait === 'number' && Number.isSafeInteger(wait) && wait > 0 ? { ...info, retryAfterMs: wait } : info;
+}
 
 type CoreChannel = keyof typeof CORE_CHANNELS;
 /** Host channels plus the core channels the host completes (defaults for new contacts). */
@@ -78,7 +88,7 @@ export class IpcHandler {
       const value = await this.call(channel, parsed.data);
       return ok(value === undefined ? null : value);
     } catch (err) {
-      return { ok: false, error: toErrorInfo(err) };
+      return { ok: false, error: errorInfoOf(err) };
     }
   }
 

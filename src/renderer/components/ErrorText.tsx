@@ -9,7 +9,7 @@ export function ErrorText({ error, words }: { error: UiError | null; words?: Rea
   if (!error) return null;
   return (
     <p role="alert" className="error">
-      {words?.[error.code] ?? userWords(error.code)} <small className="error-code">({error.code})</small>
+      {words?.[error.code] ?? userWords(error.code, error.retryAfterMs)} <small className="error-code">({error.code})</small>
     </p>
   );
 }

@@ -5,6 +5,8 @@ const WORDS: Record<string, string> = {
   UNLOCK_DELAYED: 'Too many wrong passphrases. Wait a little, then try again.',
   WEAK_PASSPHRASE: 'That passphrase is too easy to guess. Add a few more words that belong together only for you.',
   INVITATION_TAKEN: 'Someone else already used this invitation. Ask for a new one.',
+  CONTACT_REVOKED: 'This person removed you from their contacts, so you can no longer reach each other.',
+  SMTP_INSECURE: 'That mail server does not offer an encrypted connection, so Sotto will not send through it. Turn on TLS or use another server.',
   SMTP_NOT_SET: 'Set up your mail server in Settings first.',
   EXTERNAL_UNAVAILABLE: 'Sotto could not open your web browser.',
   INVITATION_MALFORMED: "That link isn't a Sotto invitation.",
@@ -39,6 +41,18 @@ const WORDS: Record<string, string> = {
   CONTACT_STATE: "That can't be done with this contact right now.",
 };
 
-export function userWords(code: string): string {
+export function userWords(code: string, retryAfterMs?: number): string {
+  if (retryAfterMs !== undefined && retryAfterMs > 0) {
+    if (code === 'UNLOCK_DELAYED') return `Too many wrong passphrases. Try again in ${waitWords(retryAfterMs)}.`;
+    if (code === 'WRONG_PASSPHRASE') return `That passphrase didn't unlock this profile. You can try again in ${waitWords(retryAfterMs)}.`;
+  }
   return WORDS[code] ?? 'Something went wrong.';
+}
+
+/** "1 second", "45 seconds", "2 minutes", "3 minutes 5 seconds": a wait rounded up to the second. */
+export function waitWords(ms: number): string {
+  const s = Math.max(1, Math.ceil(ms / 1000));
+  const unit = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+  if (s < 60) return unit(s, 'second');
+  return s % 60 ? `${unit(Math.floor(s / 60), 'minute')} ${unit(s % 60, 'second')}` : unit(s / 60, 'minute');
 }

@@ -4,9 +4,12 @@ import type { Result } from './contract.ts';
 
 export class UiError extends Error {
   readonly code: string;
-  constructor(code: string, message: string) {
+  /** The wait the host reported before the same call may succeed (UNLOCK_DELAYED). */
+  readonly retryAfterMs: number | undefined;
+  constructor(code: string, message: string, retryAfterMs?: number) {
     super(message);
     this.code = code;
+    this.retryAfterMs = retryAfterMs;
   }
 }
 
@@ -19,7 +22,7 @@ export async function unwrap<T>(pending: Promise<Result<T>>): Promise<T> {
     throw new UiError('HOST_UNREACHABLE', err instanceof Error ? err.message : String(err));
   }
   if (result.ok) return result.value;
-  throw new UiError(result.error.code, result.error.message);
+  throw new UiError(result.error.code, result.error.message, result.error.retryAfterMs);
 }
 
 export function toUiError(err: unknown): UiError {
