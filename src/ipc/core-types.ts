@@ -45,7 +45,7 @@ export const invitationInfoSchema = z.object({
   createdAt: z.number(),
   expiresAt: z.number(),
   contactId: z.string().nullable(),
-  redeemer: z.object({ displayName: z.string(), contactCode: z.string(), fingerprint: z.string() }).nullable(),
+  redeemer: z.object({ displayName: z.string(), contactCode: z.string(), fingerprint: z.string(), safetyNumber: z.string() }).nullable(),
 });
 
 export const messageInfoSchema = z.object({

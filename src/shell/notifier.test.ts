@@ -41,7 +41,7 @@ test('notifications: incoming only, not in do not disturb, not when switched off
   enabled = true;
   const redeemed: SottoEvent = {
     type: 'invitation-redeemed',
-    invitation: { id: 'i', kind: 'open', state: 'awaiting-confirmation', link: 'l', createdAt: 1, expiresAt: 2, contactId: null, redeemer: { displayName: 'Dara', contactCode: 'c', fingerprint: 'f' } },
+    invitation: { id: 'i', kind: 'open', state: 'awaiting-confirmation', link: 'l', createdAt: 1, expiresAt: 2, contactId: null, redeemer: { displayName: 'Dara', contactCode: 'c', fingerprint: 'f', safetyNumber: 's' } },
   };
   assert.equal(await n.onEvent(redeemed), true);
   assert.equal(shown.at(-1)!.title, 'Dara wants to connect');

@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import {
   createOpenInvitation, createSealedInvitation, decodeContactCode, decodeInvitation, encodeContactCode, encodeInvitation,
-  equalBytes, fingerprint, fromHex, isProtocolError, openSealedInvitation, toHex, upgradeSharedKey, checkOpenInvitation,
+  equalBytes, fingerprint, fromHex, isProtocolError, openSealedInvitation, safetyNumber, toHex, upgradeSharedKey, checkOpenInvitation,
   type Identity,
 } from '../../protocol/index.ts';
 import type { ContactRecord, InvitationRecord, ProfileStore } from '../store/index.ts';
@@ -146,7 +146,7 @@ export class Invitations {
         const record: CoreInvitationRecord = { kind: 'open', state: 'pending', createdAt: now, expiresAt, side: 'inviter', link, secret: toHex(secret) };
         await store.invitations.put(id, record);
         await this.startSession(id, record);
-        const info = invitationInfo(id, record);
+        const info = this.info(id, record);
         this.h.emit({ type: 'invitation', invitation: info });
         return info;
       }
@@ -169,7 +169,7 @@ export class Invitations {
       await store.invitations.put(id, record);
       await this.h.startChannel(contactId, contact);
       this.h.emit({ type: 'contact', contact: await this.h.contactInfo(contactId, contact) });
-      const info = invitationInfo(id, record);
+      const info = this.info(id, record);
       this.h.emit({ type: 'invitation', invitation: info });
       return info;
     });
@@ -186,7 +186,7 @@ export class Invitations {
       ...record, state: nextInvitationState('open', record.state, 'redeem'), redeemerPk: toHex(who.publicKey), redeemerName: who.displayName,
     };
     await store.invitations.put(id, next);
-    const info = invitationInfo(id, next);
+    const info = this.info(id, next);
     this.h.emit({ type: 'invitation', invitation: info });
     this.h.emit({ type: 'invitation-redeemed', invitation: info });
     return true;
@@ -226,7 +226,7 @@ export class Invitations {
       if (link) channel.attach(link, 'handover');
       const info = await this.h.contactInfo(contactId, contact);
       this.h.emit({ type: 'contact', contact: info });
-      this.h.emit({ type: 'invitation', invitation: invitationInfo(id, finished) });
+      this.h.emit({ type: 'invitation', invitation: this.info(id, finished) });
       return info;
     });
   }
@@ -241,7 +241,7 @@ export class Invitations {
       await this.takeSession(id)?.stop({ decline: true });
       // The contact made for a sealed invitation that was never used goes with it.
       if (record.kind === 'sealed' && record.contactId) await this.h.removeContact(record.contactId);
-      const info = invitationInfo(id, finished);
+      const info = this.info(id, finished);
       this.h.emit({ type: 'invitation', invitation: info });
       return info;
     });
@@ -257,7 +257,7 @@ export class Invitations {
       await store.invitations.put(id, finished);
       await this.takeSession(id)?.stop({ decline: true });
       if (r.kind === 'sealed' && r.contactId) await this.h.removeContact(r.contactId);
-      this.h.emit({ type: 'invitation', invitation: invitationInfo(id, finished) });
+      this.h.emit({ type: 'invitation', invitation: this.info(id, finished) });
     }
     for (const [id, r] of this.retired) {
       if (now < r.expiresAt) continue;
@@ -273,6 +273,11 @@ export class Invitations {
       await this.markRedemption(id, { state: 'expired' });
       this.h.warn('INVITATION_EXPIRED', 'the inviter did not confirm before the invitation expired', id);
     }
+  }
+
+  /** The invitation as the UI sees it; the redeemer's safety number is with our own key. */
+  private info(id: string, r: CoreInvitationRecord): InvitationInfo {
+    return invitationInfo(id, r, this.h.identity().publicKey);
   }
 
   private async markRedemption(contactId: string, patch: Partial<CoreInvitationRecord>): Promise<void> {
@@ -297,7 +302,7 @@ export class Invitations {
     if (inv && inv.state === 'pending') {
       const used: CoreInvitationRecord = { ...inv, state: nextInvitationState('sealed', 'pending', 'use') };
       await store.invitations.put(invitationId, used);
-      this.h.emit({ type: 'invitation', invitation: invitationInfo(invitationId, used) });
+      this.h.emit({ type: 'invitation', invitation: this.info(invitationId, used) });
     }
     await this.h.channel(contactId)?.refresh(next);
     this.h.emit({ type: 'contact', contact: await this.h.contactInfo(contactId, next) });
@@ -425,7 +430,7 @@ export class Invitations {
     const out: InvitationInfo[] = [];
     for (const { id, record } of await this.h.store().invitations.list()) {
       const r = record as CoreInvitationRecord;
-      if (r.side !== 'redeemer') out.push(invitationInfo(id, r));
+      if (r.side !== 'redeemer') out.push(this.info(id, r));
     }
     return out.sort((a, b) => b.createdAt - a.createdAt);
   }
@@ -481,7 +486,7 @@ export class Invitations {
     if (invitationId && inv && isLive(inv.kind, inv.state)) {
       const finished = finishedRecord(inv, nextInvitationState(inv.kind, inv.state, 'cancel'));
       await this.h.store().invitations.put(invitationId, finished);
-      this.h.emit({ type: 'invitation', invitation: invitationInfo(invitationId, finished) });
+      this.h.emit({ type: 'invitation', invitation: this.info(invitationId, finished) });
     }
     await store.messages.moveConversation(prior.id, contactId);
     await store.contacts.delete(prior.id);
@@ -524,9 +529,13 @@ function parseContactCode(code: string): Uint8Array {
   }
 }
 
-export function invitationInfo(id: string, r: CoreInvitationRecord): InvitationInfo {
+export function invitationInfo(id: string, r: CoreInvitationRecord, ownPk: Uint8Array): InvitationInfo {
   const redeemer = r.redeemerPk
-    ? (() => { const pk = fromHex(r.redeemerPk, 32); return { displayName: r.redeemerName ?? '', contactCode: encodeContactCode(pk), fingerprint: fingerprint(pk) }; })()
+    ? (() => {
+      const pk = fromHex(r.redeemerPk, 32);
+      // The safety number of the pair is what both people can read out and compare before a confirm.
+      return { displayName: r.redeemerName ?? '', contactCode: encodeContactCode(pk), fingerprint: fingerprint(pk), safetyNumber: safetyNumber(ownPk, pk) };
+    })()
     : null;
   return {
     id, kind: r.kind as InvitationKind, state: r.state as InvitationState, link: r.link ?? '', createdAt: r.createdAt, expiresAt: r.expiresAt,

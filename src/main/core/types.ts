@@ -63,7 +63,7 @@ export interface InvitationInfo {
   /** Sealed: the contact it was made for. */
   contactId: string | null;
   /** Open, once redeemed: who redeemed it, for the inviter to confirm. */
-  redeemer: { displayName: string; contactCode: string; fingerprint: string } | null;
+  redeemer: { displayName: string; contactCode: string; fingerprint: string; safetyNumber: string } | null;
 }
 
 export interface MessageInfo {

@@ -123,3 +123,22 @@ test('new contacts get the receipts and typing defaults from the settings', asyn
   assert.equal(sent.body, 'hi Ana');
   assert.equal(code(await call(b!.handler, 'sendMessage', { contactId: accepted.contact.id, body: 'bell\u0007' })), 'IPC_BAD_INPUT');
 });
+
+test('the confirm dialog\'s redeemer carries the safety number both sides can read out', async (t) => {
+  const [a, b] = await loopbackCores(t, ['ana', 'bob']);
+  value(await call(a!.handler, 'createProfile', { displayName: 'Ana', passphrase: 'pw' }));
+  value(await call(b!.handler, 'createProfile', { displayName: 'Bob', passphrase: 'pw' }));
+  const inv = value<{ id: string; link: string }>(await call(a!.handler, 'createInvitation', { kind: 'open' }));
+  const accepted = value<{ contact: { id: string; safetyNumber: string } }>(await call(b!.handler, 'acceptInvitation', { link: inv.link }));
+  type Listed = { id: string; redeemer: { fingerprint: string; safetyNumber?: string } | null };
+  const deadline = Date.now() + 20_000;
+  let redeemer: Listed['redeemer'] = null;
+  while (!redeemer && Date.now() < deadline) {
+    redeemer = value<Listed[]>(await call(a!.handler, 'listInvitations')).find((i) => i.id === inv.id)?.redeemer ?? null;
+    if (!redeemer) await new Promise((r) => setTimeout(r, 50));
+  }
+  assert.ok(redeemer, 'the redeemer reached the inviter');
+  assert.equal(redeemer.fingerprint, value<{ fingerprint: string }>(await call(b!.handler, 'profile')).fingerprint);
+  assert.match(accepted.contact.safetyNumber, /\d/);
+  assert.equal(redeemer.safetyNumber, accepted.contact.safetyNumber, "the inviter's number is the one the redeemer sees");
+});

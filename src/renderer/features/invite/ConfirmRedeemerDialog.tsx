@@ -1,9 +1,20 @@
-import { useState } from 'react';
+import { Fragment, useState } from 'react';
+import type { InvitationInfo } from '../../ipc/contract.ts';
 import { api } from '../../ipc/api.ts';
 import { toUiError, unwrap, type UiError } from '../../ipc/call.ts';
 import { Dialog } from '../../components/Dialog.tsx';
 import { ErrorText } from '../../components/ErrorText.tsx';
 import { useStore } from '../../store/index.ts';
+
+type Redeemer = NonNullable<InvitationInfo['redeemer']>;
+
+/**
+ * What the inviter compares before confirming, as dt/dd pairs (label, text, set in digits): the
+ * redeemer's fingerprint, and the pair's safety number that both sides see alike.
+ */
+export function redeemerFacts(who: Redeemer): [string, string, boolean][] {
+  return [['Name', who.displayName || 'Someone', false], ['Fingerprint', who.fingerprint, true], ['Safety number', who.safetyNumber, true]];
+}
 
 /** "Dara wants to connect": compare the fingerprint out of band, then Confirm or Decline. */
 export function ConfirmRedeemerDialog({ invitationId, onClose }: { invitationId: string; onClose(): void }) {
@@ -33,10 +44,11 @@ export function ConfirmRedeemerDialog({ invitationId, onClose }: { invitationId:
         ? <p>This invitation is no longer waiting for you.</p>
         : (
           <>
-            <p>They used your invitation. Before you confirm, ask them (in person or on a call) to read out their fingerprint and check it matches.</p>
+            <p>They used your invitation. Before you confirm, ask them (in person or on a call) to read out their fingerprint or your safety number and check it matches.</p>
             <dl className="facts">
-              <dt>Name</dt><dd>{name}</dd>
-              <dt>Fingerprint</dt><dd className="digits">{who.fingerprint}</dd>
+              {redeemerFacts(who).map(([label, text, digits]) => (
+                <Fragment key={label}><dt>{label}</dt><dd className={digits ? 'digits' : undefined}>{text}</dd></Fragment>
+              ))}
             </dl>
           </>
         )}
