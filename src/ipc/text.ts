@@ -63,5 +63,12 @@ export const messageBodySchema = z.string()
 /** Passphrases are never sent anywhere; the bound only keeps the KDF input sane. */
 export const passphraseSchema = z.string().max(1024, 'at most 1024 characters');
 
+/**
+ * The zxcvbn score (0-4) a new passphrase needs: the core refuses less (WEAK_PASSPHRASE) and the
+ * renderer says so before the person moves on. One number, here, so the two cannot disagree
+ * (docs/THREAT-MODEL.md "Passphrase" says why 3).
+ */
+export const MIN_PASSPHRASE_SCORE = 3;
+
 /** Ids the core hands out and gets back (the store's id bound). */
 export const idSchema = z.string().min(1, 'an id is needed').max(128, 'not an id');

@@ -4,9 +4,11 @@
 // estimate allows: a new passphrase needs score MIN_PASSPHRASE_SCORE (3, "safely unguessable:
 // moderate protection from an offline slow-hash attack", about 10^8 guesses or more).
 // docs/THREAT-MODEL.md "Passphrase".
+import { MIN_PASSPHRASE_SCORE } from '../../ipc/text.ts';
 import { StoreError } from './errors.ts';
 
-export const MIN_PASSPHRASE_SCORE = 3;
+// The number lives in the IPC contract, which the renderer's early warning reads too.
+export { MIN_PASSPHRASE_SCORE };
 const LABELS = ['very weak', 'weak', 'fair', 'good', 'strong'] as const;
 
 export interface PassphraseStrength {

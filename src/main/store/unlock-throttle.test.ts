@@ -1,13 +1,14 @@
 // Wrong passphrases are slowed down and the count survives a restart (issue 9 item 9); a strong
 // enough new passphrase is required (passphrase-strength.ts).
 import { test } from 'node:test';
+import { MIN_PASSPHRASE_SCORE as CONTRACT_MIN_PASSPHRASE_SCORE } from '../../ipc/text.ts';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  checkNewPassphrase, createProfile, FREE_FAILURES, isStoreError, KDF_MINIMAL_FOR_TESTS, passphraseStrength, unlockDelayMs,
+  checkNewPassphrase, createProfile, FREE_FAILURES, isStoreError, KDF_MINIMAL_FOR_TESTS, MIN_PASSPHRASE_SCORE, passphraseStrength, unlockDelayMs,
   UNLOCK_FAILURES_FILE, unlockProfile,
 } from './index.ts';
 
@@ -52,4 +53,10 @@ test('passphrase strength: shown as words; a weak new passphrase is WEAK_PASSPHR
   assert.equal(good.acceptable, true);
   assert.ok(good.score >= 3);
   assert.ok((await passphraseStrength('x'.repeat(10_000))).acceptable, 'very long input is bounded, not slow');
+});
+
+test('the store refuses below the contract\'s minimum score, the number the renderer warns with', async () => {
+  assert.equal(MIN_PASSPHRASE_SCORE, CONTRACT_MIN_PASSPHRASE_SCORE);
+  const fair = await passphraseStrength('correct horse');
+  assert.equal(fair.acceptable, fair.score >= CONTRACT_MIN_PASSPHRASE_SCORE);
 });

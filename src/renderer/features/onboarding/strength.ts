@@ -1,5 +1,7 @@
 // Passphrase strength with zxcvbn-ts (issue 9 item 9). Its dictionaries are large, so they load on
 // first use (a separate chunk) instead of with the app.
+import { MIN_PASSPHRASE_SCORE } from '../../../ipc/text.ts';
+
 export interface Strength {
   score: 0 | 1 | 2 | 3 | 4;
   label: string;
@@ -8,11 +10,8 @@ export interface Strength {
   acceptable: boolean;
 }
 
-/**
- * The core refuses a new passphrase below this zxcvbn score (WEAK_PASSPHRASE; docs/ARCHITECTURE.md
- * "Storage"). Checked here too only to say so before the person moves on; the core decides.
- */
-export const MIN_SCORE = 3;
+// The core refuses a new passphrase below MIN_PASSPHRASE_SCORE (WEAK_PASSPHRASE; docs/ARCHITECTURE.md
+// "Storage"). Checked here too only to say so before the person moves on; the core decides.
 
 const LABELS = ['very weak', 'weak', 'fair', 'good', 'strong'] as const;
 
@@ -31,8 +30,8 @@ async function load(): Promise<Checker> {
   return (passphrase, userInputs) => {
     // The core counts the display name as a known word; so does this hint.
     const r = zxcvbn.check(passphrase.slice(0, 256), userInputs);
-    const hint = r.feedback.warning ?? r.feedback.suggestions[0] ?? (r.score < 3 ? 'Add another word or two.' : '');
-    return { score: r.score, label: LABELS[r.score], hint, acceptable: r.score >= MIN_SCORE };
+    const hint = r.feedback.warning ?? r.feedback.suggestions[0] ?? (r.score < MIN_PASSPHRASE_SCORE ? 'Add another word or two.' : '');
+    return { score: r.score, label: LABELS[r.score], hint, acceptable: r.score >= MIN_PASSPHRASE_SCORE };
   };
 }
 
