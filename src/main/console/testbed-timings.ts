@@ -18,7 +18,7 @@ export function testbedServices(tb: TestbedDescription): CoreServicesFactory {
     gateways: tb.gateways.map((g) => `http://${g.onion}`),
     torrc: tb.tor.clientTorrc,
     // spreadMs 10 min -> 50 ms and 16 writes in flight: the registry's own test schedule.
-    registryTimings: { spreadMs: 50, offlineSpreadMs: 20, concurrency: 16, sweepMinMs: 60_000, sweepMaxMs: 90_000 },
+    registryTimings: { spreadMs: 50, offlineSpreadMs: 20, concurrency: 16, sweepMinMs: 8_000, sweepMaxMs: 12_000 },
     // A dead peer is noticed in ~10 s instead of minutes (keepalive every 3 s).
     link: { keepaliveMs: 3_000, deadPeerMs: 10_000 },
     // Fresh descriptors take ~1-2 s to be fetchable on the testbed (ARCHITECTURE "Tor layer").

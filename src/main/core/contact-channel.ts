@@ -112,7 +112,7 @@ export class ContactChannel {
   private makeRendezvous(id: string, sharedKey: Uint8Array, ownRole: 0 | 1, via: 'main' | 'bootstrap'): Rendezvous {
     const h = this.host;
     return new Rendezvous({
-      pairing: { id, sharedKey, ownRole, peerIdentityPk: this.peer },
+      pairing: { id, sharedKey, ownRole, peerIdentityPk: this.peer, firstMeeting: via === 'bootstrap' || this.record.phase === 'pending' },
       expectedPeer: this.peer,
       identity: h.identity,
       displayName: h.displayName,

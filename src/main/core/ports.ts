@@ -33,6 +33,13 @@ export interface Pairing {
   ownRole: Role;
   /** The peer's identity key (their entries must be signed by it); null while an open invite is pending. */
   peerIdentityPk: Uint8Array | null;
+  /**
+   * Not met yet (an invitation, a pending contact): without a link it must be findable at once.
+   * Default true. A confirmed contact (false) is made findable at once only after a link of this
+   * session dropped; a new contact's first link is handed over, so it needs no slot before the
+   * next hour (docs/PROTOCOL.md "Registry schedule").
+   */
+  firstMeeting?: boolean;
 }
 
 export type PublishedValue =

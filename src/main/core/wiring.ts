@@ -109,6 +109,9 @@ class RealTor implements TorPort {
 class RegistryAdapter implements RegistryPort {
   private readonly contacts = new Map<string, RegistryContact>();
   private readonly linked = new Set<string>();
+  /** Pairings whose link of this session dropped: findable at once from then on. */
+  private readonly dropped = new Set<string>();
+  private readonly pairings = new Map<string, Pairing>();
   private readonly watchers = new Map<string, Set<(entry: FoundEntry | null) => void>>();
   private state: OwnState = 'online';
   private flushTimer: unknown = null;
@@ -123,11 +126,12 @@ class RegistryAdapter implements RegistryPort {
       id: pairing.id, sharedKey: pairing.sharedKey, ownRole: pairing.ownRole, peerRole: otherRole(pairing.ownRole),
       peerIdentityPk: pairing.peerIdentityPk ?? undefined,
       visible: value.kind === 'endpoint',
-      urgent: !this.linked.has(pairing.id),
+      urgent: this.urgent(pairing),
       endpoint: value.kind === 'endpoint'
         ? { onion: value.onion, port: ENDPOINT_VIRTUAL_PORT, expiresAt: this.clock.now() + this.o.endpointLifetimeMs }
         : undefined,
     };
+    this.pairings.set(pairing.id, pairing);
     this.contacts.set(pairing.id, c);
     if (value.kind === 'endpoint' && value.state !== this.state) {
       this.state = value.state;
@@ -137,7 +141,14 @@ class RegistryAdapter implements RegistryPort {
   }
 
   async drop(pairingId: string): Promise<void> {
+    this.pairings.delete(pairingId);
+    this.dropped.delete(pairingId);
     if (this.contacts.delete(pairingId)) this.scheduleFlush();
+  }
+
+  /** No link, and either not met yet or its link of this session dropped (ports.ts firstMeeting). */
+  private urgent(p: Pairing): boolean {
+    return !this.linked.has(p.id) && (p.firstMeeting !== false || this.dropped.has(p.id));
   }
 
   watch(pairing: Pairing, listener: (entry: FoundEntry | null) => void): () => void {
@@ -152,10 +163,11 @@ class RegistryAdapter implements RegistryPort {
 
   setLinked(pairingId: string, linked: boolean): void {
     if (linked) this.linked.add(pairingId);
-    else this.linked.delete(pairingId);
+    else if (this.linked.delete(pairingId)) this.dropped.add(pairingId);
     const c = this.contacts.get(pairingId);
-    if (c && c.urgent === linked) {
-      this.contacts.set(pairingId, { ...c, urgent: !linked });
+    const p = this.pairings.get(pairingId);
+    if (c && p && c.urgent !== this.urgent(p)) {
+      this.contacts.set(pairingId, { ...c, urgent: this.urgent(p) });
       this.scheduleFlush();
     }
   }

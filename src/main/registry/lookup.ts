@@ -124,7 +124,23 @@ export class Lookup {
     const asks: { slot: number; key: Uint8Array }[] = slots.map((s, slot) => ({ slot, key: s.publicKey }));
     for (let i = slots.length; i < padTo; i++) asks.push({ slot: -1, key: this.#env.randomBytes(32) });
     shuffle(asks, this.#env.randomBytes);
-    const records = await this.#transport.get(asks.map((a) => a.key), signal);
+    // Batch by batch: one batch that fails on every gateway (a DHT timeout under load) costs only
+    // its own keys, the rest of the sweep still counts. Every batch is asked either way, so the
+    // requests a gateway sees do not depend on what failed.
+    const records: (SignedRecord | null)[] = [];
+    let failures = 0;
+    for (let i = 0; i < asks.length; i += MAX_KEYS_PER_GET) {
+      const batch = asks.slice(i, i + MAX_KEYS_PER_GET).map((a) => a.key);
+      try {
+        records.push(...(await this.#transport.get(batch, signal)));
+      } catch (err) {
+        if (signal?.aborted) throw err;
+        failures++;
+        records.push(...batch.map(() => null));
+        this.#log('registry.lookup.batch-failed', { error: String(err) });
+      }
+    }
+    if (failures > 0 && failures * MAX_KEYS_PER_GET >= asks.length) throw new Error(`every lookup batch failed (${failures})`);
     const out: (SignedRecord | null)[] = slots.map(() => null);
     asks.forEach((a, i) => {
       if (a.slot >= 0) out[a.slot] = records[i] ?? null;

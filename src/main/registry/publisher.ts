@@ -146,9 +146,20 @@ export class Publisher {
   }
 
   setContacts(contacts: CheckedContact[]): void {
+    const before = this.#contacts;
     this.#contacts = new Map(contacts.map((c) => [c.id, c]));
     for (const c of contacts) if (c.onionPublicKey !== null) this.#lastEndpoint.set(c.id, c);
-    if (this.#running && this.#admitUrgent()) this.#persist();
+    if (!this.#running) return;
+    if (this.#admitUrgent()) this.#persist();
+    // A removed pairing (revoked, deleted, an invitation's s after the upgrade) gets its noise
+    // within the spread window, not at a refresh up to 20 min away: whoever still holds that key
+    // (the ex-contact, the reader of the invitation mail) must soon find nothing that decrypts.
+    // Only that pairing's r slots move; the count per hour does not change.
+    const removed = new Set([...before.keys()].filter((id) => !this.#contacts.has(id)));
+    if (removed.size === 0) return;
+    for (const slot of this.#currentSlots(publishHours(this.#env.now(), { leadMs: this.#t.leadMs }))) {
+      if (slot.member !== null && removed.has(slot.member)) this.#schedule(slot, Math.floor(uniform(this.#env.randomBytes) * this.#t.spreadMs));
+    }
   }
 
   setOwnState(state: OwnState): void {
