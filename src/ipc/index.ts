@@ -18,3 +18,4 @@ export * from './core-inputs.ts';
 export * from './text.ts';
 export * from './settings.ts';
 export { externalUrlSchema, isExternalUrl, MAX_EXTERNAL_URL_CHARS } from './external-url.ts';
+export { conversationOrder } from './conversation-order.ts';

@@ -10,6 +10,7 @@
 // Outbox and unread counts would need the (encrypted) direction and status, so each conversation
 // has one encrypted summary row listing the seqs of its outbox and unread messages; it is updated
 // in the same transaction as the message, so the two never disagree.
+import { conversationOrder } from '../../ipc/conversation-order.ts';
 import { transaction, type Db } from './database.ts';
 import { StoreError } from './errors.ts';
 import {
@@ -43,11 +44,10 @@ export interface HistoryPage {
  * fields are the same on both. Pages are still cut by seq (the only plaintext order on disk), so
  * two messages that cross exactly at a page boundary may sit on neighbouring pages: the order
  * within what is shown is the same on both sides. A contact's clock decides where their messages
- * sit, as the sender's clock does in every messenger that orders by send time.
+ * sit, as the sender's clock does in every messenger that orders by send time. The rule lives in
+ * the IPC contract (src/ipc/conversation-order.ts) so the renderer merges pages by the same one.
  */
-export function conversationOrder(a: { sentAt: number; id: string }, b: { sentAt: number; id: string }): number {
-  return a.sentAt - b.sentAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
-}
+export { conversationOrder };
 
 export class Messages {
   readonly #withSession: WithSession;

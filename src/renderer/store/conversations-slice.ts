@@ -1,10 +1,11 @@
+import { conversationOrder } from '../../ipc/conversation-order.ts';
 import type { HistoryPage, MessageInfo } from '../ipc/contract.ts';
 import type { Slice } from './types.ts';
 
 export interface Conversation {
-  /** Oldest first (ascending seq), without duplicates. */
+  /** Oldest first in the core's conversation order (sender time, then id), without duplicates. */
   messages: MessageInfo[];
-  /** Cursor for the previous page; null once the beginning is loaded. */
+  /** The core's cursor for the previous page, passed back as it came; null once the beginning is loaded. */
   nextBefore: number | null;
   /** false until the first page arrived. */
   loaded: boolean;
@@ -21,12 +22,12 @@ export interface ConversationsSlice {
 
 const EMPTY: Conversation = { messages: [], nextBefore: null, loaded: false };
 
-/** Merges by id (a live message may also arrive in a page) and keeps the seq order. */
+/** Merges by id (a live message may also arrive in a page) in the core's conversation order. */
 export function mergeMessages(a: MessageInfo[], b: MessageInfo[]): MessageInfo[] {
   const byId = new Map<string, MessageInfo>();
   for (const m of a) byId.set(m.id, m);
   for (const m of b) byId.set(m.id, m);
-  return [...byId.values()].sort((x, y) => x.seq - y.seq);
+  return [...byId.values()].sort(conversationOrder);
 }
 
 export const createConversationsSlice: Slice<ConversationsSlice> = (set) => ({
@@ -44,7 +45,7 @@ export const createConversationsSlice: Slice<ConversationsSlice> = (set) => ({
     const prev = s.conversations[message.contactId] ?? EMPTY;
     const last = prev.messages[prev.messages.length - 1];
     // Fast path: the usual live message is newer than everything we hold.
-    const messages = last && last.seq < message.seq && !prev.messages.some((m) => m.id === message.id)
+    const messages = last && conversationOrder(last, message) < 0 && !prev.messages.some((m) => m.id === message.id)
       ? [...prev.messages, message]
       : mergeMessages(prev.messages, [message]);
     return { conversations: { ...s.conversations, [message.contactId]: { ...prev, messages } } };

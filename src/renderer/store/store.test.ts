@@ -63,3 +63,18 @@ test('tor progress below 100 means not ready (the progress screen comes back)', 
   applyEvent({ type: 'tor-bootstrap', progress: 45, summary: 'Loading relay descriptors' }, store);
   assert.deepEqual(store.getState().tor, { progress: 45, summary: 'Loading relay descriptors', ready: false });
 });
+
+test('a conversation keeps the core\'s order (sender time, then id), not arrival order, and its cursor as given', () => {
+  const store = createSottoStore();
+  // Messages that crossed: m21 arrived after m20 (higher seq) but was sent earlier.
+  const page = { messages: [msg(21, { sentAt: 5_000 }), msg(20, { sentAt: 9_000 }), msg(19, { id: 'b', sentAt: 4_000 }), msg(18, { id: 'a', sentAt: 4_000 })], nextBefore: 18 };
+  store.getState().addPage('id-Bob', page);
+  assert.deepEqual(store.getState().conversations['id-Bob']?.messages.map((m) => m.id), ['a', 'b', 'm21', 'm20']);
+  assert.equal(store.getState().conversations['id-Bob']?.nextBefore, 18, 'the cursor is passed back as the core gave it');
+  // A live message sent before the newest one shown goes in its place, not at the end.
+  applyEvent({ type: 'message', message: msg(22, { sentAt: 6_000 }) }, store);
+  assert.deepEqual(store.getState().conversations['id-Bob']?.messages.map((m) => m.id), ['a', 'b', 'm21', 'm22', 'm20']);
+  store.getState().addPage('id-Bob', { messages: [msg(17, { sentAt: 4_500 })], nextBefore: null });
+  assert.deepEqual(store.getState().conversations['id-Bob']?.messages.map((m) => m.id), ['a', 'b', 'm17', 'm21', 'm22', 'm20']);
+  assert.equal(store.getState().conversations['id-Bob']?.nextBefore, null);
+});
