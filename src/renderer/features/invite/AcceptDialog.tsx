@@ -1,4 +1,4 @@
-import { useId, useRef, useState, type DragEvent, type FormEvent } from 'react';
+import { Fragment, useId, useRef, useState, type DragEvent, type FormEvent } from 'react';
 import type { ChannelOutput } from '../../ipc/contract.ts';
 import { api } from '../../ipc/api.ts';
 import { UiError, toUiError, unwrap } from '../../ipc/call.ts';
@@ -21,11 +21,20 @@ function doneWords(r: ChannelOutput<'acceptInvitation'>): string {
     : `Added ${contactName(r.contact)}.`;
 }
 
+/**
+ * What the invitee reads out while the inviter compares (dt/dd pairs): their own fingerprint, which
+ * the inviter's confirm dialog shows, and the pair's safety number, which it shows too.
+ */
+export function acceptedFacts(r: ChannelOutput<'acceptInvitation'>, ownFingerprint: string | undefined): [string, string][] {
+  return [...(ownFingerprint ? [['Your fingerprint', ownFingerprint] as [string, string]] : []), ['Safety number', r.contact.safetyNumber]];
+}
+
 /** The invitee's side (UI.md flow 2): paste, drop an image, choose a file, or a sotto:// link. */
 export function AcceptDialog({ initialLink, onClose }: { initialLink: string | null; onClose(): void }) {
   const [pasted, setPasted] = useState(initialLink ?? '');
   const [busy, setBusy] = useState(false);
-  const [done, setDone] = useState<string | null>(null);
+  const [done, setDone] = useState<ChannelOutput<'acceptInvitation'> | null>(null);
+  const ownFingerprint = useStore((st) => st.profile?.fingerprint);
   const [error, setError] = useState<UiError | null>(null);
   const [dragging, setDragging] = useState(false);
   const fileRef = useRef<HTMLInputElement>(null);
@@ -37,7 +46,7 @@ export function AcceptDialog({ initialLink, onClose }: { initialLink: string | n
     try {
       const r = await unwrap(api().acceptInvitation(input));
       useStore.getState().upsertContact(r.contact);
-      setDone(doneWords(r));
+      setDone(r);
     } catch (err) {
       setError(toUiError(err));
     } finally {
@@ -64,7 +73,15 @@ export function AcceptDialog({ initialLink, onClose }: { initialLink: string | n
 
   return (
     <Dialog title="Accept an invitation" onClose={onClose} className="wide">
-      {done ? <p role="status">{done}</p> : (
+      {done ? (
+        <>
+          <p role="status">{doneWords(done)}</p>
+          {done.kind === 'open' && <p>If they ask, read these out so they can check them against what they see:</p>}
+          <dl className="facts">
+            {acceptedFacts(done, ownFingerprint).map(([label, text]) => <Fragment key={label}><dt>{label}</dt><dd className="digits">{text}</dd></Fragment>)}
+          </dl>
+        </>
+      ) : (
         <>
           <form onSubmit={submit}>
             <label htmlFor={ids.text}>Invitation link or e-mail text</label>
