@@ -56,3 +56,10 @@ export function waitWords(ms: number): string {
   if (s < 60) return unit(s, 'second');
   return s % 60 ? `${unit(Math.floor(s / 60), 'minute')} ${unit(s % 60, 'second')}` : unit(s / 60, 'minute');
 }
+
+/** A notice about one contact, naming them when known ("Ana removed you ..."). */
+export function noticeWords(code: string, name: string | null): string {
+  if (name && code === 'CONTACT_REVOKED') return `${name} removed you from their contacts, so you can no longer reach each other.`;
+  if (name && code === 'INVITATION_TAKEN') return `Someone else already used the invitation from ${name}. Ask them for a new one.`;
+  return userWords(code);
+}

@@ -3,6 +3,9 @@
 import type { SottoEvent } from '../ipc/contract.ts';
 import { useStore } from './index.ts';
 
+/** Warnings a person must hear about: an invitation someone else used, a contact who removed them. */
+export const PERSON_WARNINGS: ReadonlySet<string> = new Set(['INVITATION_TAKEN', 'CONTACT_REVOKED']);
+
 export function applyEvent(event: SottoEvent, store = useStore): void {
   const s = store.getState();
   switch (event.type) {
@@ -17,7 +20,11 @@ export function applyEvent(event: SottoEvent, store = useStore): void {
     case 'message-status': s.applyMessageStatus(event.contactId, event.messageId, event.status); break;
     case 'typing': s.applyTyping(event.contactId, event.active); break;
     case 'unread': s.applyUnread(event.contactId, event.count); break;
-    case 'warning': break; // background trouble goes to the debug log, not to the user (issue 9 item 7)
+    case 'warning':
+      // Background trouble goes to the debug log, not to the user (issue 9 item 7); these few
+      // change what the person can do with a contact, so they are told.
+      if (PERSON_WARNINGS.has(event.code)) s.setNotice({ code: event.code, contact: (event.contactId && s.contacts[event.contactId]) || null });
+      break;
     case 'deep-link': s.openDialog({ kind: 'accept', link: event.link }); break;
     case 'settings': s.setSettings(event.settings); break;
   }

@@ -5,6 +5,8 @@ import { contact } from '../features/contacts/test-contacts.ts';
 import { createSottoStore } from './index.ts';
 import { applyEvent } from './events.ts';
 import { selectTotalUnread } from './selectors.ts';
+import { noticeWords } from '../components/user-words.ts';
+import { contactName } from '../features/contacts/presence.ts';
 
 function msg(seq: number, over: Partial<MessageInfo> = {}): MessageInfo {
   return {
@@ -77,4 +79,18 @@ test('a conversation keeps the core\'s order (sender time, then id), not arrival
   store.getState().addPage('id-Bob', { messages: [msg(17, { sentAt: 4_500 })], nextBefore: null });
   assert.deepEqual(store.getState().conversations['id-Bob']?.messages.map((m) => m.id), ['a', 'b', 'm17', 'm21', 'm22', 'm20']);
   assert.equal(store.getState().conversations['id-Bob']?.nextBefore, null);
+});
+
+test('a warning that changes what the person can do is kept as a notice naming the contact; background ones are not', () => {
+  const store = createSottoStore();
+  store.getState().setContacts([contact('Ana')]);
+  applyEvent({ type: 'warning', code: 'LOOKUP_FAILED', message: 'gateway down', contactId: 'id-Ana' }, store);
+  assert.equal(store.getState().notice, null, 'background trouble stays in the debug log');
+  applyEvent({ type: 'warning', code: 'CONTACT_REVOKED', message: 'm', contactId: 'id-Ana' }, store);
+  applyEvent({ type: 'contact-removed', contactId: 'id-Ana' }, store);
+  const notice = store.getState().notice;
+  assert.equal(notice?.code, 'CONTACT_REVOKED');
+  assert.equal(noticeWords(notice.code, notice.contact ? contactName(notice.contact) : null), 'Ana removed you from their contacts, so you can no longer reach each other.');
+  applyEvent({ type: 'warning', code: 'INVITATION_TAKEN', message: 'm', contactId: 'gone' }, store);
+  assert.equal(noticeWords('INVITATION_TAKEN', store.getState().notice?.contact?.nickname ?? null), 'Someone else already used this invitation. Ask for a new one.');
 });

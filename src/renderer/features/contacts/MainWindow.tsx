@@ -10,6 +10,7 @@ import { OwnStatus } from './OwnStatus.tsx';
 import { ContactList } from './ContactList.tsx';
 import { PendingInvitations } from './PendingInvitations.tsx';
 import { NetworkStatus } from './NetworkStatus.tsx';
+import { Notice } from './Notice.tsx';
 
 export function MainWindow() {
   const [query, setQuery] = useState('');
@@ -39,6 +40,7 @@ export function MainWindow() {
       <OwnStatus onError={onError} />
       {!torReady && <TorProgress compact />}
       <ErrorText error={error} />
+      <Notice />
       <div className="search">
         <label htmlFor={searchId} className="visually-hidden">Search contacts</label>
         <input ref={searchRef} id={searchId} type="search" placeholder="Search contacts" value={query}
