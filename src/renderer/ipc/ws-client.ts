@@ -72,7 +72,7 @@ export function createWsApi(o: WsApiOptions): SottoApi {
       ws.onerror = () => reject(new Error('the Sotto host cannot be reached'));
       ws.onclose = (e) => {
         if (socket === ws) { socket = null; opened = null; }
-        const why = e.code === 4401 ? 'the host refused this window (open Sotto from the address it printed)' : 'the connection to the Sotto host closed';
+        const why = e.code === CLOSE_CODES.UNAUTHORIZED ? 'the host refused this window (open Sotto from the address it printed)' : 'the connection to the Sotto host closed';
         for (const [id, answer] of pending) { pending.delete(id); answer(fail(IPC_ERRORS.DISCONNECTED, why)); }
         reject(new Error(why));
         if (e.code !== CLOSE_CODES.UNAUTHORIZED) scheduleReconnect();
