@@ -2,6 +2,7 @@
 import { createRoot } from 'react-dom/client';
 import { App } from './app/App.tsx';
 import { boot } from './app/boot.ts';
+import { resync } from './app/load.ts';
 import { takeToken } from './app/token.ts';
 import { createWsApi } from './ipc/ws-client.ts';
 import { userWords } from './components/user-words.ts';
@@ -25,7 +26,11 @@ async function start(): Promise<void> {
   let api = window.sotto;
   if (!api) {
     if (!token) throw Object.assign(new Error('no host token in this window'), { code: 'HOST_UNREACHABLE' });
-    api = createWsApi({ url: `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ipc`, token });
+    api = createWsApi({
+      url: `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ipc`, token,
+      // A failed catch-up is retried by the next reopen; the calls it made answer IPC_DISCONNECTED.
+      onReopen: () => { resync().catch(() => undefined); },
+    });
   }
   const container = document.getElementById('root');
   if (!container) return;

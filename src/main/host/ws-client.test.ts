@@ -73,10 +73,11 @@ test('the WebSocket client reopens a dropped socket on its own: events flow agai
   t.after(async () => { await host.close(); await rm(dir, { recursive: true, force: true }); });
   const waits: number[] = [];
   let pendingTimers = 0;
+  let reopened = 0;
   const closeCodes: number[] = [];
   const Base = browserSocket(host.origin);
   const api = createWsApi({
-    url: `ws://127.0.0.1:${port}/ipc`, token, reconnectMs: { first: 20, max: 160 },
+    url: `ws://127.0.0.1:${port}/ipc`, token, reconnectMs: { first: 20, max: 160 }, onReopen: () => { reopened++; },
     WebSocketImpl: class extends Base {
       constructor(url: string) { super(url); this.addEventListener('close', (e) => closeCodes.push(e.code)); }
     },
@@ -90,12 +91,14 @@ test('the WebSocket client reopens a dropped socket on its own: events flow agai
   const events: SottoEvent[] = [];
   const off = api.onEvent((e) => events.push(e));
   await until(() => host.connections() === 1, 'the first connection');
+  assert.equal(reopened, 0, 'the first connection is not a reopen');
 
   await host.close();
   // Down for a while: several failed tries, each wait doubling up to the bound.
   await until(() => waits.length >= 6, 'reconnect tries while the host is down');
   host = await startBrowserHost({ handler: a!.handler, staticDir: dir, port, token });
   await until(() => host.connections() === 1, 'the client back on its own');
+  await until(() => reopened === 1, 'the window told to catch up on missed events');
   assert.deepEqual(waits.slice(0, 5), [20, 40, 80, 160, 160], 'bounded backoff');
 
   // Something happens in the core, not asked by this client: the event reaches its listener.

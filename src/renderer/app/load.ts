@@ -33,3 +33,14 @@ export function followPhase(onError: (err: unknown) => void): () => void {
     if (s.phase !== prev.phase) check(s.phase);
   });
 }
+
+/**
+ * After the browser host's socket reopened on its own (ipc/ws-client.ts), events sent while it was
+ * down were missed: read the status again, and the profile's data if it was and is running (a
+ * phase that turns to running reloads through followPhase instead).
+ */
+export async function resync(): Promise<void> {
+  const wasRunning = useStore.getState().phase === 'running';
+  await loadStatus();
+  if (wasRunning && useStore.getState().phase === 'running') await loadProfileData();
+}

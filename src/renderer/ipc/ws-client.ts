@@ -22,6 +22,8 @@ export interface WsApiOptions {
   reconnectMs?: { first: number; max: number };
   /** Timers for the reconnect waits (tests may pass their own; default the window's). */
   setTimer?: (fn: () => void, ms: number) => () => void;
+  /** Called when a socket reopened on its own after a drop: events sent meanwhile were missed. */
+  onReopen?: () => void;
 }
 
 const DEFAULT_RECONNECT_MS = { first: 250, max: 5_000 };
@@ -54,7 +56,7 @@ export function createWsApi(o: WsApiOptions): SottoApi {
       cancelReconnect = null;
       if (listeners.size === 0 || socket) return;
       // A failed try closes the socket, and its close schedules the next one.
-      void connect().catch(() => undefined);
+      connect().then(() => o.onReopen?.(), () => undefined);
     }, wait);
   }
 
