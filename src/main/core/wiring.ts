@@ -3,7 +3,7 @@
 // secret-stream (src/main/link). The only file of the core that knows their APIs.
 import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
-import { otherRole, type Identity } from '../../protocol/index.ts';
+import { otherRole } from '../../protocol/index.ts';
 import {
   TorProcess, OnionEndpoints, addClientAuth, removeClientAuth, connectOnion, findTorBinary, socksConnect, toServiceId,
 } from '../tor/index.ts';
@@ -38,6 +38,7 @@ class RealTor implements TorPort {
   private process: TorProcess | null = null;
   private endpoints: OnionEndpoints | null = null;
   private readonly restartListeners: (() => void)[] = [];
+  private readonly readyListeners: (() => void)[] = [];
   constructor(private readonly o: TorPortOptions) {}
 
   async start(onProgress: (p: BootstrapProgress) => void): Promise<void> {
@@ -54,9 +55,12 @@ class RealTor implements TorPort {
     await proc.start();
     await proc.waitBootstrapped();
     this.endpoints = new OnionEndpoints({ control: proc.control, ...(this.o.uploadTimeoutMs ? { uploadTimeoutMs: this.o.uploadTimeoutMs } : {}) });
+    for (const l of this.readyListeners) l();
   }
 
   onRestart(listener: () => void): void { this.restartListeners.push(listener); }
+  /** Tor bootstrapped (each start): the registry starts then, with or without contacts. */
+  onReady(listener: () => void): void { this.readyListeners.push(listener); }
 
   get socksPort(): number {
     const port = this.process?.socksPort;
@@ -201,6 +205,15 @@ class RegistryAdapter implements RegistryPort {
     void this.registry.start().catch(() => undefined);
   }
 
+  /**
+   * Starts the schedule once tor runs, also with no pairing at all: a profile without contacts
+   * writes and reads exactly what one with a contact does (issue 10: 0 contacts wrote nothing).
+   */
+  begin(): void {
+    if (this.started || this.stopping) return;
+    this.handOver();
+  }
+
   async stop(opts: { gone: boolean }): Promise<void> {
     this.stopping = true;
     if (this.flushTimer !== null) this.clock.clearTimeout(this.flushTimer);
@@ -303,38 +316,26 @@ export function realServices(o: RealServicesOptions): CoreServicesFactory {
   return async ({ profileDir, identity, clock, onWarning, settings }) => {
     const tor = new RealTor({ dataDir: join(profileDir, 'tor'), ...(o.torPath ? { torPath: o.torPath } : {}), extraTorrc: o.torrc ?? [], ...o.tor });
     const gateways = o.gateways.map((g) => (g.startsWith('http://') ? g : `http://${g}`));
-    let registry: Registry | null = null;
-    const registryPort: RegistryPort = {
-      publish: (p, v) => need().publish(p, v),
-      drop: (id) => need().drop(id),
-      watch: (p, l) => need().watch(p, l),
-      setLinked: (id, linked) => need().setLinked(id, linked),
-      stop: (s) => (adapter ? adapter.stop(s) : Promise.resolve()),
-    };
-    // Tor restarted (crash or kill): the transport reads the new SOCKS port per request; the
-    // registry re-writes its slots and sweeps now (issue 10 item 4).
-    tor.onRestart(() => adapter?.recovered());
     // Hour plans are kept in the encrypted profile store: a restart within the hour writes the
     // same key set (src/main/registry/hour-plan.ts).
     const plans: PlanStore | undefined = settings
       ? { load: () => settings.get(PLANS_SETTING), save: (snapshot) => settings.set(PLANS_SETTING, snapshot) }
       : undefined;
-    let adapter: RegistryAdapter | null = null;
-    const need = (): RegistryAdapter => {
-      if (adapter) return adapter;
-      // Built lazily: the transport needs tor's SocksPort, known once tor runs.
-      registry = new Registry({
-        transport: gatewayTransportOverTor({ gateways, socksConnect, socksPort: () => tor.socks() }),
-        ...(plans ? { plans } : {}),
-        identity: identity as Identity,
-        ...(o.replicas ? { replicas: o.replicas } : {}),
-        ...(o.registryTimings ? { timings: o.registryTimings } : {}),
-        env: { now: clock.now, randomBytes: clock.randomBytes, timers: { setTimeout: clock.setTimeout, clearTimeout: clock.clearTimeout } },
-      });
-      registry.events.on('error', (err) => onWarning(err.code, err.message));
-      adapter = new RegistryAdapter(registry, clock, { endpointLifetimeMs: o.endpointLifetimeMs ?? 25 * 3600_000, coalesceMs: o.coalesceMs ?? 50, offlineBudgetMs: 8_000 });
-      return adapter;
-    };
+    const registry = new Registry({
+      // The SOCKS port is read per request: after a tor restart it may be another (issue 10 item 4).
+      transport: gatewayTransportOverTor({ gateways, socksConnect, socksPort: () => tor.socks() }),
+      ...(plans ? { plans } : {}),
+      identity,
+      ...(o.replicas ? { replicas: o.replicas } : {}),
+      ...(o.registryTimings ? { timings: o.registryTimings } : {}),
+      env: { now: clock.now, randomBytes: clock.randomBytes, timers: { setTimeout: clock.setTimeout, clearTimeout: clock.clearTimeout } },
+    });
+    registry.events.on('error', (err) => onWarning(err.code, err.message));
+    const adapter = new RegistryAdapter(registry, clock, { endpointLifetimeMs: o.endpointLifetimeMs ?? 25 * 3600_000, coalesceMs: o.coalesceMs ?? 50, offlineBudgetMs: 8_000 });
+    tor.onReady(() => adapter.begin());
+    // Tor restarted (crash or kill): the registry re-writes its slots and sweeps now.
+    tor.onRestart(() => adapter.recovered());
+    const registryPort: RegistryPort = adapter;
     return { tor, registry: registryPort, links: contactLinkFactory({ clock, ...o.link }) };
   };
 }
