@@ -60,7 +60,7 @@ export interface RegistryPort {
    * Every lookup period (one padded sweep over all pairings, docs/PROTOCOL.md "Registry
    * schedule"), the peer's newest valid entry for this pairing, or null. Returns the unsubscribe.
    */
-  watch(pairing: Pairing, listener: (entry: FoundEntry | null) => void): () => void;
+  watch(pairing: Pairing, listener: (entry: FoundEntry | null) => void, opts?: { visible: boolean }): () => void;
   /** Whether a link to this pairing is up: one without a link must be findable now. */
   setLinked(pairingId: string, linked: boolean): void;
   /** Publishes "gone" for every pairing (when `gone`), then stops. */

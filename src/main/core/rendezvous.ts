@@ -92,7 +92,7 @@ export class Rendezvous {
 
   /** Starts serving; `visibility` hidden publishes a dummy and serves no endpoint. */
   async start(visibility: Visibility): Promise<void> {
-    this.watch();
+    this.watch(visibility);
     if (this.o.groups) {
       await this.setVisibility(visibility);
       return;
@@ -112,10 +112,12 @@ export class Rendezvous {
   }
 
   /** The registry's sweeps hand us the peer's newest entry (or null) every lookup period. */
-  private watch(): void {
+  private watch(visibility: Visibility): void {
     if (this.unwatch !== null || this.stopped) return;
     this.o.registry.setLinked(this.pairing.id, this.linkUp);
-    this.unwatch = this.o.registry.watch(this.pairing, (entry) => { void this.onSighting(entry); });
+    // Registered with the registry at once, before the endpoint exists: the hour's plan counts
+    // every pairing from the start (its bucket), not only those whose endpoint is already up.
+    this.unwatch = this.o.registry.watch(this.pairing, (entry) => { void this.onSighting(entry); }, { visible: visibility.kind === 'visible' });
   }
 
   /** Announced state changes re-publish; hidden <-> visible also removes/creates the endpoint. */

@@ -121,7 +121,7 @@ class RegistryAdapter implements RegistryPort {
   private flushTimer: unknown = null;
   private started = false;
   private stopping = false;
-  constructor(private readonly registry: Registry, private readonly clock: Clock, private readonly o: { endpointLifetimeMs: number; coalesceMs: number; offlineBudgetMs: number }) {
+  constructor(private readonly registry: Registry, private readonly clock: Clock, private readonly o: { endpointLifetimeMs: number; coalesceMs: number; offlineBudgetMs: number; startSettleMs: number }) {
     registry.events.on('sightings', (found) => this.dispatch(found));
   }
 
@@ -155,7 +155,16 @@ class RegistryAdapter implements RegistryPort {
     return !this.linked.has(p.id) && (p.firstMeeting !== false || this.dropped.has(p.id));
   }
 
-  watch(pairing: Pairing, listener: (entry: FoundEntry | null) => void): () => void {
+  watch(pairing: Pairing, listener: (entry: FoundEntry | null) => void, opts?: { visible: boolean }): () => void {
+    if (!this.contacts.has(pairing.id)) {
+      // Known before its endpoint is up (a member writes noise until then): the plan counts it.
+      this.pairings.set(pairing.id, pairing);
+      this.contacts.set(pairing.id, {
+        id: pairing.id, sharedKey: pairing.sharedKey, ownRole: pairing.ownRole, peerRole: otherRole(pairing.ownRole),
+        peerIdentityPk: pairing.peerIdentityPk ?? undefined, visible: opts?.visible ?? false, urgent: this.urgent(pairing), endpoint: undefined,
+      });
+      this.scheduleFlush();
+    }
     const set = this.watchers.get(pairing.id) ?? new Set();
     this.watchers.set(pairing.id, set);
     set.add(listener);
@@ -195,7 +204,7 @@ class RegistryAdapter implements RegistryPort {
     this.flushTimer = this.clock.setTimeout(() => {
       this.flushTimer = null;
       this.handOver();
-    }, this.o.coalesceMs);
+    }, this.started ? this.o.coalesceMs : this.o.startSettleMs);
   }
 
   private handOver(): void {
@@ -211,7 +220,9 @@ class RegistryAdapter implements RegistryPort {
    */
   begin(): void {
     if (this.started || this.stopping) return;
-    this.handOver();
+    // The core starts every channel right after tor is up; each registers its pairing at once.
+    // Wait that long (startSettleMs) so the first hour's plan counts all of them.
+    this.clock.setTimeout(() => { if (!this.started && !this.stopping) this.handOver(); }, this.o.startSettleMs);
   }
 
   async stop(opts: { gone: boolean }): Promise<void> {
@@ -331,7 +342,7 @@ export function realServices(o: RealServicesOptions): CoreServicesFactory {
       env: { now: clock.now, randomBytes: clock.randomBytes, timers: { setTimeout: clock.setTimeout, clearTimeout: clock.clearTimeout } },
     });
     registry.events.on('error', (err) => onWarning(err.code, err.message));
-    const adapter = new RegistryAdapter(registry, clock, { endpointLifetimeMs: o.endpointLifetimeMs ?? 25 * 3600_000, coalesceMs: o.coalesceMs ?? 50, offlineBudgetMs: 8_000 });
+    const adapter = new RegistryAdapter(registry, clock, { endpointLifetimeMs: o.endpointLifetimeMs ?? 25 * 3600_000, coalesceMs: o.coalesceMs ?? 50, offlineBudgetMs: 8_000, startSettleMs: 1_000 });
     tor.onReady(() => adapter.begin());
     // Tor restarted (crash or kill): the registry re-writes its slots and sweeps now.
     tor.onRestart(() => adapter.recovered());

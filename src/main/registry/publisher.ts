@@ -156,9 +156,15 @@ export class Publisher {
     // (the ex-contact, the reader of the invitation mail) must soon find nothing that decrypts.
     // Only that pairing's r slots move; the count per hour does not change.
     const removed = new Set([...before.keys()].filter((id) => !this.#contacts.has(id)));
-    if (removed.size === 0) return;
+    // A member whose endpoint just came up (registered before it existed, so its slot holds noise)
+    // gets its real entry within the spread window; at once when it must be found now (urgent).
+    const ready = new Set(contacts.filter((c) => c.endpoint !== undefined && before.get(c.id)?.endpoint === undefined).map((c) => c.id));
+    if (removed.size === 0 && ready.size === 0) return;
     for (const slot of this.#currentSlots(publishHours(this.#env.now(), { leadMs: this.#t.leadMs }))) {
-      if (slot.member !== null && removed.has(slot.member)) this.#schedule(slot, Math.floor(uniform(this.#env.randomBytes) * this.#t.spreadMs));
+      if (slot.member === null) continue;
+      const spread = Math.floor(uniform(this.#env.randomBytes) * this.#t.spreadMs);
+      if (removed.has(slot.member)) this.#schedule(slot, spread);
+      else if (ready.has(slot.member) && slot.last?.kind !== 'real') this.#schedule(slot, this.#contacts.get(slot.member)?.urgent ? 0 : spread);
     }
   }
 
