@@ -2,9 +2,10 @@
 // under s with fixed roles (inviter 0, redeemer 1), learn their identity key from the Noise
 // handshake and their name from hello, and hold that link until the user confirms or declines.
 // A second redeemer (someone else who read the e-mail) is refused with a decline that says "taken".
-// After confirmation the session is retired, not stopped: until the invitation's expiry (or the
-// next lock) it keeps its endpoint under s only to tell any later redeemer at once that the
-// invitation was taken (docs/PROTOCOL.md "Invitation decline reasons"); s then lives in memory only.
+// After confirmation the session is retired: its entries under s are dropped at once (whoever read
+// the e-mail knows s and must find nothing live under it, docs/THREAT-MODEL.md "Invitation-mail
+// reader"), and its endpoint lives only while the link handed to the new contact does (closing the
+// onion would cut that link); then it stops.
 import { equalBytes, type Identity } from '../../protocol/index.ts';
 import type { Clock } from './clock.ts';
 import type { LinkFactory, LinkPort, RegistryPort, TorPort } from './ports.ts';
@@ -111,9 +112,10 @@ export class InvitationSession {
   }
 
   /**
-   * The inviter confirmed the redeemer: keep the endpoint and entry under s only to answer later
-   * redeemers "taken" when they dial us. We never dial under s again (marked linked): a dial to
-   * the confirmed redeemer's bootstrap endpoint would race its new link under K_AB.
+   * The inviter confirmed the redeemer: nothing is published or looked up under s any more (the
+   * entries are dropped now, not at expiry), and we never dial under s again (marked linked: a
+   * dial to the confirmed redeemer's bootstrap endpoint would race its new link under K_AB). The
+   * endpoint stays only for the handed-over link; `stop` follows when that link closes.
    */
   retire(): void {
     this.retired = true;
@@ -121,6 +123,7 @@ export class InvitationSession {
     this.link = null;
     link?.close('normal');
     this.rendezvous.setLinkUp(true);
+    void this.o.registry.drop(`invitation/${this.o.invitationId}`).catch(() => undefined);
   }
 
   async stop(opts: { decline: boolean }): Promise<void> {

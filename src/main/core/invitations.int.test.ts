@@ -54,7 +54,7 @@ let secret: Uint8Array;
 let openLink = '';
 let openId = '';
 
-test('open invitation used by Bob: Carol redeeming the same link learns at once that it was taken', { timeout: 600_000 }, async (t) => {
+test('open invitation redeemed by Bob: Carol redeeming the same link learns at once that it was taken', { timeout: 600_000 }, async (t) => {
   const inv = await A.core.createInvitation({ kind: 'open' });
   openLink = inv.link;
   openId = inv.id;
@@ -63,11 +63,9 @@ test('open invitation used by Bob: Carol redeeming the same link learns at once 
   const bobsSide = (await B.core.acceptInvitation({ link: openLink })).contact.id;
   const redeemed = await A.log.wait((e) => e.type === 'invitation-redeemed' && e.invitation.id === inv.id, 120_000, 0);
   assert.equal(redeemed.type === 'invitation-redeemed' && redeemed.invitation.redeemer?.displayName, 'bob');
-  t.diagnostic('bob redeemed; alice confirms');
-  aliceSeesBob = (await A.core.confirmInvitation({ id: inv.id })).id;
-  await Promise.all([A.log.wait(presenceOf(aliceSeesBob, 'online'), 240_000, 0), B.log.wait(presenceOf(bobsSide, 'online'), 240_000, 0)]);
-
-  t.diagnostic('alice and bob online');
+  // Carol comes while Alice is still deciding about Bob: the live session under s turns her away.
+  // (After confirmation nothing answers under s at all: docs/THREAT-MODEL.md "Invitation-mail reader".)
+  t.diagnostic('bob redeemed; carol tries the same link');
   const mark = C.log.mark;
   const started = Date.now();
   const carols = (await C.core.acceptInvitation({ link: openLink })).contact;
@@ -79,8 +77,9 @@ test('open invitation used by Bob: Carol redeeming the same link learns at once 
   await C.log.wait((e) => e.type === 'contact-removed' && e.contactId === carols.id, 10_000, mark);
   assert.deepEqual((await C.core.listContacts()).map((c) => c.id), [], 'no stuck pending contact');
   await assert.rejects(C.core.acceptInvitation({ link: openLink }), errorCode('INVITATION_TAKEN'));
-  // Bob's contact is untouched by Carol's attempt.
-  assert.equal((await A.core.getContact({ id: aliceSeesBob })).presence.state, 'online');
+  // Bob is untouched by Carol's attempt: Alice confirms him and both come online.
+  aliceSeesBob = (await A.core.confirmInvitation({ id: inv.id })).id;
+  await Promise.all([A.log.wait(presenceOf(aliceSeesBob, 'online'), 240_000, 0), B.log.wait(presenceOf(bobsSide, 'online'), 240_000, 0)]);
 });
 
 test('after confirmation s is in no byte of either profile directory, and the invitation keeps no link', async () => {

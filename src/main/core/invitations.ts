@@ -81,7 +81,7 @@ export function sha256(bytes: Uint8Array): Uint8Array {
 export class Invitations {
   private readonly h: InvitationHost;
   private readonly sessions = new Map<string, InvitationSession>();
-  /** Confirmed open invitations still answering later redeemers "taken", until their expiry. */
+  /** Confirmed open invitations whose endpoint still carries the handed-over link. */
   private readonly retired = new Map<string, { session: InvitationSession; expiresAt: number }>();
 
   constructor(host: InvitationHost) {
@@ -220,8 +220,14 @@ export class Invitations {
       const session = this.takeSession(id);
       const link = session?.takeLink() ?? null;
       link?.send({ type: 'session', kind: 'accept', payload: new Uint8Array(0) });
-      // Later redeemers of this link learn at once that it was taken (invitation-session.ts).
-      if (session) { session.retire(); this.retired.set(id, { session, expiresAt: record.expiresAt }); }
+      // Nothing stays live under s (invitation-session.ts retire); the endpoint goes with the
+      // handed-over link, or at the expiry at the latest.
+      if (session) {
+        session.retire();
+        this.retired.set(id, { session, expiresAt: record.expiresAt });
+        const done = (): void => { if (this.retired.delete(id)) void session.stop({ decline: false }); };
+        if (link) link.onClose(done); else done();
+      }
       const channel = await this.h.startChannel(contactId, contact);
       if (link) channel.attach(link, 'handover');
       const info = await this.h.contactInfo(contactId, contact);
