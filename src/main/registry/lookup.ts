@@ -129,6 +129,7 @@ export class Lookup {
     // requests a gateway sees do not depend on what failed.
     const records: (SignedRecord | null)[] = [];
     let failures = 0;
+    let lastError: unknown = null;
     for (let i = 0; i < asks.length; i += MAX_KEYS_PER_GET) {
       const batch = asks.slice(i, i + MAX_KEYS_PER_GET).map((a) => a.key);
       try {
@@ -136,11 +137,13 @@ export class Lookup {
       } catch (err) {
         if (signal?.aborted) throw err;
         failures++;
+        lastError = err;
         records.push(...batch.map(() => null));
         this.#log('registry.lookup.batch-failed', { error: String(err) });
       }
     }
-    if (failures > 0 && failures * MAX_KEYS_PER_GET >= asks.length) throw new Error(`every lookup batch failed (${failures})`);
+    // Every batch failed: the transport's own coded error (ALL_GATEWAYS_FAILED with its cause) says why.
+    if (failures > 0 && failures === Math.ceil(asks.length / MAX_KEYS_PER_GET)) throw lastError;
     const out: (SignedRecord | null)[] = slots.map(() => null);
     asks.forEach((a, i) => {
       if (a.slot >= 0) out[a.slot] = records[i] ?? null;
