@@ -1,5 +1,5 @@
 // A private Tor network on 127.0.0.1: 3 directory authorities + 3 relays (2 exits allowing only
-// 127.0.0.0/8), keys generated per run, options from /work/shared/TESTBED-NOTES.md. Measured
+// 127.0.0.0/8), keys generated per run, options from docs/ARCHITECTURE.md "Testbed" (measured options). Measured
 // here: consensus listing every router ~8 s after spawn.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';

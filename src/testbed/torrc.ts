@@ -1,6 +1,6 @@
 // torrc builders for the private loopback Tor network. Pure: every port, path, pid and clock
 // value comes in as an argument. Option choices are the ones measured in
-// /work/shared/TESTBED-NOTES.md (boot in ~8 s instead of chutney's 25-50 s); each is explained
+// docs/ARCHITECTURE.md "Testbed" (measured options) (boot in ~8 s instead of chutney's 25-50 s); each is explained
 // where it is set.
 
 export type TorNodeRole = 'authority' | 'exit' | 'relay';
