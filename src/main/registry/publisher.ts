@@ -51,6 +51,12 @@ export interface PublisherTimings {
   concurrency: number;
   /** Chance that a scheduled write carries a fresh value rather than re-putting the last one. */
   freshProbability: number;
+  /**
+   * A start waits at most this long for the endpoints of its visible members before the first
+   * writes begin, so a member slot's first write is already its real entry and no slot is written
+   * twice before its refresh (a slot rewritten early would mark itself as a member's).
+   */
+  endpointWaitMs: number;
 }
 
 export const PUBLISHER_TIMINGS: PublisherTimings = {
@@ -62,6 +68,7 @@ export const PUBLISHER_TIMINGS: PublisherTimings = {
   graceMs: SCHEDULE_DEFAULTS.graceMs,
   concurrency: 8,
   freshProbability: 0.5,
+  endpointWaitMs: 120_000,
 };
 
 /** Test timings: the same schedule logic with a spread window of tens of milliseconds. */
@@ -70,6 +77,7 @@ export const FAST_PUBLISHER_TIMINGS: PublisherTimings = {
   spreadMs: 50,
   offlineSpreadMs: 20,
   concurrency: 16,
+  endpointWaitMs: 60_000,
 };
 
 export interface PublishReport {
@@ -156,15 +164,17 @@ export class Publisher {
     // (the ex-contact, the reader of the invitation mail) must soon find nothing that decrypts.
     // Only that pairing's r slots move; the count per hour does not change.
     const removed = new Set([...before.keys()].filter((id) => !this.#contacts.has(id)));
-    // A member whose endpoint just came up (registered before it existed, so its slot holds noise)
-    // gets its real entry within the spread window; at once when it must be found now (urgent).
-    const ready = new Set(contacts.filter((c) => c.endpoint !== undefined && before.get(c.id)?.endpoint === undefined).map((c) => c.id));
-    if (removed.size === 0 && ready.size === 0) return;
+    // A member whose endpoint came up after its slot's first write (noise) gets its real entry at
+    // that slot's next refresh, not now: an early second write would mark the slot as a member's.
+    // Only a pairing that must be found now (urgent) is written at once (the one event-caused
+    // write, docs/THREAT-MODEL.md).
+    const urgentReady = new Set(contacts.filter((c) => c.urgent && c.endpoint !== undefined && before.get(c.id)?.endpoint === undefined).map((c) => c.id));
+    this.#endpointsChanged();
+    if (removed.size === 0 && urgentReady.size === 0) return;
     for (const slot of this.#currentSlots(publishHours(this.#env.now(), { leadMs: this.#t.leadMs }))) {
       if (slot.member === null) continue;
-      const spread = Math.floor(uniform(this.#env.randomBytes) * this.#t.spreadMs);
-      if (removed.has(slot.member)) this.#schedule(slot, spread);
-      else if (ready.has(slot.member) && slot.last?.kind !== 'real') this.#schedule(slot, this.#contacts.get(slot.member)?.urgent ? 0 : spread);
+      if (removed.has(slot.member)) this.#schedule(slot, Math.floor(uniform(this.#env.randomBytes) * this.#t.spreadMs));
+      else if (urgentReady.has(slot.member) && slot.last?.kind !== 'real') this.#schedule(slot, 0);
     }
   }
 
@@ -172,18 +182,49 @@ export class Publisher {
     this.#state = state;
   }
 
-  /** Loads the kept plans and starts every slot's timer (first writes spread over spreadMs). */
+  /**
+   * Loads the kept plans, waits (bounded by endpointWaitMs) for the endpoints of the visible
+   * members, then starts every slot's timer (first writes spread over spreadMs).
+   */
   async start(): Promise<void> {
     if (this.#running) return;
     this.#running = true;
     await this.#load();
+    await this.#untilEndpoints();
     if (!this.#running) return;
     this.#ensurePlans(this.#t.spreadMs);
     this.#scheduleHour();
   }
 
+  #endpointWaiter: (() => void) | null = null;
+
+  #endpointsMissing(): boolean {
+    for (const c of this.#contacts.values()) if (this.#visible(c) && c.endpoint === undefined) return true;
+    return false;
+  }
+
+  #endpointsChanged(): void {
+    if (this.#endpointWaiter !== null && !this.#endpointsMissing()) this.#endpointWaiter();
+  }
+
+  #untilEndpoints(): Promise<void> {
+    if (!this.#endpointsMissing()) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = this.#env.timers.setTimeout(() => done(), this.#t.endpointWaitMs);
+      const done = (): void => {
+        this.#env.timers.clearTimeout(timer);
+        this.#stopped.signal.removeEventListener('abort', done);
+        this.#endpointWaiter = null;
+        resolve();
+      };
+      this.#endpointWaiter = done;
+      this.#stopped.signal.addEventListener('abort', done, { once: true });
+    });
+  }
+
   stop(): void {
     this.#running = false;
+    this.#endpointWaiter?.();
     if (this.#hourTimer !== null) this.#env.timers.clearTimeout(this.#hourTimer);
     this.#hourTimer = null;
     for (const plan of this.#plans.values()) for (const row of plan.slots) for (const s of row) this.#clearTimer(s);
@@ -288,7 +329,8 @@ export class Publisher {
   /**
    * A pairing that must be findable now (no link to it: an invitation, a contact not yet met, a
    * new contact whose link dropped) and has no slot in a current hour takes a free one and is
-   * written at once. This is the one write an event causes (docs/THREAT-MODEL.md).
+   * written at once, once its endpoint is up (so the one write is its real entry, not noise then
+   * the entry). This is the one write an event causes (docs/THREAT-MODEL.md).
    */
   #admitUrgent(schedule = true): boolean {
     const now = this.#env.now();
@@ -298,7 +340,7 @@ export class Publisher {
       if (plan === undefined) continue;
       const members = membersOf(plan);
       for (const c of this.#contacts.values()) {
-        if (!c.urgent || !this.#visible(c) || members.has(c.id)) continue;
+        if (!c.urgent || !this.#visible(c) || c.endpoint === undefined || members.has(c.id)) continue;
         const m = this.#seedsFor(c, hour);
         const k = takeFreeSlot(plan, m, (count) => Math.floor(uniform(this.#env.randomBytes) * count));
         if (k === null) continue;

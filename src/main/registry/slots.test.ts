@@ -212,3 +212,47 @@ test('events write nothing: a status change, a toggle or a new contact cause no 
   assert.equal(board.puts.length, 48, 'no write followed the events');
   await r.close();
 });
+
+test('a member whose endpoint comes up late: the start waits for it, and no slot is written twice before its refresh', async () => {
+  const pair = contactPair();
+  const { endpoint, ...noEndpoint } = pair.a.contact;
+  const timings = { spreadMs: 200, refreshMinMs: 60_000, refreshMaxMs: 60_000, sweepMinMs: 60_000, sweepMaxMs: 60_000 };
+  const waitFor = async (n: number, board: Board): Promise<void> => {
+    const deadline = Date.now() + 10_000;
+    while (board.puts.length < n && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+  };
+  const peerSees = async (board: Board): Promise<string> => {
+    const peer = registry(board, pair.b.identity, Date.now);
+    peer.setContacts([pair.b.contact]);
+    const s = await peer.lookup(pair.b.contact.id);
+    await peer.close();
+    return s === null ? 'none' : s.onion;
+  };
+
+  // Endpoint within the wait: the first write of the member's slot is already its entry.
+  const board = new Board();
+  const r = registry(board, pair.a.identity, Date.now, undefined, { ...timings, endpointWaitMs: 30_000 });
+  r.setContacts([noEndpoint]);
+  const started = r.start();
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  assert.equal(board.puts.length, 0, 'nothing written while the member\'s endpoint is not up');
+  r.setContacts([pair.a.contact]);
+  await started;
+  await waitFor(48, board);
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  assert.equal(board.puts.length, 48, 'every slot written once');
+  assert.equal(board.keysSince(0).size, 48);
+  assert.equal(await peerSees(board), endpoint!.onion, 'the contact finds the endpoint');
+  await r.close();
+
+  // Endpoint after the wait (its slot already holds noise): no early second write.
+  const late = new Board();
+  const l = registry(late, pair.a.identity, Date.now, undefined, { ...timings, endpointWaitMs: 50 });
+  l.setContacts([noEndpoint]);
+  await l.start();
+  await waitFor(48, late);
+  l.setContacts([pair.a.contact]);
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  assert.equal(late.puts.length, 48, 'the endpoint goes out at the slot\'s next refresh, not now');
+  await l.close();
+});
