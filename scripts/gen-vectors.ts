@@ -9,8 +9,8 @@ import {
   ready, toHex, utf8Encode, identityFromSeed, encodeContactCode, fingerprint, safetyNumber,
   registryKey, recordSeed, recordKeyPair, createSealedInvitation, createOpenInvitation,
   encodeInvitation, encodeInvitationBytes, upgradeSharedKey, sealRegistryValue,
-  onionAddressFromPublicKey, clientAuthKeyPair, clientAuthPublicKeyText, mutableSignable, signRecord,
-  type PresenceState, type Role,
+  onionAddressFromPublicKey, clientAuthKeyPair, clientAuthPublicKeyText, mutableSignable, signRecord, gatewayUrl,
+  type PresenceState, type Role, type InvitationGateway,
 } from '../src/protocol/index.ts';
 
 await ready();
@@ -84,7 +84,38 @@ for (let i = 0; i < 3; i++) {
     sharedKey: toHex(upgradeSharedKey(secret, inviter, recipient.publicKey)),
   });
 }
-write('invitations.json', { sealed, open, upgrade });
+// Version 2 (gateway lists): rows added after the v1 ones, which stay byte for byte. 0, 1 and the
+// maximum of 4 gateways, one of them on another port than 80.
+const sealedV2 = [];
+const openV2 = [];
+for (let i = 0; i < 3; i++) {
+  const inviterSeed = det(`inviter/${i}`);
+  const recipientSeed = det(`recipient/${i}`);
+  const inviter = identityFromSeed(inviterSeed);
+  const recipient = identityFromSeed(recipientSeed);
+  const sharedKey = det(`shared-key/${i}`);
+  const ephemeralSeed = det(`ephemeral-v2/${i}`);
+  const secret = det(`secret-v2/${i}`);
+  const expiresAt = 1_767_225_600_000 + i * 86_400_000;
+  const inviterName = names[i]!;
+  const gateways: InvitationGateway[] = [0, 1, 4][i] === 0 ? [] : Array.from({ length: [0, 1, 4][i]! }, (_, g) => ({
+    onion: onionAddressFromPublicKey(identityFromSeed(det(`gateway/${i}/${g}`)).publicKey), port: g === 1 ? 9001 : 80,
+  }));
+  const gatewayUrls = gateways.map(gatewayUrl);
+  const s = createSealedInvitation({ inviter, recipientPublicKey: recipient.publicKey, sharedKey, expiresAt, inviterName, ephemeralSeed, gateways });
+  sealedV2.push({
+    inviterSeed: toHex(inviterSeed), inviterPublicKey: toHex(inviter.publicKey),
+    recipientSeed: toHex(recipientSeed), recipientPublicKey: toHex(recipient.publicKey),
+    sharedKey: toHex(sharedKey), expiresAt, inviterName, ephemeralSeed: toHex(ephemeralSeed), gateways: gatewayUrls,
+    bytes: toHex(encodeInvitationBytes(s)), link: encodeInvitation(s),
+  });
+  const o = createOpenInvitation({ inviter, secret, expiresAt, inviterName, gateways });
+  openV2.push({
+    inviterSeed: toHex(inviterSeed), inviterPublicKey: toHex(inviter.publicKey), secret: toHex(secret), expiresAt, inviterName,
+    gateways: gatewayUrls, bytes: toHex(encodeInvitationBytes(o)), link: encodeInvitation(o),
+  });
+}
+write('invitations.json', { sealed, open, upgrade, sealedV2, openV2 });
 
 const states: PresenceState[] = ['online', 'away', 'busy', 'dnd', 'gone'];
 const valueRows = [];

@@ -16,8 +16,12 @@ export {
   type SealedInvitationInput, type OpenInvitationInput,
   createSealedInvitation, openSealedInvitation, createOpenInvitation, checkOpenInvitation,
   encodeInvitationBytes, decodeInvitationBytes,
-  INVITATION_VERSION, SEALED_INVITATION_BYTES, MAX_INVITER_NAME_BYTES, MAX_INVITATION_BYTES,
+  INVITATION_VERSION, INVITATION_VERSIONS, type InvitationVersion, SEALED_INVITATION_BYTES, sealedInvitationBytes,
+  MAX_INVITER_NAME_BYTES, MAX_INVITATION_BYTES,
 } from './invitation.ts';
+export {
+  type InvitationGateway, parseGatewayUrl, gatewayUrl, MAX_INVITATION_GATEWAYS, MAX_GATEWAY_URL_CHARS,
+} from './invitation-gateways.ts';
 export { encodeInvitation, decodeInvitation, INVITATION_LINK_PREFIX } from './invitation-link.ts';
 export { upgradeSharedKey } from './shared-key.ts';
 export { type RecordKeyPair, registryKey, recordSeed, recordKeyPair, DEFAULT_REPLICAS } from './registry-key.ts';
@@ -41,3 +45,13 @@ export {
   getResponseToJson, getResponseFromJson, GATEWAY_API_VERSION, GATEWAY_API_PATHS,
   RECORD_PUBLIC_KEY_BYTES, RECORD_SIGNATURE_BYTES,
 } from './gateway-wire.ts';
+export {
+  type SessionTicket, type IssueSessionTicketInput, type TicketCheck,
+  issueSessionTicket, encodeSessionTicket, decodeSessionTicket, checkSessionTicket, SESSION_TICKET_VERSION, SESSION_TICKET_BYTES,
+} from './group-ticket.ts';
+export * from './group-frames.ts';
+export { type OrderedMessage, compareSessionMessages, SessionTimeline } from './group-order.ts';
+export {
+  type SessionInvitePolicy, type SessionInviteDecision, sessionInviteDecision, DEFAULT_SESSION_INVITE_POLICY,
+} from './group-privacy.ts';
+export * from './group-session.ts';

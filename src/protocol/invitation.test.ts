@@ -102,8 +102,9 @@ test('invitation link: tolerant of wrapping and case of the scheme, strict about
   assert.throws(() => decodeInvitation(link.replace('sotto://', 'https://')), { code: 'BAD_ENCODING' });
   assert.throws(() => decodeInvitation(`${link}=`), { code: 'BAD_ENCODING' });
   const bytes = encodeInvitationBytes(decodeInvitation(link));
-  bytes[0] = 2;
+  bytes[0] = 3;
   assert.throws(() => decodeInvitation(`sotto://invite/v1#${toBase64Url(bytes)}`), { code: 'BAD_VERSION' });
+  assert.throws(() => decodeInvitation(link.replace('/v1#', '/v3#')), { code: 'BAD_VERSION' });
   bytes[0] = 1;
   bytes[1] = 9;
   assert.throws(() => decodeInvitation(bytes), { code: 'BAD_TYPE' });

@@ -9,7 +9,7 @@ import {
   registryKey, recordSeed, recordKeyPair, createSealedInvitation, openSealedInvitation, createOpenInvitation,
   encodeInvitation, decodeInvitation, encodeInvitationBytes, upgradeSharedKey, sealRegistryValue, openRegistryValue,
   onionAddressFromPublicKey, publicKeyFromOnionAddress, clientAuthKeyPair, clientAuthPublicKeyText,
-  mutableSignable, signRecord, verifyRecord, type PresenceState, type Role,
+  mutableSignable, signRecord, verifyRecord, parseGatewayUrl, gatewayUrl, type PresenceState, type Role,
 } from './index.ts';
 
 function load<T>(name: string): T {
@@ -93,6 +93,40 @@ test('invitations.json: key upgrade K_AB = KDF(s, X25519(a, B)), same from both 
     const b = identityFromSeed(fromHex(row.seedB));
     assert.equal(toHex(upgradeSharedKey(fromHex(row.secret), a, b.publicKey)), row.sharedKey);
     assert.equal(toHex(upgradeSharedKey(fromHex(row.secret), b, a.publicKey)), row.sharedKey);
+  }
+});
+
+test('invitations.json: v2 rows (gateway lists) re-created byte for byte; the gateways come back to the invitee', () => {
+  const { sealedV2, openV2 } = load<{ sealedV2: (SealedRow & { gateways: string[] })[]; openV2: (OpenRow & { gateways: string[] })[] }>('invitations.json');
+  assert.ok(sealedV2.length >= 3 && openV2.length >= 3);
+  assert.deepEqual(sealedV2.map((r) => r.gateways.length), [0, 1, 4]);
+  for (const row of sealedV2) {
+    const inviter = identityFromSeed(fromHex(row.inviterSeed));
+    const recipient = identityFromSeed(fromHex(row.recipientSeed));
+    const gateways = row.gateways.map(parseGatewayUrl);
+    const invitation = createSealedInvitation({
+      inviter, recipientPublicKey: recipient.publicKey, sharedKey: fromHex(row.sharedKey), expiresAt: row.expiresAt,
+      inviterName: row.inviterName, ephemeralSeed: fromHex(row.ephemeralSeed), gateways,
+    });
+    assert.equal(toHex(encodeInvitationBytes(invitation)), row.bytes);
+    assert.equal(encodeInvitation(invitation), row.link);
+    const decoded = decodeInvitation(row.link);
+    assert.ok(decoded.form === 'sealed' && decoded.version === 2);
+    const opened = openSealedInvitation(decoded, recipient, row.expiresAt - 1);
+    assert.equal(toHex(opened.sharedKey), row.sharedKey);
+    assert.deepEqual(opened.gateways.map(gatewayUrl), row.gateways);
+  }
+  for (const row of openV2) {
+    const inviter = identityFromSeed(fromHex(row.inviterSeed));
+    const invitation = createOpenInvitation({
+      inviter, secret: fromHex(row.secret), expiresAt: row.expiresAt, inviterName: row.inviterName, gateways: row.gateways.map(parseGatewayUrl),
+    });
+    assert.equal(toHex(encodeInvitationBytes(invitation)), row.bytes);
+    assert.equal(encodeInvitation(invitation), row.link);
+    const decoded = decodeInvitation(row.link);
+    assert.ok(decoded.form === 'open' && decoded.version === 2);
+    assert.equal(toHex(decoded.secret), row.secret);
+    assert.deepEqual(decoded.gateways.map(gatewayUrl), row.gateways);
   }
 });
 
