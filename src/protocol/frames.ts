@@ -87,7 +87,7 @@ function fail(code: ProtocolErrorCode, message: string): never {
 }
 
 // Collects parts and copies once: byte-by-byte pushes made a 16 KiB body cost ~390 us to encode.
-class FrameWriter {
+export class FrameWriter {
   private readonly parts: Uint8Array[] = [];
   private size = 0;
   private push(part: Uint8Array): void { this.parts.push(part); this.size += part.length; }
@@ -115,7 +115,7 @@ function copy(view: Uint8Array): Uint8Array {
   return out;
 }
 
-class FrameReader {
+export class FrameReader {
   private offset = 0;
   constructor(private readonly buf: Uint8Array) {}
   private take(n: number, what: string): Uint8Array {
@@ -158,6 +158,7 @@ class FrameReader {
 }
 
 // --- field rules, shared by encoder and decoder so both accept exactly the same frames ---
+// (exported for src/protocol/group-frames.ts, whose session payloads follow the same rules)
 
 function codePoints(s: string): number {
   let n = 0;
@@ -165,7 +166,7 @@ function codePoints(s: string): number {
   return n;
 }
 
-function utf8Of(s: unknown, what: string): Uint8Array {
+export function utf8Of(s: unknown, what: string): Uint8Array {
   if (typeof s !== 'string') fail('BAD_ENCODING', `${what} must be a string`);
   const bytes = utf8Encoder.encode(s);
   // TextEncoder turns a lone surrogate into U+FFFD; that string would not survive the trip.
@@ -173,12 +174,12 @@ function utf8Of(s: unknown, what: string): Uint8Array {
   return bytes;
 }
 
-function checkShortText(s: string, maxChars: number, what: string): void {
+export function checkShortText(s: string, maxChars: number, what: string): void {
   if (codePoints(s) > maxChars) fail('TOO_LARGE', `${what} is longer than ${maxChars} characters`);
   if (SHORT_TEXT_FORBIDDEN.test(s)) fail('BAD_ENCODING', `${what} contains control characters`);
 }
 
-function checkBody(s: string): void {
+export function checkBody(s: string): void {
   if (s.length === 0) fail('OUT_OF_RANGE', 'message body is empty');
   if (BODY_FORBIDDEN.test(s)) fail('BAD_ENCODING', 'message body contains control characters');
 }
@@ -199,12 +200,12 @@ function checkVersionRange(min: number, max: number): void {
   if (min < 1 || min > max) fail('OUT_OF_RANGE', `version range ${min}..${max} is empty or starts at 0`);
 }
 
-function checkId(id: unknown, what: string): Uint8Array {
+export function checkId(id: unknown, what: string): Uint8Array {
   if (!(id instanceof Uint8Array) || id.length !== FRAME_ID_BYTES) fail('BAD_LENGTH', `${what} must be ${FRAME_ID_BYTES} bytes`);
   return id;
 }
 
-function checkInt(v: unknown, max: number, what: string): number {
+export function checkInt(v: unknown, max: number, what: string): number {
   if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > max) fail('OUT_OF_RANGE', `${what} must be an integer in 0..${max}`);
   return v;
 }
