@@ -134,8 +134,8 @@ export class GroupSession {
   private pending: Pending | null = null;
   private nextSeq = 1;
   private joining: Joining | null = null;
-  /** Successor named in this member's own leave: late token requests are redirected there. */
-  private successorHex: string | null = null;
+  /** This member's own leave: a frame that reaches it afterwards is answered with it (or a redirect). */
+  private farewell: { successor: Uint8Array | null; frame: GroupFrame } | null = null;
 
   private constructor(self: Identity, sessionId: Uint8Array, title: string, options: GroupSessionOptions | undefined, coordinator: string, status: Status, epoch: number, lamport: number) {
     this.self = self;
@@ -229,11 +229,12 @@ export class GroupSession {
     let tokenHolder: Uint8Array | null = null;
     if (this.isCoordinator && others.length > 0) {
       successor = others[0]!.member;
-      this.successorHex = toHex(successor);
       const holder = this.holder !== null && this.holder.member !== this.selfHex ? this.holder.member : null;
       tokenHolder = holder === null ? null : this.keyOf(holder);
     }
-    for (const m of others) this.out(step, m.member, { type: 'leave', sessionId: this.sessionId, successor, tokenHolder, epoch: this.epoch });
+    const frame: GroupFrame = { type: 'leave', sessionId: this.sessionId, successor, tokenHolder, epoch: this.epoch };
+    this.farewell = { successor, frame };
+    for (const m of others) this.out(step, m.member, frame);
     this.status = 'left';
     this.pending = null;
     this.holder = null;
@@ -277,10 +278,13 @@ export class GroupSession {
     const fromHex = toHex(from);
     if (fromHex === this.selfHex) return this.drop(step, from, frame, 'FROM_SELF');
     if (this.status === 'left') {
-      // A request in flight when we left is answered with the successor we named (docs/PROTOCOL.md).
-      if (frame.type === 'token-request' && this.successorHex !== null) {
-        this.out(step, from, { type: 'token-redirect', sessionId: this.sessionId, seq: frame.seq, coordinator: this.keyOf(this.successorHex) });
-        return step;
+      // A request in flight when we left is answered with the successor we named; anyone else who
+      // missed our leave (a newcomer we had not admitted yet) gets it again (docs/PROTOCOL.md).
+      const farewell = this.farewell;
+      if (farewell !== null && frame.type === 'token-request' && farewell.successor !== null) {
+        this.out(step, from, { type: 'token-redirect', sessionId: this.sessionId, seq: frame.seq, coordinator: farewell.successor });
+      } else if (farewell !== null && frame.type !== 'leave') {
+        this.out(step, from, farewell.frame);
       }
       return this.drop(step, from, frame, 'LEFT');
     }
