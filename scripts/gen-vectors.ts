@@ -12,6 +12,9 @@ import {
   onionAddressFromPublicKey, clientAuthKeyPair, clientAuthPublicKeyText, mutableSignable, signRecord, gatewayUrl,
   type PresenceState, type Role, type InvitationGateway,
 } from '../src/protocol/index.ts';
+import {
+  issueSessionTicket, encodeSessionTicket, encodeGroupFrame, type GroupFrame, type SessionFrame,
+} from '../src/protocol/index.ts';
 
 await ready();
 
@@ -189,3 +192,86 @@ for (let i = 0; i < seqs.length; i++) {
   });
 }
 write('mutable-records.json', recordRows);
+
+// Multi-party sessions (docs/PROTOCOL.md "Multi-party sessions"): tickets re-signed from their
+// inputs (ed25519 is deterministic), and one frame of every type plus refused payloads.
+const ticketRows = [];
+for (let i = 0; i < 3; i++) {
+  const issuerSeed = det(`ticket-issuer/${i}`);
+  const issuer = identityFromSeed(issuerSeed);
+  const sessionId = det(`ticket-session/${i}`, 16);
+  const member = identityFromSeed(det(`ticket-member/${i}`)).publicKey;
+  const clientAuthKey = det(`ticket-client-auth/${i}`);
+  const epoch = [1, 65_536, 4_294_967_295][i]!;
+  const ticket = issueSessionTicket({ sessionId, member, issuer, clientAuthKey, epoch });
+  ticketRows.push({
+    issuerSeed: toHex(issuerSeed), issuer: toHex(issuer.publicKey), sessionId: toHex(sessionId), member: toHex(member),
+    clientAuthKey: toHex(clientAuthKey), epoch, ticket: toHex(encodeSessionTicket(ticket)),
+  });
+}
+write('session-tickets.json', ticketRows);
+
+/** A frame as JSON: byte fields in hex, a ticket as its 181 encoded bytes in hex. */
+function groupJson(frame: GroupFrame): unknown {
+  return hexJson('ticket' in frame ? { ...frame, ticket: encodeSessionTicket(frame.ticket) } : frame);
+}
+function hexJson(value: unknown): unknown {
+  if (value instanceof Uint8Array) return toHex(value);
+  if (Array.isArray(value)) return value.map(hexJson);
+  if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, hexJson(v)]));
+  return value;
+}
+const gSession = det('group-session', 16);
+const [gA, gB, gC] = [0, 1, 2].map((i) => identityFromSeed(det(`group-member/${i}`)));
+const gTicket = issueSessionTicket({ sessionId: gSession, member: gC!.publicKey, issuer: gB!, clientAuthKey: det('group-client-auth'), epoch: 2 });
+const gFrames: { name: string; frame: GroupFrame }[] = [
+  { name: 'message', frame: { type: 'message', sessionId: gSession, id: det('group-message', 16), lamport: 7, sentAt: 1_767_225_600_000, body: 'Hi all 🦊\nsecond line' } },
+  { name: 'invite', frame: { type: 'invite', sessionId: gSession, title: 'Zoë’s plans', members: [gA!.publicKey, gB!.publicKey] } },
+  { name: 'join with an endpoint', frame: { type: 'join', sessionId: gSession, clientAuthKey: det('group-client-auth'), endpoint: { onionKey: det('group-onion/2'), port: 443 } } },
+  { name: 'join without an endpoint', frame: { type: 'join', sessionId: gSession, clientAuthKey: det('group-client-auth'), endpoint: null } },
+  { name: 'reject', frame: { type: 'reject', sessionId: gSession } },
+  {
+    name: 'members (hand-over)',
+    frame: {
+      type: 'members', sessionId: gSession, coordinator: gA!.publicKey, epoch: 2, lamport: 7, ticket: gTicket,
+      members: [{ member: gA!.publicKey, endpoint: { onionKey: det('group-onion/0'), port: 1 } }, { member: gB!.publicKey, endpoint: null }],
+    },
+  },
+  { name: 'ticket', frame: { type: 'ticket', sessionId: gSession, ticket: gTicket } },
+  { name: 'admit', frame: { type: 'admit', sessionId: gSession, epoch: 2 } },
+  { name: 'complete', frame: { type: 'complete', sessionId: gSession, epoch: 2 } },
+  { name: 'token-request', frame: { type: 'token-request', sessionId: gSession, seq: 1 } },
+  { name: 'token-grant', frame: { type: 'token-grant', sessionId: gSession, seq: 1, epoch: 3 } },
+  { name: 'token-redirect', frame: { type: 'token-redirect', sessionId: gSession, seq: 1, coordinator: gB!.publicKey } },
+  { name: 'token-release', frame: { type: 'token-release', sessionId: gSession, epoch: 3 } },
+  { name: 'leave of a coordinator', frame: { type: 'leave', sessionId: gSession, successor: gB!.publicKey, tokenHolder: gC!.publicKey, epoch: 3 } },
+  { name: 'leave of a member', frame: { type: 'leave', sessionId: gSession, successor: null, tokenHolder: null, epoch: 3 } },
+];
+const gValid = gFrames.map(({ name, frame }) => {
+  const link: SessionFrame = encodeGroupFrame(frame);
+  return { name, frame: groupJson(frame), kind: link.kind, hex: toHex(link.payload) };
+});
+const gHead = `01${'09'}${toHex(gSession)}`; // version 1, token-request
+const gInvalid = [
+  { name: 'empty payload (a pairing leave)', kind: 'leave', hex: '', code: 'BAD_LENGTH' },
+  { name: 'version 2', kind: 'ticket', hex: `02${gHead.slice(2)}00000001`, code: 'BAD_VERSION' },
+  { name: 'type 0x00', kind: 'ticket', hex: `0100${toHex(gSession)}`, code: 'BAD_TYPE' },
+  { name: 'type 0x0e (unknown)', kind: 'ticket', hex: `010e${toHex(gSession)}`, code: 'BAD_TYPE' },
+  { name: 'token-request under kind invite', kind: 'invite', hex: `${gHead}00000001`, code: 'BAD_TYPE' },
+  { name: 'token-request truncated', kind: 'ticket', hex: `${gHead}000000`, code: 'BAD_LENGTH' },
+  { name: 'token-request with a trailing byte', kind: 'ticket', hex: `${gHead}0000000100`, code: 'BAD_LENGTH' },
+  { name: 'leave successor flag 2', kind: 'leave', hex: `010d${toHex(gSession)}020000000003`, code: 'OUT_OF_RANGE' },
+  { name: 'leave with a holder but no successor', kind: 'leave', hex: `010d${toHex(gSession)}0001${toHex(gC!.publicKey)}00000003`, code: 'OUT_OF_RANGE' },
+  { name: 'join endpoint port 0', kind: 'accept', hex: `0103${toHex(gSession)}${toHex(det('group-client-auth'))}01${toHex(det('group-onion/2'))}0000`, code: 'OUT_OF_RANGE' },
+  { name: 'message with an empty body', kind: 'ticket', hex: `0101${toHex(gSession)}${toHex(det('group-message', 16))}${'00'.repeat(16)}0000`, code: 'OUT_OF_RANGE' },
+  { name: 'invite with no members', kind: 'invite', hex: `0102${toHex(gSession)}000000`, code: 'OUT_OF_RANGE' },
+  { name: 'invite listing a member twice', kind: 'invite', hex: `0102${toHex(gSession)}000002${toHex(gA!.publicKey)}${toHex(gA!.publicKey)}`, code: 'BAD_KEY' },
+];
+const forgedTicket = encodeSessionTicket(gTicket);
+forgedTicket.set(gA!.publicKey, 17); // member rewritten: the issuer's signature no longer covers it
+gInvalid.push({ name: 'ticket with a rewritten member (forged)', kind: 'ticket', hex: `0106${toHex(gSession)}${toHex(forgedTicket)}`, code: 'BAD_SIGNATURE' });
+write('group-frames.json', {
+  description: 'Multi-party session frames (docs/PROTOCOL.md "Multi-party sessions"): the payload of a link session frame of the given kind. valid: decodeGroupFrame({kind, payload: hex}) == frame (byte fields hex, tickets as their encoded hex) and encodeGroupFrame(frame) == {kind, hex}. invalid: decodeGroupFrame throws ProtocolError with code.',
+  valid: gValid,
+  invalid: gInvalid,
+});
