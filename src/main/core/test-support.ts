@@ -8,7 +8,7 @@ import NoiseSecretStream from '@hyperswarm/secret-stream';
 import {
   clientAuthKeyPair, decodeContactCode, decodeFrame, fromHex, identityFromSeed, otherRole, roleOf, toHex, type Frame,
 } from '../../protocol/index.ts';
-import { FAST_PUBLISHER_TIMINGS, GatewayTransport, Registry, tcpConnector, verifySignedRecord } from '../registry/index.ts';
+import { FAST_PUBLISHER_TIMINGS, GatewayTransport, Registry, tcpConnector, verifySignedRecord, type ContactSighting } from '../registry/index.ts';
 import { KDF_MINIMAL_FOR_TESTS, unlockProfile } from '../store/index.ts';
 import { addClientAuth, connectOnion, toServiceId } from '../tor/index.ts';
 import { startClientTor } from '../../testbed/client-tor.ts';
@@ -109,6 +109,8 @@ export function presenceOf(contactId: string, state: string) {
 export interface RawContact {
   /** Current endpoint of the core under test for this pairing (from its registry entry). */
   findEndpoint(): Promise<string>;
+  /** The newest entry of the core under test for this pairing, as the contact reads it (or null). */
+  entry(): Promise<ContactSighting | null>;
   /** Connects, completes Noise as the contact, and returns the secret stream and what it hears. */
   dial(onion: string): Promise<RawSession>;
   close(): Promise<void>;
@@ -143,6 +145,7 @@ export async function rawContact(tb: TestbedDescription, o: { profileDir: string
       if (!seen || seen.state === 'gone') throw new Error('no live entry of the peer');
       return seen.onion;
     },
+    entry: () => registry.lookup('peer'),
     async dial(onion) {
       const serviceId = toServiceId(onion);
       if (!authed.has(serviceId)) {

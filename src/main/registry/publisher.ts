@@ -5,14 +5,16 @@
 // - every hour D, N x r slots (N = entriesPerIndex(pairings at the plan's making), bucket 16);
 // - each slot on its own timer: a first write at a uniform offset in the spread window (at start,
 //   or in the lead window before D for D's slots), then every 15-20 min (jitter) until D ends;
-//   nothing an event does (status change, visibility toggle, invitation step, quit aside) writes
-//   the whole set, and no slot is written because of an event except a pairing that must be found
-//   at once taking a free slot (an invitation, or a new contact without a link);
+//   no event writes the whole set (quit and global invisible aside, which write it as a quit
+//   does), and a slot is written because of an event only for one pairing: one that must be found
+//   at once taking a free slot (an invitation, or a contact without a link), one that hides (its
+//   'gone' within the offline window), one removed (noise within the spread window); once an hour
+//   a decoy gives one dummy column the same shape with no event behind it;
 // - on each write a slot either re-puts its last record unchanged (same seq and value) or writes a
 //   fresh one (a new timestamp, new noise), fresh with probability `freshProbability` or when the
 //   content changed (new endpoint): a value that stops changing marks no key, since every key does so;
 // - a member who hides (one contact, or everyone with global invisible) gets one encrypted 'gone'
-//   in its slot, re-put unchanged from then on (also after a restart: it is kept in the store), so
+//   in its slot within the offline window (as a quit writes it), re-put unchanged from then on (also after a restart: it is kept in the store), so
 //   the contact sees exactly what a quit leaves (one 'gone', nothing fresher); from the next hour the
 //   hidden contact has no slot;
 // - a pairing removed (revoked, deleted, an invitation's key s after the upgrade) keeps its slot
@@ -57,6 +59,8 @@ export interface PublisherTimings {
    * twice before its refresh (a slot rewritten early would mark itself as a member's).
    */
   endpointWaitMs: number;
+  /** One decoy per hour plan (#scheduleDecoy); a test that times events turns them off. */
+  decoys: boolean;
 }
 
 export const PUBLISHER_TIMINGS: PublisherTimings = {
@@ -69,6 +73,7 @@ export const PUBLISHER_TIMINGS: PublisherTimings = {
   concurrency: 8,
   freshProbability: 0.5,
   endpointWaitMs: 120_000,
+  decoys: true,
 };
 
 /** Test timings: the same schedule logic with a spread window of tens of milliseconds. */
@@ -126,6 +131,8 @@ export class Publisher {
   readonly #seeds = new Map<string, Uint8Array[]>();
   readonly #lastSeq = new Map<string, number>();
   #hourTimer: unknown = null;
+  /** One decoy per hour plan (see #scheduleDecoy), keyed by hour. */
+  readonly #decoys = new Map<number, unknown>();
   #running = false;
   #loaded = false;
   #saving: Promise<void> = Promise.resolve();
@@ -169,13 +176,25 @@ export class Publisher {
     // Only a pairing that must be found now (urgent) is written at once (the one event-caused
     // write, docs/THREAT-MODEL.md).
     const urgentReady = new Set(contacts.filter((c) => c.urgent && c.endpoint !== undefined && before.get(c.id)?.endpoint === undefined).map((c) => c.id));
+    // A member who hides gets its 'gone' within the offline window, as a quit would write it: the
+    // hidden contact must not see our entry outlive the bye (hide = quit, docs/THREAT-MODEL.md).
+    // When nobody is left visible (global invisible), every slot is written, as goOffline does, so
+    // the number of members is not shown by how many keys move. Decoys (#scheduleDecoy) give a
+    // registry node the same shape once an hour with no event behind it.
+    const hidden = new Set(contacts.filter((c) => !this.#visible(c) && before.get(c.id)?.visible === true && this.#state !== 'invisible').map((c) => c.id));
+    const everyoneHidden = hidden.size > 0 && ![...this.#contacts.values()].some((c) => this.#visible(c));
     this.#endpointsChanged();
-    if (removed.size === 0 && urgentReady.size === 0) return;
+    if (removed.size === 0 && urgentReady.size === 0 && hidden.size === 0) return;
     for (const slot of this.#currentSlots(publishHours(this.#env.now(), { leadMs: this.#t.leadMs }))) {
-      if (slot.member === null) continue;
-      if (removed.has(slot.member)) this.#schedule(slot, Math.floor(uniform(this.#env.randomBytes) * this.#t.spreadMs));
+      if (everyoneHidden || (slot.member !== null && hidden.has(slot.member))) this.#schedule(slot, this.#offlineOffset());
+      else if (slot.member === null) continue;
+      else if (removed.has(slot.member)) this.#schedule(slot, Math.floor(uniform(this.#env.randomBytes) * this.#t.spreadMs));
       else if (urgentReady.has(slot.member) && slot.last?.kind !== 'real') this.#schedule(slot, 0);
     }
+  }
+
+  #offlineOffset(): number {
+    return Math.floor(uniform(this.#env.randomBytes) * this.#t.offlineSpreadMs);
   }
 
   setOwnState(state: OwnState): void {
@@ -227,6 +246,8 @@ export class Publisher {
     this.#endpointWaiter?.();
     if (this.#hourTimer !== null) this.#env.timers.clearTimeout(this.#hourTimer);
     this.#hourTimer = null;
+    for (const timer of this.#decoys.values()) this.#env.timers.clearTimeout(timer);
+    this.#decoys.clear();
     for (const plan of this.#plans.values()) for (const row of plan.slots) for (const s of row) this.#clearTimer(s);
   }
 
@@ -284,6 +305,8 @@ export class Publisher {
       if (hour < hourOf(now) - 1) {
         for (const row of plan.slots) for (const s of row) this.#clearTimer(s);
         this.#plans.delete(hour);
+        if (this.#decoys.has(hour)) this.#env.timers.clearTimeout(this.#decoys.get(hour));
+        this.#decoys.delete(hour);
         for (const key of this.#seeds.keys()) if (key.startsWith(`${hour}:`)) this.#seeds.delete(key);
       }
     }
@@ -294,6 +317,7 @@ export class Publisher {
         changed = true;
       }
       if (firstWithinMs === null || !this.#running) continue;
+      if (this.#t.decoys && !this.#decoys.has(hour)) this.#scheduleDecoy(hour, firstWithinMs);
       const window = Math.max(0, Math.min(firstWithinMs, (hour + 1) * HOUR_MS - now));
       for (const row of this.#plans.get(hour)!.slots) {
         for (const slot of row) if (slot.timer === null) this.#schedule(slot, Math.floor(uniform(this.#env.randomBytes) * window));
@@ -377,6 +401,28 @@ export class Publisher {
       this.#ensurePlans(Math.floor(this.#t.leadMs * 0.6));
       this.#scheduleHour();
     }, at - now);
+  }
+
+  /**
+   * Once per hour, at a uniform moment of it, one dummy column (its r slots) is written within the
+   * offline window: the shape a hide (or a removal) leaves, with no event behind it, so a registry
+   * node that sees r keys move together cannot tell that an event happened (docs/THREAT-MODEL.md).
+   */
+  #scheduleDecoy(hour: number, firstWithinMs: number): void {
+    const now = this.#env.now();
+    // After the first writes (a decoy among them would move a first write, not show) and early
+    // enough that its writes land before the hour ends.
+    const from = Math.max(now + firstWithinMs, hour * HOUR_MS);
+    const end = (hour + 1) * HOUR_MS - this.#t.offlineSpreadMs;
+    const at = from + Math.floor(uniform(this.#env.randomBytes) * Math.max(0, end - from));
+    this.#decoys.set(hour, this.#env.timers.setTimeout(() => {
+      const plan = this.#plans.get(hour);
+      if (!this.#running || plan === undefined) return;
+      const dummies = [...Array(plan.n).keys()].filter((k) => plan.slots.every((row) => row[k]?.member === null));
+      if (dummies.length === 0) return;
+      const k = dummies[Math.floor(uniform(this.#env.randomBytes) * dummies.length)]!;
+      for (const row of plan.slots) this.#schedule(row[k]!, this.#offlineOffset());
+    }, at - now));
   }
 
   #schedule(slot: Slot, delayMs: number): void {

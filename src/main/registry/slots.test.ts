@@ -192,7 +192,7 @@ function memberPublicKey(c: ReturnType<typeof contactPair>['a']['contact'], hour
   return memberKeyPair(c, hour, index).publicKey;
 }
 
-test('events write nothing: a status change, a toggle or a new contact cause no put; every slot on its own timer', async () => {
+test('a status change or a new contact writes nothing, a hide writes only that contact\'s gone; every slot on its own timer', async () => {
   const pair = contactPair();
   const board = new Board();
   const r = registry(board, pair.a.identity, Date.now, undefined, { spreadMs: 300, refreshMinMs: 60_000, refreshMaxMs: 60_000, sweepMinMs: 60_000, sweepMaxMs: 60_000 });
@@ -205,12 +205,59 @@ test('events write nothing: a status change, a toggle or a new contact cause no 
   assert.ok(Math.max(...times) - Math.min(...times) >= 50, 'first writes spread, not one burst');
   assert.ok(board.keysAsked >= 48 && board.keysAsked % 48 === 0 && board.keysAsked === 12 * board.gets, `sweeps of 48 keys in batches of 12 (${board.gets} batches)`);
   r.setOwnState('away');
-  r.setContacts([{ ...pair.a.contact, visible: false }]);
-  r.setOwnState('invisible');
-  r.setContacts([{ ...pair.a.contact, visible: true }, contactPair({ bId: 'new' }).a.contact]);
-  await new Promise((resolve) => setTimeout(resolve, 500));
-  assert.equal(board.puts.length, 48, 'no write followed the events');
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  assert.equal(board.puts.length, 48, 'no write followed a status change');
+  // Hiding from the one contact (two contacts, so not everyone is hidden): its 3 keys get 'gone'
+  // within the offline window, as a quit writes them; no other key moves.
+  const other = contactPair({ bId: 'other' }).a.contact;
+  r.setContacts([pair.a.contact, other]);
+  r.setContacts([{ ...pair.a.contact, visible: false }, other]);
+  const hideAt = Date.now();
+  const until51 = Date.now() + 10_000;
+  while (board.puts.length < 51 && Date.now() < until51) await new Promise((resolve) => setTimeout(resolve, 10));
+  const hideWrites = board.puts.slice(48);
+  assert.deepEqual(hideWrites.map((p) => p.key).sort(), contactKeys(pair, Date.now()).sort(), 'the hidden contact\'s 3 keys, nothing else');
+  assert.ok(Math.max(...hideWrites.map((p) => p.at)) - hideAt < 1_000, 'written within the offline window');
+  assert.equal(await peerState(board, pair), 'gone', 'the contact reads gone, as after a quit');
+  r.setContacts([{ ...pair.a.contact, visible: false }, other, contactPair({ bId: 'new' }).a.contact]);
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  assert.equal(board.puts.length, 51, 'a new contact writes nothing');
   await r.close();
+});
+
+async function peerState(board: Board, pair: ReturnType<typeof contactPair>): Promise<string> {
+  const peer = registry(board, pair.b.identity, Date.now);
+  peer.setContacts([pair.b.contact]);
+  const s = await peer.lookup(pair.b.contact.id);
+  await peer.close();
+  return s === null ? 'none' : s.state;
+}
+
+test('once an hour a decoy writes one dummy column within the offline window, the shape of a hide', async () => {
+  const pair = contactPair();
+  const board = new Board();
+  // 2 s before an hour ends: this hour's decoy falls in what is left of it (after the first writes).
+  const clock = settableClock((Math.floor(Date.now() / HOUR_MS) + 3) * HOUR_MS - 2_000);
+  const r = registry(board, pair.a.identity, clock.now, undefined, { spreadMs: 200, refreshMinMs: 60_000, refreshMaxMs: 60_000, sweepMinMs: 60_000, sweepMaxMs: 60_000 });
+  r.setContacts([pair.a.contact]);
+  await r.start();
+  const deadline = Date.now() + 10_000;
+  while (board.puts.length < 96 + 3 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+  await r.close();
+  const count = new Map<string, { n: number; at: number[] }>();
+  for (const p of board.puts) {
+    const c = count.get(p.key) ?? { n: 0, at: [] };
+    c.n++;
+    c.at.push(p.at);
+    count.set(p.key, c);
+  }
+  const twice = [...count].filter(([, c]) => c.n === 2);
+  assert.equal(board.puts.length, 99, 'two hours of first writes (lead window) and one decoy');
+  assert.equal(twice.length, 3, 'the decoy wrote r = 3 keys a second time');
+  const members = new Set(contactKeys(pair, clock.now()));
+  for (const [key] of twice) assert.ok(!members.has(key), 'a dummy column, not the contact\'s');
+  const decoyTimes = twice.map(([, c]) => c.at[1]!);
+  assert.ok(Math.max(...decoyTimes) - Math.min(...decoyTimes) < 1_000, 'its 3 writes within the offline window');
 });
 
 test('a member whose endpoint comes up late: the start waits for it, and no slot is written twice before its refresh', async () => {

@@ -1,0 +1,87 @@
+// The hidden contact's view (issue 10 item 3; src/main/core/visibility.ts): hiding from a contact
+// must look to that contact exactly like quitting. Bob's side is driven by hand with his real
+// identity and K_AB (test-support.ts rawContact): he dials Alice's real endpoint for him over the
+// testbed's Tor, reads her registry entry for him through the real gateways, and dials again after
+// the link ends. What he sees when Alice hides from him is compared with what he sees when she quits.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { encodeFrame } from '../../protocol/index.ts';
+import type { ContactSighting } from '../registry/index.ts';
+import { makeCore, presenceOf, rawContact, removeDir, testbed, until, type RawContact, type TestCore } from './test-support.ts';
+
+interface BobsView { bye: string; entry: string; goneAfterByeMs: number; dial: string }
+
+/** Polls an async read until `ok` holds (bounded). */
+async function poll<T>(read: () => Promise<T>, ok: (v: T) => boolean, timeoutMs: number, what: string): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await read().catch(() => undefined);
+    if (v !== undefined && ok(v)) return v;
+    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+/** Bob links to Alice by hand, Alice ends it with `end`; what Bob can observe afterwards. */
+async function bobSees(A: TestCore, bAtA: string, raw: RawContact, end: () => Promise<void>): Promise<BobsView> {
+  const live = await poll(() => raw.entry(), (e) => e !== null && e.state !== 'gone', 90_000, 'a live entry of Alice for Bob');
+  const m = A.log.mark;
+  const s = await raw.dial(live!.onion);
+  s.stream.write(encodeFrame({ type: 'hello', minVersion: 1, maxVersion: 1, capabilities: [], displayName: 'bob' }));
+  await until(() => s.heard.some((f) => f.type === 'hello'), 30_000, 'Alice\'s hello');
+  await A.log.wait(presenceOf(bAtA, 'online'), 30_000, m);
+  await end();
+  await s.closed;
+  const byeAt = Date.now();
+  const bye = s.heard.find((f) => f.type === 'bye');
+  const gone: ContactSighting | null = await poll(() => raw.entry(), (e) => e?.state === 'gone', 30_000, 'a gone entry').catch(() => null);
+  const latest = await raw.entry().catch(() => null);
+  const dial = await raw.dial(live!.onion).then(
+    (again) => { again.stream.destroy(); return 'connected'; },
+    (err: { code?: string; message: string }) => err.code ?? err.message,
+  );
+  return {
+    bye: bye?.type === 'bye' ? bye.reason : 'none',
+    entry: latest === null ? 'none' : `${latest.state}${latest.timestamp === gone?.timestamp ? '' : ' (fresher than the gone)'}`,
+    goneAfterByeMs: gone === null ? Infinity : gone.timestamp - byeAt,
+    dial,
+  };
+}
+
+test('hiding from a contact looks to that contact like a quit: the same bye, the same entry under its keys, the same dial result', async (t) => {
+  const tb = await testbed();
+  const A = await makeCore(tb, 'alice-hv');
+  const B = await makeCore(tb, 'bob-hv');
+  let raw: RawContact | null = null;
+  t.after(async () => {
+    await raw?.close();
+    await Promise.allSettled([A.core.close(), B.core.close()]);
+    await removeDir(A.dir);
+    await removeDir(B.dir);
+  });
+  const inv = await A.core.createInvitation({ kind: 'sealed', contactCode: B.core.profile().contactCode });
+  await B.core.acceptInvitation({ link: inv.link });
+  const bAtA = inv.contactId!;
+  await A.log.wait(presenceOf(bAtA, 'online'), 90_000, 0);
+  const m = A.log.mark;
+  await B.core.close();
+  await A.log.wait(presenceOf(bAtA, 'offline'), 60_000, m);
+  raw = await rawContact(tb, { profileDir: B.dir, passphrase: 'pass-bob-hv', peerContactCode: A.core.profile().contactCode, torDir: join(B.dir, 'raw-tor') });
+
+  const hidden = await bobSees(A, bAtA, raw, () => A.core.updateContact({ id: bAtA, visible: false }).then(() => undefined));
+  t.diagnostic(`hide: ${JSON.stringify(hidden)}`);
+  await A.core.updateContact({ id: bAtA, visible: true });
+  const quit = await bobSees(A, bAtA, raw, () => A.core.close());
+  t.diagnostic(`quit: ${JSON.stringify(quit)}`);
+
+  assert.equal(quit.bye, 'shutdown');
+  assert.equal(hidden.bye, quit.bye, 'the same bye');
+  assert.equal(quit.entry, 'gone');
+  assert.equal(hidden.entry, quit.entry, 'the same entry under Alice\'s keys for Bob: gone, nothing fresher');
+  for (const [what, v] of [['hide', hidden], ['quit', quit]] as const) {
+    assert.ok(v.goneAfterByeMs < 5_000, `${what}: the gone written with the bye (${v.goneAfterByeMs} ms after it)`);
+  }
+  assert.notEqual(quit.dial, 'connected');
+  assert.equal(hidden.dial, quit.dial, 'the same dial result');
+});
