@@ -9,10 +9,11 @@
 //    moves to a new onion without their client-auth key, EndpointGroups.leave), so their dials
 //    fail the way dials to a quitter's dead onion fail. We stop dialing them (Rendezvous dials only
 //    while visible).
-// 3. The registry: their slot this hour gets one encrypted 'gone', written at the slot's own next
-//    write and re-put unchanged afterwards, also across restarts (src/main/registry/publisher.ts);
-//    a quit writes one 'gone' too and then nothing. From the next hour they have no slot at all,
-//    like a quitter who is not running. Nothing is written because of the toggle itself.
+// 3. The registry: their slot this hour gets one encrypted 'gone' within the offline window, as a
+//    quit writes it, and that record is re-put unchanged afterwards, also across restarts
+//    (src/main/registry/publisher.ts); a quit writes one 'gone' too and then nothing. From the next
+//    hour they have no slot at all, like a quitter who is not running. Shown on running cores by
+//    hidden-view.int.test.ts.
 // 4. Presence frames: none (no link).
 // The toggle reaches this file through announcedTo(): null means hidden.
 import type { ByeReason } from '../../protocol/frames.ts';
