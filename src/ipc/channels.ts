@@ -12,6 +12,7 @@ import {
   setTypingInput, unlockInput, updateContactInput,
 } from './core-inputs.ts';
 import { settingsUpdateSchema, settingsViewSchema } from './settings.ts';
+import { networkUpdateSchema, networkViewSchema } from './network.ts';
 import { externalUrlSchema } from './external-url.ts';
 import { idSchema } from './text.ts';
 
@@ -59,6 +60,10 @@ export const HOST_CHANNELS = {
   sendInvitationEmail: channel(z.strictObject({ id: idSchema, to: z.string().max(254), note: z.string().max(2000).optional() }), z.object({ messageId: z.string() })),
   getSettings: channel(none, settingsViewSchema),
   updateSettings: channel(settingsUpdateSchema, settingsViewSchema),
+  /** Tor and registry gateways of the profile, with what the app saw of each gateway (src/ipc/network.ts). */
+  getNetwork: channel(none, networkViewSchema),
+  /** A bad gateway URL is BAD_GATEWAY_URL and nothing is stored; changes apply at once. */
+  updateNetwork: channel(networkUpdateSchema, networkViewSchema),
   /** http(s) only; the renderer has asked the person first. */
   openExternal: channel(z.strictObject({ url: externalUrlSchema }), nothing),
   /**

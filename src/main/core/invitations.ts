@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import {
   createOpenInvitation, createSealedInvitation, decodeContactCode, decodeInvitation, encodeContactCode, encodeInvitation,
   equalBytes, fingerprint, fromHex, isProtocolError, openSealedInvitation, safetyNumber, toHex, upgradeSharedKey, checkOpenInvitation,
+  gatewayUrl, parseGatewayUrl, type InvitationGateway,
   type Identity,
 } from '../../protocol/index.ts';
 import type { ContactRecord, InvitationRecord, ProfileStore } from '../store/index.ts';
@@ -23,6 +24,7 @@ import {
 import type { RendezvousTimings } from './rendezvous.ts';
 import type { LinkFactory, RegistryPort, TorPort } from './ports.ts';
 import type { AcceptResult, ContactInfo, CoreEvent, InvitationInfo } from './types.ts';
+import type { InvitationGateways } from './network-settings.ts';
 
 /** What the workflow needs from the core that owns it. */
 export interface InvitationHost {
@@ -44,6 +46,8 @@ export interface InvitationHost {
   channel(id: string): ContactChannel | undefined;
   removeContact(id: string): Promise<void>;
   contactInfo(id: string, record: ContactRecord): Promise<ContactInfo>;
+  /** The profile's gateways: handed out in invitations (format v2), taken from one when it has none. */
+  gateways?: InvitationGateways;
 }
 
 /** Loose fields the core adds to the store's InvitationRecord. */
@@ -131,6 +135,25 @@ export class Invitations {
     return session;
   }
 
+  // ------------------------------------------------------------------------------ gateways
+
+  /** `{ gateways }` for a new invitation (v2) when the host keeps network settings; v1 otherwise. */
+  private ownGateways(): { gateways?: InvitationGateway[] } {
+    return this.h.gateways ? { gateways: this.h.gateways.forInvitation().map(parseGatewayUrl) } : {};
+  }
+
+  /** A profile without gateways takes the inviter's; a failure is a warning, the contact stands. */
+  private async adoptGateways(gateways: readonly InvitationGateway[], inviterName: string, contactId: string): Promise<void> {
+    if (!this.h.gateways || gateways.length === 0) return;
+    try {
+      if (await this.h.gateways.adopt(gateways.map(gatewayUrl), inviterName || 'the inviter')) {
+        this.h.warn('GATEWAYS_ADOPTED', `Using the ${gateways.length} gateway(s) from ${inviterName || 'the inviter'}'s invitation (see the network settings).`, contactId);
+      }
+    } catch (err) {
+      this.h.warn('GATEWAYS_NOT_ADOPTED', `the invitation's gateways were not stored: ${(err as Error).message}`, contactId);
+    }
+  }
+
   // ------------------------------------------------------------------------------ inviter side
 
   create(input: NewInvitation, ttlMs: number): Promise<InvitationInfo> {
@@ -142,7 +165,7 @@ export class Invitations {
       const id = toHex(this.h.clock.randomBytes(16));
       if (input.kind === 'open') {
         const secret = this.h.clock.randomBytes(32);
-        const link = encodeInvitation(createOpenInvitation({ inviter: identity, secret, expiresAt, inviterName: this.h.displayName() }));
+        const link = encodeInvitation(createOpenInvitation({ inviter: identity, secret, expiresAt, inviterName: this.h.displayName(), ...this.ownGateways() }));
         const record: CoreInvitationRecord = { kind: 'open', state: 'pending', createdAt: now, expiresAt, side: 'inviter', link, secret: toHex(secret) };
         await store.invitations.put(id, record);
         await this.startSession(id, record);
@@ -157,7 +180,7 @@ export class Invitations {
       const sharedKey = this.h.clock.randomBytes(32);
       const link = encodeInvitation(createSealedInvitation({
         inviter: identity, recipientPublicKey: peer, sharedKey, expiresAt, inviterName: this.h.displayName(),
-        ephemeralSeed: this.h.clock.randomBytes(32),
+        ephemeralSeed: this.h.clock.randomBytes(32), ...this.ownGateways(),
       }));
       const contactId = toHex(this.h.clock.randomBytes(16));
       const contact: CoreContactRecord = {
@@ -369,12 +392,14 @@ export class Invitations {
       let bootstrapSecret: string | undefined;
       let bootstrapExpiresAt: number | undefined;
       let inviterName: string;
+      let gateways: readonly InvitationGateway[];
       try {
         if (invitation.form === 'sealed') {
           const opened = openSealedInvitation(invitation, identity, now);
           peer = opened.inviterPublicKey;
           sharedKey = opened.sharedKey;
           inviterName = opened.inviterName;
+          gateways = opened.gateways;
         } else {
           checkOpenInvitation(invitation, identity.publicKey, now);
           peer = invitation.inviterPublicKey;
@@ -384,6 +409,7 @@ export class Invitations {
           bootstrapSecret = toHex(invitation.secret);
           bootstrapExpiresAt = invitation.expiresAt;
           inviterName = invitation.inviterName;
+          gateways = invitation.gateways;
         }
       } catch (err) {
         if (isProtocolError(err, 'EXPIRED')) throw CoreError.INVITATION_EXPIRED();
@@ -411,6 +437,8 @@ export class Invitations {
       await store.invitations.put(usedId, {
         kind: invitation.form, state: 'redeemed', createdAt: now, expiresAt: now, side: 'redeemer', contactId,
       } as CoreInvitationRecord);
+      // Before the channel starts: its first registry writes already go through the adopted gateways.
+      await this.adoptGateways(gateways, inviterName, contactId);
       await this.h.startChannel(contactId, contact);
       const info = await this.h.contactInfo(contactId, contact);
       this.h.emit({ type: 'contact', contact: info });

@@ -16,6 +16,7 @@ import { DEFAULT_RENDEZVOUS_TIMINGS, type RendezvousTimings } from './rendezvous
 import { DEFAULT_ENDPOINT_GROUPS, EndpointGroups, type EndpointGroupOptions } from './endpoint-groups.ts';
 import type { LinkFactory, RegistryPort, TorPort } from './ports.ts';
 import type { z } from 'zod';
+import type { InvitationGateways } from './network-settings.ts';
 import {
   acceptInvitationInput, changePassphraseInput, confirmInvitationInput, contactIdInput, createInvitationInput, createProfileInput,
   describeIssues, historyInput, idInput, invitationEmailInput, invitationQrInput, sendInvitationEmailInput, sendMessageInput,
@@ -67,6 +68,8 @@ export interface SottoCoreOptions {
    * and a weak KDF makes every passphrase weak anyway.
    */
   minPassphraseScore?: number;
+  /** The profile's network settings (network-settings.ts): invitations carry its gateways (v2). */
+  network?: InvitationGateways;
 }
 
 const SETTINGS_PRESENCE = 'core.presence';
@@ -86,7 +89,7 @@ function parseInput<S extends z.ZodType>(schema: S, value: unknown): z.output<S>
 }
 
 export class SottoCore {
-  private readonly o: Required<Omit<SottoCoreOptions, 'kdf' | 'timings' | 'endpointGroups' | 'minPassphraseScore'>> & {
+  private readonly o: Required<Omit<SottoCoreOptions, 'kdf' | 'timings' | 'endpointGroups' | 'minPassphraseScore' | 'network'>> & {
     kdf: KdfCost | undefined; timings: CoreTimings; endpointGroups: EndpointGroupOptions | null;
   };
   private readonly minPassphraseScore: number;
@@ -141,6 +144,7 @@ export class SottoCore {
       channel: (id) => this.channels.get(id),
       removeContact: (id) => this.removeContact(id),
       contactInfo: (id, record) => this.contactInfo(id, record),
+      ...(opts.network ? { gateways: opts.network } : {}),
     });
   }
 

@@ -18,6 +18,7 @@ import type {
 } from './ports.ts';
 import type { CoreServicesFactory } from './sotto-core.ts';
 import { ENDPOINT_VIRTUAL_PORT } from './rendezvous.ts';
+import { LiveGatewayTransport, type GatewayListSource } from './live-gateways.ts';
 
 export interface TorPortOptions {
   /** The profile's tor DataDirectory (kept between runs: warm starts take seconds, DESIGN D5). */
@@ -25,6 +26,10 @@ export interface TorPortOptions {
   torPath?: string;
   /** Electron's process.resourcesPath: bundled tor under tor/<platform>-<arch>/. */
   resourcesDir?: string;
+  /** An installed app (findTorBinary `packaged`): PATH is never searched. */
+  packaged?: boolean;
+  /** false: do not look on PATH at all (the network setting names one tor: network-settings.ts). */
+  searchPath?: boolean;
   /** Extra torrc lines (the testbed's clientTorrc). */
   extraTorrc?: string[];
   /** Give up one outbound onion connect attempt series after this long. */
@@ -43,7 +48,8 @@ class RealTor implements TorPort {
 
   async start(onProgress: (p: BootstrapProgress) => void): Promise<void> {
     const torPath = await findTorBinary({
-      configured: this.o.torPath, resourcesDir: this.o.resourcesDir, platform: process.platform, arch: process.arch, pathEnv: process.env.PATH,
+      configured: this.o.torPath, resourcesDir: this.o.resourcesDir, platform: process.platform, arch: process.arch,
+      pathEnv: this.o.searchPath === false ? undefined : process.env.PATH, ...(this.o.packaged === undefined ? {} : { packaged: this.o.packaged }),
     });
     const proc = new TorProcess({ torPath, dataDir: this.o.dataDir, extraTorrc: this.o.extraTorrc ?? [] });
     this.process = proc;
@@ -306,8 +312,13 @@ export function contactLinkFactory(o: LinkFactoryOptions): LinkFactory {
 }
 
 export interface RealServicesOptions {
-  /** Gateway base URLs reached through tor, e.g. `http://<56>.onion:80` (testbed: gateways[].onion). */
-  gateways: string[];
+  /**
+   * Gateway base URLs reached through tor, e.g. `http://<56>.onion:80` (testbed: gateways[].onion),
+   * or a list that may change while the profile runs (the profile's network settings).
+   */
+  gateways: string[] | GatewayListSource;
+  /** Each request's outcome per gateway (network-settings.ts shows it as health). */
+  observeGateway?: (gateway: string, ok: boolean, code?: string) => void;
   /** Extra torrc lines (testbed: clientTorrc). */
   torrc?: string[];
   torPath?: string;
@@ -326,7 +337,14 @@ const PLANS_SETTING = 'registry.plans';
 export function realServices(o: RealServicesOptions): CoreServicesFactory {
   return async ({ profileDir, identity, clock, onWarning, settings }) => {
     const tor = new RealTor({ dataDir: join(profileDir, 'tor'), ...(o.torPath ? { torPath: o.torPath } : {}), extraTorrc: o.torrc ?? [], ...o.tor });
-    const gateways = o.gateways.map((g) => (g.startsWith('http://') ? g : `http://${g}`));
+    const overTor = (list: readonly string[]) => gatewayTransportOverTor({
+      gateways: list.map((g) => (g.startsWith('http://') ? g : `http://${g}`)), socksConnect, socksPort: () => tor.socks(),
+      ...(o.observeGateway ? { observe: o.observeGateway } : {}),
+    });
+    let onSwitch = (): void => undefined;
+    const transport = Array.isArray(o.gateways)
+      ? overTor(o.gateways)
+      : new LiveGatewayTransport({ source: o.gateways, build: overTor, onSwitch: () => onSwitch() });
     // Hour plans are kept in the encrypted profile store: a restart within the hour writes the
     // same key set (src/main/registry/hour-plan.ts).
     const plans: PlanStore | undefined = settings
@@ -334,7 +352,7 @@ export function realServices(o: RealServicesOptions): CoreServicesFactory {
       : undefined;
     const registry = new Registry({
       // The SOCKS port is read per request: after a tor restart it may be another (issue 10 item 4).
-      transport: gatewayTransportOverTor({ gateways, socksConnect, socksPort: () => tor.socks() }),
+      transport,
       ...(plans ? { plans } : {}),
       identity,
       ...(o.replicas ? { replicas: o.replicas } : {}),
@@ -346,6 +364,8 @@ export function realServices(o: RealServicesOptions): CoreServicesFactory {
     tor.onReady(() => adapter.begin());
     // Tor restarted (crash or kill): the registry re-writes its slots and sweeps now.
     tor.onRestart(() => adapter.recovered());
+    // New gateways (settings, an accepted invitation): slots are written and a sweep runs through them now.
+    onSwitch = () => adapter.recovered();
     const registryPort: RegistryPort = adapter;
     return { tor, registry: registryPort, links: contactLinkFactory({ clock, ...o.link }) };
   };

@@ -9,6 +9,7 @@ import {
 } from '../../ipc/index.ts';
 import { toErrorInfo, type SottoCore } from '../index.ts';
 import type { UiSettings } from './ui-settings.ts';
+import { NetworkSettings } from '../core/network-settings.ts';
 import { HostError } from './errors.ts';
 
 /**
@@ -38,6 +39,8 @@ export interface IpcHandlerOptions {
   core: SottoCore;
   settings: UiSettings;
   actions: HostActions;
+  /** The profile's tor and gateways (src/main/core/network-settings.ts); default: one over the core's store. */
+  network?: NetworkSettings;
 }
 
 /** Core channels: the method of the same name, nothing added. Typed so a drift does not compile. */
@@ -74,9 +77,13 @@ const CORE_CALLS: { [C in CoreChannel]: (core: SottoCore, input: In<C>) => unkno
 export class IpcHandler {
   private readonly listeners = new Set<(event: SottoEvent) => void>();
   private readonly unsubscribeCore: () => void;
+  private readonly unsubscribeNetwork: () => void;
+  private readonly network: NetworkSettings;
 
   constructor(private readonly o: IpcHandlerOptions) {
     this.unsubscribeCore = o.core.onEvent((event) => this.emit(event));
+    this.network = o.network ?? new NetworkSettings({ port: () => o.core.settingsStore() });
+    this.unsubscribeNetwork = this.network.onChange(() => this.emit({ type: 'network', network: this.network.view() }));
   }
 
   /** Answers one call. Never throws: every failure is a Result with a code. */
@@ -107,6 +114,7 @@ export class IpcHandler {
 
   close(): void {
     this.unsubscribeCore();
+    this.unsubscribeNetwork();
     this.listeners.clear();
   }
 
@@ -124,6 +132,9 @@ export class IpcHandler {
       this.emit({ type: 'settings', settings: view });
       return view;
     },
+    // Read from the store each time: the same answer whether or not the core has started yet.
+    getNetwork: async () => { await this.network.load(); return this.network.view(); },
+    updateNetwork: (patch) => this.network.update(patch),
     sendInvitationEmail: (i) => this.sendInvitationEmail(i),
     openExternal: (i) => this.o.actions.openExternal(i.url),
     openSession: (i) => this.o.actions.openSession(i.contactId),

@@ -1,9 +1,13 @@
 // What both desktop hosts (the browser host and the Electron shell) build around one profile: the
-// core on the local testbed (the console's wiring, docs/ARCHITECTURE.md "Console host"), the UI
-// settings, auto-away and the IpcHandler. The testbed is found or started in the background;
-// unlocking waits for it, so a window can show onboarding at once.
+// core, the UI and network settings, auto-away and the IpcHandler. Two networks
+// (docs/ARCHITECTURE.md "Network settings"): 'testbed' (default) runs on the local testbed (the
+// console's wiring, "Console host"), found or started in the background (unlocking waits for it,
+// so a window can show onboarding at once); 'public' uses only the profile's network settings: its
+// tor, its gateways, no private-network torrc line, production timings.
 import { SottoCore, systemClock, type CoreServicesFactory, type SottoCoreOptions } from '../index.ts';
-import { attachTestbed, TESTBED_CORE_TIMINGS, testbedServices, type AttachedTestbed } from '../console/index.ts';
+import { attachTestbed, TESTBED_CORE_TIMINGS, testbedNetworkServices, type AttachedTestbed } from '../console/index.ts';
+import { NetworkSettings } from '../core/network-settings.ts';
+import { networkServices } from '../core/network-services.ts';
 import { DEFAULT_SETTINGS } from '../../ipc/index.ts';
 import { IpcHandler, type HostActions } from './ipc-handler.ts';
 import { UiSettings } from './ui-settings.ts';
@@ -22,6 +26,13 @@ export interface ProfileHostOptions {
   /** OS idle seconds (Electron powerMonitor); default: input reported by the windows. */
   idleSeconds?: () => number;
   kdf?: SottoCoreOptions['kdf'];
+  /** 'public': no testbed at all (--network public). Default 'testbed'. */
+  network?: 'testbed' | 'public';
+  /** On the testbed, its gateways stand in while the profile has none (default true). */
+  testbedGateways?: boolean;
+  /** Electron's process.resourcesPath and app.isPackaged: where the bundled tor is, and no PATH fallback. */
+  resourcesDir?: string;
+  packaged?: boolean;
 }
 
 export interface ProfileHost {
@@ -34,16 +45,23 @@ export interface ProfileHost {
 
 export function openProfileHost(o: ProfileHostOptions): ProfileHost {
   const stop = new AbortController();
-  const testbed: Promise<AttachedTestbed> = attachTestbed({
+  const onTestbed = (o.network ?? 'testbed') === 'testbed';
+  const testbed: Promise<AttachedTestbed> | null = onTestbed ? attachTestbed({
     ...(o.testbedPath ? { explicitPath: o.testbedPath } : {}),
     defaultPath: o.defaultTestbedPath,
     log: (line) => o.log(`[testbed] ${line}`),
     signal: stop.signal,
-  });
-  testbed.then((tb) => o.log(`testbed: ${tb.descriptionPath}${tb.owned ? ' (started here: quitting stops it)' : ''}`),
+  }) : null;
+  testbed?.then((tb) => o.log(`testbed: ${tb.descriptionPath}${tb.owned ? ' (started here: quitting stops it)' : ''}`),
     (err: Error) => o.log(`testbed unavailable: ${err.message}`));
-  const services: CoreServicesFactory = async (ctx) => testbedServices((await testbed).description)(ctx);
-  const core = new SottoCore({ profileDir: o.profileDir, services, timings: TESTBED_CORE_TIMINGS, ...(o.kdf ? { kdf: o.kdf } : {}) });
+  const network: NetworkSettings = new NetworkSettings({ port: () => core.settingsStore() });
+  const binary = { ...(o.resourcesDir ? { resourcesDir: o.resourcesDir } : {}), ...(o.packaged === undefined ? {} : { packaged: o.packaged }) };
+  const services: CoreServicesFactory = testbed
+    ? async (ctx) => testbedNetworkServices((await testbed).description, network, { standIn: o.testbedGateways ?? true, ...binary })(ctx)
+    : networkServices({ network, ...binary });
+  const core: SottoCore = new SottoCore({
+    profileDir: o.profileDir, services, network, ...(testbed ? { timings: TESTBED_CORE_TIMINGS } : {}), ...(o.kdf ? { kdf: o.kdf } : {}),
+  });
   const settings = new UiSettings(() => core.settingsStore());
   const autoAway = new AutoAway({
     clock: systemClock,
@@ -51,7 +69,7 @@ export function openProfileHost(o: ProfileHostOptions): ProfileHost {
     awayAfterMinutes: () => settings.stored().then((s) => s.autoAwayMinutes, () => DEFAULT_SETTINGS.autoAwayMinutes),
     setIdle: (i) => core.setIdle(i),
   });
-  const handler = new IpcHandler({ core, settings, actions: { ...o.actions, activity: () => autoAway.touch() } });
+  const handler = new IpcHandler({ core, settings, network, actions: { ...o.actions, activity: () => autoAway.touch() } });
   autoAway.start();
   let closing: Promise<void> | undefined;
   return {
@@ -61,7 +79,7 @@ export function openProfileHost(o: ProfileHostOptions): ProfileHost {
       autoAway.stop();
       handler.close();
       await core.close().catch((err: Error) => o.log(`core close: ${err.message}`));
-      const tb = await testbed.catch(() => null);
+      const tb = await testbed?.catch(() => null);
       await tb?.stop();
     })()),
   };

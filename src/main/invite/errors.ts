@@ -19,7 +19,7 @@ export class InviteError extends Error {
     this.code = code;
   }
 
-  static NOT_AN_INVITATION_LINK(detail = 'no sotto://invite/v1# link found'): InviteError {
+  static NOT_AN_INVITATION_LINK(detail = 'no sotto://invite/ link found'): InviteError {
     return new InviteError('NOT_AN_INVITATION_LINK', detail);
   }
   static IMAGE_UNSUPPORTED(detail: string): InviteError {

@@ -7,6 +7,7 @@ import {
   INVITATION_LINK_PREFIX,
   InviteError,
   findInvitationLink,
+  isInvitationLink,
   invitationLinkCandidates,
   invitationEmailDraft,
   invitationLinkFromImage,
@@ -83,7 +84,10 @@ test('finds the link in pasted text, deep links and wrapped e-mail bodies', () =
   assert.deepEqual(invitationLinkCandidates(quoted).map((l) => l.length), [link.length + 3, link.length, INVITATION_LINK_PREFIX.length + 60]);
   assert.equal(findInvitationLink('https://sotto.example/invite'), null);
   assert.equal(findInvitationLink('sotto://invite/v1#'), null);
-  assert.equal(findInvitationLink('sotto://invite/v2#abc'), null);
+  assert.equal(findInvitationLink('sotto://invite/v3#abc'), null);
+  // v2 links (with the inviter's gateways) are found the same way.
+  assert.equal(findInvitationLink(`Join: sotto://invite/v2%23${payload.slice(0, 50)}\n${payload.slice(50)}`), `sotto://invite/v2#${payload}`);
+  assert.ok(isInvitationLink(`sotto://invite/v2#${payload}`));
   assert.equal(findInvitationLink(undefined as unknown as string), null);
 });
 

@@ -1,9 +1,13 @@
 // Finding the invitation link in what a user pastes or what the OS hands us as a deep link.
 // Mail clients wrap long lines, add angle brackets or "<...>" quoting, and percent-encode the
 // fragment; we undo exactly that and nothing more. Decoding the invitation bytes (version,
-// signature, expiry) is src/protocol's job: this only isolates the `sotto://invite/v1#...` string.
+// signature, expiry) is src/protocol's job: this only isolates the `sotto://invite/vN#...` string
+// (N = 1, or 2 for invitations that carry the inviter's gateways: docs/PROTOCOL.md).
 
 export const INVITATION_LINK_PREFIX = 'sotto://invite/v1#';
+/** The versions a link may name; the bytes must agree (src/protocol checks). */
+const LINK_HEAD = /sotto:\/\/invite\/v([12])/i;
+const CANONICAL = /^sotto:\/\/invite\/v[12]#/;
 
 /** Longest link we look at: a sealed invitation is ~300 characters; 4 KiB leaves room for v2. */
 export const MAX_LINK_LENGTH = 4096;
@@ -20,9 +24,10 @@ const PAYLOAD = /^[A-Za-z0-9_-]+={0,2}$/;
 export function invitationLinkCandidates(text: string): string[] {
   if (typeof text !== 'string') return [];
   const input = text.length > MAX_LINK_LENGTH * 4 ? text.slice(0, MAX_LINK_LENGTH * 4) : text;
-  const start = input.toLowerCase().indexOf('sotto://invite/v1');
-  if (start < 0) return [];
-  let rest = input.slice(start + 'sotto://invite/v1'.length);
+  const head = LINK_HEAD.exec(input);
+  if (!head) return [];
+  const prefix = `sotto://invite/v${head[1]!}#`;
+  let rest = input.slice(head.index + head[0].length);
   if (rest.startsWith('#')) rest = rest.slice(1);
   else if (rest.toLowerCase().startsWith('%23')) rest = rest.slice(3);
   else return [];
@@ -36,7 +41,7 @@ export function invitationLinkCandidates(text: string): string[] {
     if (chunk.length === 0) break;
     payload += chunk;
     if (payload.length > MAX_LINK_LENGTH) break;
-    if (PAYLOAD.test(payload)) candidates.push(INVITATION_LINK_PREFIX + payload);
+    if (PAYLOAD.test(payload)) candidates.push(prefix + payload);
     // A line that goes on with anything but payload characters ends the link.
     if (chunk.length !== body.trimEnd().length) break;
   }
@@ -56,6 +61,6 @@ export function findInvitationLink(text: string, isValid: (link: string) => bool
 
 /** True when `text` is exactly one canonical invitation link (what we put in QR codes and mails). */
 export function isInvitationLink(text: string): boolean {
-  return typeof text === 'string' && text.startsWith(INVITATION_LINK_PREFIX) && text.length <= MAX_LINK_LENGTH
+  return typeof text === 'string' && CANONICAL.test(text) && text.length <= MAX_LINK_LENGTH
     && PAYLOAD.test(text.slice(INVITATION_LINK_PREFIX.length));
 }

@@ -38,7 +38,7 @@ function options(opts: QrRenderOptions): { errorCorrectionLevel: 'L' | 'M' | 'Q'
 }
 
 function checkText(link: string): void {
-  if (!isInvitationLink(link)) throw InviteError.NOT_AN_INVITATION_LINK('only canonical sotto://invite/v1# links are rendered');
+  if (!isInvitationLink(link)) throw InviteError.NOT_AN_INVITATION_LINK('only canonical sotto://invite/vN# links are rendered');
   if (link.length > MAX_QR_TEXT) throw InviteError.QR_TOO_LONG(link.length);
 }
 

@@ -40,6 +40,8 @@ export interface GatewayTransportOptions {
   now?: () => number;
   random?: () => number;
   log?: (event: string, fields: Record<string, unknown>) => void;
+  /** Every request's outcome per gateway (the settings screen shows each gateway's health). */
+  observe?: (gateway: string, ok: boolean, code?: string) => void;
 }
 
 export const GATEWAY_TRANSPORT_DEFAULTS = {
@@ -65,7 +67,7 @@ const RECORD_REFUSALS = new Set(['SEQ_REUSED', 'SEQ_TOO_LOW']);
 export class GatewayTransport implements RegistryTransport {
   readonly health: GatewayHealth;
   readonly #gateways: Map<string, URL>;
-  readonly #opts: Required<Omit<GatewayTransportOptions, 'gateways' | 'log'>> & Pick<GatewayTransportOptions, 'log'>;
+  readonly #opts: Required<Omit<GatewayTransportOptions, 'gateways' | 'log' | 'observe'>> & Pick<GatewayTransportOptions, 'log' | 'observe'>;
   readonly #closing = new AbortController();
 
   constructor(opts: GatewayTransportOptions) {
@@ -94,6 +96,7 @@ export class GatewayTransport implements RegistryTransport {
       now: opts.now ?? Date.now,
       random: opts.random ?? Math.random,
       log: opts.log,
+      observe: opts.observe,
     };
     // Every request in flight listens on the closing signal (up to concurrency x fanout).
     setMaxListeners(0, this.#closing.signal);
@@ -204,6 +207,7 @@ export class GatewayTransport implements RegistryTransport {
           inFlight--;
           results.push(result);
           this.health.succeeded(name);
+          this.#opts.observe?.(name, true);
         } catch (err) {
           inFlight--;
           const e = isRegistryError(err) ? err : RegistryError.GATEWAY_UNREACHABLE(name, err);
@@ -216,6 +220,7 @@ export class GatewayTransport implements RegistryTransport {
             this.health.failed(name, e.code, retryAfterMs);
           }
           this.#opts.log?.('registry.gateway.failed', { op, gateway: name, code: e.code, gatewayCode: e.gatewayCode });
+          this.#opts.observe?.(name, false, e.code);
           errors.push(e);
         }
       }
