@@ -3,8 +3,10 @@
 // presence, messages with acks, receipts, typing (DESIGN D6). Persistent state stays in the store;
 // this object holds only what dies with the session.
 import { compareBytes, fromHex, roleOf, toHex, upgradeSharedKey, type Identity } from '../../protocol/index.ts';
-import type { Frame } from '../../protocol/frames.ts';
-import type { ContactRecord, ProfileStore, StoredMessage } from '../store/index.ts';
+import type { Frame, SessionFrame } from '../../protocol/frames.ts';
+import { isGroupPayload } from '../../protocol/group-frames.ts';
+import type { ContactRecord, Message, MessageStatus, ProfileStore, StoredMessage } from '../store/index.ts';
+import { CommitBatch } from './commit-batch.ts';
 import type { Clock } from './clock.ts';
 import type { LinkFactory, LinkPort, RegistryPort, TorPort } from './ports.ts';
 import { preferLink } from '../link/index.ts';
@@ -38,6 +40,8 @@ export interface ChannelHost {
   onFirstLink(contactId: string): void;
   /** The contact revoked or deleted us (`session leave`, docs/PROTOCOL.md): the pairing is over. */
   onRevoked(contactId: string): void;
+  /** A multi-party session frame from this contact (src/main/group; docs/PROTOCOL.md "Multi-party sessions"). */
+  onSessionFrame?(peer: Uint8Array, frame: SessionFrame): void;
 }
 
 /** Loose fields the core adds to the store's ContactRecord (the store keeps unknown fields). */
@@ -73,12 +77,27 @@ export class ContactChannel {
   private presence: ContactPresence = { state: 'offline', text: '' };
   private stopped = false;
   private flushing: Promise<void> = Promise.resolve();
+  /**
+   * Ids written on the current link and not acked yet. A link is an ordered, reliable stream: what
+   * was written on it arrives or the link dies, so nothing is written twice on one link (issue 11
+   * item 3: a burst of k messages is k frames, not k^2/2). Reset with every new link.
+   */
+  private sentOnLink = new Set<string>();
+  /** New outgoing messages (queue()) not yet written; the next flush takes them. */
+  private pendingOut: StoredMessage[] = [];
+  /** The next flush reads the whole outbox from the store (new link, confirmation). */
+  private rescan = true;
+  private readonly incoming: CommitBatch<{ link: LinkPort; frameId: Uint8Array; message: Message }>;
+  private readonly acks: CommitBatch<string>;
 
   constructor(host: ChannelHost, contactId: string, record: CoreContactRecord) {
     this.host = host;
     this.contactId = contactId;
     this.record = record;
     this.peer = fromHex(record.identityPk, 32);
+    const onError = (code: string) => (err: Error): void => host.emit({ type: 'warning', code, message: err.message, contactId });
+    this.incoming = new CommitBatch({ commit: (items) => this.commitIncoming(items), onError: onError('INBOX') });
+    this.acks = new CommitBatch({ commit: (ids) => this.commitAcks(ids), onError: onError('OUTBOX') });
   }
 
   get currentPresence(): ContactPresence { return this.presence; }
@@ -137,6 +156,8 @@ export class ContactChannel {
       existing.close('duplicate');
     }
     this.link = link;
+    this.sentOnLink = new Set();
+    this.rescan = true;
     link.onFrame((frame) => { void this.onFrame(link, frame).catch((err: Error) => this.protocolFailure(link, err)); });
     this.main?.setLinkUp(true);
     this.bootstrap?.setLinkUp(true);
@@ -170,6 +191,7 @@ export class ContactChannel {
   private detached(link: LinkPort): void {
     if (this.link !== link) return;
     this.link = null;
+    this.sentOnLink = new Set();
     this.main?.setLinkUp(false);
     this.bootstrap?.setLinkUp(false);
     this.updatePresence();
@@ -194,7 +216,6 @@ export class ContactChannel {
 
   private async onFrame(link: LinkPort, frame: Frame): Promise<void> {
     if (this.link !== link) return;
-    const store = this.host.store;
     switch (frame.type) {
       case 'hello':
         return;
@@ -204,23 +225,15 @@ export class ContactChannel {
         return;
       case 'message': {
         if (this.record.phase !== 'confirmed') return;
-        const now = this.host.clock.now();
         const message = {
           id: toHex(frame.id), contactId: this.contactId, conversationId: toHex(frame.conversationId), direction: 'in' as const,
-          body: frame.body, sentAt: frame.sentAt, receivedAt: now, status: 'received' as const,
+          body: frame.body, sentAt: frame.sentAt, receivedAt: this.host.clock.now(), status: 'received' as const,
         };
-        // Persist before acking: an ack is a promise that the message survives a crash.
-        const fresh = await store.messages.append(message);
-        link.send({ type: 'ack', messageId: frame.id });
-        if (fresh) {
-          const stored = await store.messages.get(this.contactId, message.id);
-          if (stored) this.host.emit({ type: 'message', message: toMessageInfo(stored) });
-          this.host.emit({ type: 'unread', contactId: this.contactId, count: await store.messages.unreadCount(this.contactId) });
-        }
+        this.incoming.add({ link, frameId: frame.id, message });
         return;
       }
       case 'ack':
-        await this.setStatus(toHex(frame.messageId), 'acked');
+        this.acks.add(toHex(frame.messageId));
         return;
       case 'receipt':
         if (frame.kind === 'read') await this.setStatus(toHex(frame.messageId), 'read');
@@ -229,6 +242,10 @@ export class ContactChannel {
         if (this.record.typing) this.host.emit({ type: 'typing', contactId: this.contactId, active: frame.active });
         return;
       case 'session':
+        if (isGroupPayload(frame)) {
+          if (this.record.phase === 'confirmed') this.host.onSessionFrame?.(this.peer, frame);
+          return;
+        }
         if (frame.kind === 'accept' && this.record.bootstrapSecret) this.host.onConfirmed(this.contactId);
         else if (frame.kind === 'decline' && this.record.bootstrapSecret) this.host.onDeclined(this.contactId, declineWasTaken(frame.payload));
         // On a contact link an empty leave ends the pairing: they revoked or deleted us.
@@ -248,18 +265,55 @@ export class ContactChannel {
     await this.host.store.contacts.update(this.contactId, { peerName: name } as Partial<ContactRecord>).catch(() => undefined);
   }
 
-  private async setStatus(id: string, status: 'acked' | 'read'): Promise<void> {
-    try {
-      const m = await this.host.store.messages.updateStatus(this.contactId, id, status);
-      this.host.emit({ type: 'message-status', contactId: this.contactId, messageId: id, status: m.status });
-    } catch (err) {
-      // An ack for a message we do not have (deleted conversation) is harmless.
-      if ((err as { code?: string }).code !== 'NOT_FOUND') throw err;
+  /** A burst of message frames: one transaction, then the acks and events. */
+  private async commitIncoming(items: { link: LinkPort; frameId: Uint8Array; message: Message }[]): Promise<void> {
+    const store = this.host.store;
+    const stored = await store.messages.appendMany(items.map((i) => i.message));
+    // Acks only after the commit: an ack is a promise that the message survives a crash.
+    for (const { link, frameId } of items) void link.send({ type: 'ack', messageId: frameId });
+    const fresh = stored.filter((m) => m !== undefined);
+    for (const m of fresh) this.host.emit({ type: 'message', message: toMessageInfo(m) });
+    if (fresh.length > 0) this.host.emit({ type: 'unread', contactId: this.contactId, count: await store.messages.unreadCount(this.contactId) });
+  }
+
+  /** A burst of acks: one transaction. An ack for a message we do not have (deleted) is skipped. */
+  private async commitAcks(ids: string[]): Promise<void> {
+    for (const m of await this.host.store.messages.updateStatusMany(this.contactId, ids, 'acked')) {
+      this.sentOnLink.delete(m.id);
+      this.host.emit({ type: 'message-status', contactId: this.contactId, messageId: m.id, status: m.status });
     }
   }
 
-  /** Sends every queued/sent message not yet acked, oldest first (DESIGN D6: re-sent on reconnect). */
+  private async setStatus(id: string, status: 'read'): Promise<void> {
+    const [m] = await this.host.store.messages.updateStatusMany(this.contactId, [id], status);
+    if (m) this.host.emit({ type: 'message-status', contactId: this.contactId, messageId: id, status: m.status });
+  }
+
+  /**
+   * Sends every queued message not yet written on this link, oldest first (DESIGN D6: re-sent on
+   * reconnect): the whole outbox from the store on the first flush of a link, then only what
+   * queue() added.
+   */
   flushOutbox(): void {
+    this.rescan = true;
+    this.scheduleFlush();
+  }
+
+  /** A message just appended to the outbox (core sendMessage): written now if a link is up. */
+  queue(message: StoredMessage): void {
+    this.pendingOut.push(message);
+    this.scheduleFlush();
+  }
+
+  /**
+   * The status to show: 'sent' is this link's bookkeeping, not written to the store (one commit
+   * per side per message, docs/ARCHITECTURE.md "Message path"); the store says 'queued' until acked.
+   */
+  shownStatus(message: StoredMessage): MessageStatus {
+    return message.status === 'queued' && this.sentOnLink.has(message.id) ? 'sent' : message.status;
+  }
+
+  private scheduleFlush(): void {
     this.flushing = this.flushing.then(() => this.flushOnce()).catch((err: Error) => {
       this.host.emit({ type: 'warning', code: 'OUTBOX', message: err.message, contactId: this.contactId });
     });
@@ -267,14 +321,25 @@ export class ContactChannel {
 
   private async flushOnce(): Promise<void> {
     const link = this.link;
-    if (!link || this.record.phase !== 'confirmed' || this.stopped) return;
-    for (const m of await this.host.store.messages.listOutbox(this.contactId)) {
-      if (this.link !== link) return;
-      link.send({ type: 'message', id: fromHex(m.id, 16), conversationId: fromHex(m.conversationId, 16), sentAt: m.sentAt, body: m.body });
-      if (m.status === 'queued') {
-        await this.host.store.messages.updateStatus(this.contactId, m.id, 'sent');
-        this.host.emit({ type: 'message-status', contactId: this.contactId, messageId: m.id, status: 'sent' });
-      }
+    if (!link || this.record.phase !== 'confirmed' || this.stopped) {
+      // Everything stays in the store's outbox; the next link reads it from there.
+      this.pendingOut = [];
+      this.rescan = true;
+      return;
+    }
+    let batch = this.pendingOut;
+    this.pendingOut = [];
+    if (this.rescan) {
+      this.rescan = false;
+      batch = await this.host.store.messages.listOutbox(this.contactId);
+    }
+    for (const m of batch) {
+      if (this.link !== link) return; // attach() of the next link asked for a rescan
+      if (this.sentOnLink.has(m.id)) continue;
+      this.sentOnLink.add(m.id);
+      this.host.emit({ type: 'message-status', contactId: this.contactId, messageId: m.id, status: 'sent' });
+      // Back-pressure: the next frame waits until the stream takes more.
+      await link.send({ type: 'message', id: fromHex(m.id, 16), conversationId: fromHex(m.conversationId, 16), sentAt: m.sentAt, body: m.body });
     }
   }
 
@@ -284,6 +349,13 @@ export class ContactChannel {
 
   sendReadReceipt(messageId: string): void {
     if (this.record.receipts && this.record.phase === 'confirmed') this.link?.send({ type: 'receipt', messageId: fromHex(messageId, 16), kind: 'read', at: this.host.clock.now() });
+  }
+
+  /** A multi-party session frame (src/main/group): written when a link is up; false otherwise. */
+  sendSessionFrame(frame: SessionFrame): boolean {
+    if (!this.link || this.record.phase !== 'confirmed') return false;
+    void this.link.send(frame);
+    return true;
   }
 
   sendSession(kind: 'accept' | 'decline'): void {
@@ -329,7 +401,7 @@ export class ContactChannel {
       link.close(opts.bye === 'revoked' || opts.bye === null ? 'normal' : opts.bye);
     }
     await Promise.all([this.main?.stop(opts), this.bootstrap?.stop({ dropEntries: true })]);
-    await this.flushing;
+    await Promise.all([this.flushing, this.incoming.settled(), this.acks.settled()]);
   }
 }
 

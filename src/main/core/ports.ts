@@ -82,8 +82,12 @@ export interface LinkPort {
   readonly initiator: boolean;
   /** Display name from the peer's hello (the link exchanges hello itself). */
   readonly peerName: string;
-  /** Application frames only (presence, message, ack, receipt, typing, session); never throws. */
-  send(frame: Frame): void;
+  /**
+   * Application frames only (presence, message, ack, receipt, typing, session); never throws or
+   * rejects. Resolves when the stream takes more (back-pressure: a sender of many frames awaits
+   * it before the next one) or once the link is closed.
+   */
+  send(frame: Frame): Promise<void>;
   close(reason: ByeReason): void;
   onFrame(listener: (frame: Frame) => void): void;
   /** Called once when the link is closed, for any reason (bye, bad frame, timeout, socket error). */

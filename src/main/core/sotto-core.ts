@@ -619,18 +619,18 @@ export class SottoCore {
     if (contact.phase === 'revoked' || contact.phase === 'blocked') throw CoreError.CONTACT_STATE(`cannot write to a ${contact.phase} contact`);
     const id = toHex(this.o.clock.randomBytes(16));
     const conversationId = contact.conversationId ?? conversationIdOf(this.requireIdentity().publicKey, fromHex(contact.identityPk, 32), sha256);
-    await store.messages.append({ id, contactId, conversationId, direction: 'out', body, sentAt: this.o.clock.now(), status: 'queued' });
-    const stored = await store.messages.get(contactId, id);
+    const [stored] = await store.messages.appendMany([{ id, contactId, conversationId, direction: 'out', body, sentAt: this.o.clock.now(), status: 'queued' }]);
     const info = toMessageInfo(stored!);
     this.emit({ type: 'message', message: info });
-    this.channels.get(contactId)?.flushOutbox();
+    this.channels.get(contactId)?.queue(stored!);
     return info;
   }
 
   async history(input: In<typeof historyInput>): Promise<HistoryPage> {
     const { contactId, before, limit = 50 } = parseInput(historyInput, input);
     const page = await this.requireStore().messages.history(contactId, { limit, ...(before === undefined ? {} : { before }) });
-    const messages = page.map(toMessageInfo);
+    const channel = this.channels.get(contactId);
+    const messages = page.map((m) => toMessageInfo(channel ? { ...m, status: channel.shownStatus(m) } : m));
     // The page is in conversation order (store conversationOrder), the cursor is the smallest seq.
     return { messages, nextBefore: messages.length === limit ? Math.min(...messages.map((m) => m.seq)) : null };
   }

@@ -294,7 +294,7 @@ export function contactLinkFactory(o: LinkFactoryOptions): LinkFactory {
           remotePublicKey: info.peer,
           initiator,
           peerName: info.hello.displayName,
-          send: (frame: Frame) => { link.send(frame).catch(() => undefined); },
+          send: (frame: Frame) => link.send(frame).catch(() => undefined),
           close: (reason) => { void link.close(reason); },
           onFrame: (listener) => {
             frameListener = listener;

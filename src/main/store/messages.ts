@@ -57,22 +57,37 @@ export class Messages {
   }
 
   /**
-   * Stores a message; committed (fsynced) when the promise resolves. Returns false, writing nothing,
+   * Stores a message; committed when the promise resolves. Returns false, writing nothing,
    * when this contact already has a message with this id: the de-duplication of re-sent messages.
    */
   async append(message: Message): Promise<boolean> {
-    const valid = checkInput(MessageSchema, message, 'message');
+    const [stored] = await this.appendMany([message]);
+    return stored !== undefined;
+  }
+
+  /**
+   * Stores several messages in ONE transaction (a group commit: a burst of k frames costs one
+   * commit, docs/ARCHITECTURE.md "Message path"). Returns, per input, the stored message or
+   * undefined for a duplicate (that contact already has this id, also within the batch).
+   */
+  async appendMany(messages: readonly Message[]): Promise<(StoredMessage | undefined)[]> {
+    if (!Array.isArray(messages)) throw StoreError.INVALID_ARGUMENT('messages must be an array');
+    const valid = messages.map((m) => checkInput(MessageSchema, m, 'message'));
+    if (valid.length === 0) return [];
     return this.#withSession((s) => transaction(s.db, () => {
-      const ref = messageRef(s, valid.contactId, valid.id);
-      if (s.db.get('SELECT 1 AS found FROM messages WHERE ref = ?', [ref]) !== null) return false;
-      const conversation = s.cipher.ref(CONVERSATIONS, valid.contactId);
-      const seq = nextSeq(s.db);
-      const box = s.cipher.seal(MESSAGES, [seq, ref, conversation], valid);
-      s.db.run('INSERT INTO messages (seq, ref, conversation, box) VALUES (?, ?, ?, ?)', [seq, ref, conversation, box]);
-      const summary = readSummary(s, valid.contactId, conversation);
-      track(summary, seq, undefined, valid.status, valid.direction);
-      writeSummary(s, conversation, summary);
-      return true;
+      const summaries = new SummaryCache(s);
+      const out = valid.map((m): StoredMessage | undefined => {
+        const ref = messageRef(s, m.contactId, m.id);
+        if (s.db.get('SELECT 1 AS found FROM messages WHERE ref = ?', [ref]) !== null) return undefined;
+        const { conversation, summary } = summaries.of(m.contactId);
+        const seq = nextSeq(s.db);
+        const box = s.cipher.seal(MESSAGES, [seq, ref, conversation], m);
+        s.db.run('INSERT INTO messages (seq, ref, conversation, box) VALUES (?, ?, ?, ?)', [seq, ref, conversation, box]);
+        track(summary, seq, undefined, m.status, m.direction);
+        return { ...m, seq };
+      });
+      summaries.writeAll();
+      return out;
     }));
   }
 
@@ -88,21 +103,44 @@ export class Messages {
    * bookkeeping); a status of the other direction is INVALID_ARGUMENT; an unknown id is NOT_FOUND.
    */
   async updateStatus(contactId: string, id: string, status: MessageStatus): Promise<StoredMessage> {
-    checkId(contactId, 'contact id');
     checkId(id, 'message id');
+    const [moved] = await this.#moveMany(contactId, [id], status, 'throw');
+    return moved!;
+  }
+
+  /**
+   * updateStatus for several messages of one contact in ONE transaction (a burst of acks is one
+   * commit). Unknown ids are skipped (an ack for a deleted conversation is harmless); returns
+   * the messages found, in the order of `ids`, with their status after the call.
+   */
+  async updateStatusMany(contactId: string, ids: readonly string[], status: MessageStatus): Promise<StoredMessage[]> {
+    if (!Array.isArray(ids)) throw StoreError.INVALID_ARGUMENT('ids must be an array');
+    for (const id of ids) checkId(id, 'message id');
+    return (await this.#moveMany(contactId, ids, status, 'skip')).filter((m) => m !== undefined);
+  }
+
+  async #moveMany(contactId: string, ids: readonly string[], status: MessageStatus, unknown: 'throw' | 'skip'): Promise<(StoredMessage | undefined)[]> {
+    checkId(contactId, 'contact id');
     checkInput(MessageStatusSchema, status, 'message status');
+    if (ids.length === 0) return [];
     return this.#withSession((s) => transaction(s.db, () => {
-      const current = readByRef(s, messageRef(s, contactId, id));
-      if (current === undefined) throw StoreError.NOT_FOUND(`message ${id} of contact ${contactId}`);
-      const order = STATUS_ORDER[current.direction];
-      if (!order.includes(status)) throw StoreError.INVALID_ARGUMENT(`status ${status} does not apply to ${current.direction} messages`);
-      if (order.indexOf(status) <= order.indexOf(current.status)) return current;
-      const conversation = s.cipher.ref(CONVERSATIONS, contactId);
-      const next = rewrite(s, current, conversation, status);
-      const summary = readSummary(s, contactId, conversation);
-      track(summary, current.seq, current.status, status, current.direction);
-      writeSummary(s, conversation, summary);
-      return next;
+      const summaries = new SummaryCache(s);
+      const out = ids.map((id) => {
+        const current = readByRef(s, messageRef(s, contactId, id));
+        if (current === undefined) {
+          if (unknown === 'throw') throw StoreError.NOT_FOUND(`message ${id} of contact ${contactId}`);
+          return undefined;
+        }
+        const order = STATUS_ORDER[current.direction];
+        if (!order.includes(status)) throw StoreError.INVALID_ARGUMENT(`status ${status} does not apply to ${current.direction} messages`);
+        if (order.indexOf(status) <= order.indexOf(current.status)) return current;
+        const { conversation, summary } = summaries.of(contactId);
+        const next = rewrite(s, current, conversation, status);
+        track(summary, current.seq, current.status, status, current.direction);
+        return next;
+      });
+      summaries.writeAll();
+      return out;
     }));
   }
 
@@ -276,6 +314,30 @@ function decodeSummary(s: Session, conversation: Uint8Array, box: unknown): Conv
 function writeSummary(s: Session, conversation: Uint8Array, summary: ConversationSummary): void {
   const box = s.cipher.seal(CONVERSATIONS, [conversation], summary);
   s.db.run('INSERT INTO conversations (ref, box) VALUES (?, ?) ON CONFLICT (ref) DO UPDATE SET box = excluded.box', [conversation, box]);
+}
+
+/** Each conversation's summary read once and written once per transaction, however many rows change. */
+class SummaryCache {
+  readonly #s: Session;
+  readonly #open = new Map<string, { conversation: Uint8Array; summary: ConversationSummary }>();
+
+  constructor(s: Session) {
+    this.#s = s;
+  }
+
+  of(contactId: string): { conversation: Uint8Array; summary: ConversationSummary } {
+    let entry = this.#open.get(contactId);
+    if (entry === undefined) {
+      const conversation = this.#s.cipher.ref(CONVERSATIONS, contactId);
+      entry = { conversation, summary: readSummary(this.#s, contactId, conversation) };
+      this.#open.set(contactId, entry);
+    }
+    return entry;
+  }
+
+  writeAll(): void {
+    for (const { conversation, summary } of this.#open.values()) writeSummary(this.#s, conversation, summary);
+  }
 }
 
 function isOutbox(status: MessageStatus | undefined): boolean {
