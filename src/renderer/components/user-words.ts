@@ -8,6 +8,7 @@ const WORDS: Record<string, string> = {
   CONTACT_REVOKED: 'This person removed you from their contacts, so you can no longer reach each other.',
   SMTP_INSECURE: 'That mail server does not offer an encrypted connection, so Sotto will not send through it. Turn on TLS or use another server.',
   SMTP_NOT_SET: 'Set up your mail server in Settings first.',
+  BAD_GATEWAY_URL: "One of the gateway addresses isn't a valid .onion address. Nothing was changed.",
   EXTERNAL_UNAVAILABLE: 'Sotto could not open your web browser.',
   INVITATION_MALFORMED: "That link isn't a Sotto invitation.",
   NOT_AN_INVITATION_LINK: "That link isn't a Sotto invitation.",

@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import type {
   contactInfoSchema, contactPresenceStateSchema, corePhaseSchema, coreStatusSchema, historyPageSchema, invitationInfoSchema,
   messageInfoSchema, presenceStateSchema, profileInfoSchema, settingsViewSchema, themeSchema, torStatusSchema,
+  networkViewSchema, torChoiceSchema,
 } from '../../ipc/index.ts';
 
 export type { SottoApi, SottoEvent, Result, ChannelName, ChannelInput, ChannelOutput } from '../../ipc/index.ts';
@@ -19,3 +20,5 @@ export type MessageInfo = z.infer<typeof messageInfoSchema>;
 export type HistoryPage = z.infer<typeof historyPageSchema>;
 export type SettingsView = z.infer<typeof settingsViewSchema>;
 export type ThemeChoice = z.infer<typeof themeSchema>;
+export type NetworkView = z.infer<typeof networkViewSchema>;
+export type TorChoice = z.infer<typeof torChoiceSchema>;

@@ -4,6 +4,7 @@ import { ProfileSection } from './ProfileSection.tsx';
 import { PassphraseSection } from './PassphraseSection.tsx';
 import { PreferencesSection } from './PreferencesSection.tsx';
 import { SmtpSection } from './SmtpSection.tsx';
+import { NetworkSection } from './NetworkSection.tsx';
 
 export function SettingsDialog({ onClose }: { onClose(): void }) {
   const settings = useStore((s) => s.settings);
@@ -14,6 +15,7 @@ export function SettingsDialog({ onClose }: { onClose(): void }) {
         <>
           <PreferencesSection settings={settings} />
           <SmtpSection smtp={settings.smtp} />
+          <NetworkSection />
         </>
       ) : <p role="status">Loading settings…</p>}
       <PassphraseSection />
