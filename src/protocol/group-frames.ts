@@ -88,6 +88,17 @@ const TYPES_BY_CODE = new Map<number, GroupFrameType>(
   Object.entries(TYPE_CODES).map(([type, code]) => [code, type as GroupFrameType]),
 );
 
+/** version + type + session id: the shortest group payload. */
+export const GROUP_HEADER_BYTES = 2 + FRAME_ID_BYTES;
+
+/**
+ * Whether a link `session` frame carries a group frame rather than the pairing protocol's own
+ * accept/decline/leave (0 or 1 payload bytes, docs/PROTOCOL.md "Link frames").
+ */
+export function isGroupPayload(frame: SessionFrame): boolean {
+  return frame.payload.length >= GROUP_HEADER_BYTES;
+}
+
 /** The link `session` kind that carries each group frame type. */
 export function groupFrameKind(type: GroupFrameType): SessionControlKind {
   switch (type) {

@@ -314,6 +314,27 @@ test('a newcomer whose ticket reaches a coordinator that already left learns the
   assert.ok(m.log.includes('E:joined'));
 });
 
+test('frames repeated by a replaced link are harmless: a second join, invite, ticket and complete change nothing', () => {
+  const m = threeMembers(['D']);
+  const repeats: Packet[] = [];
+  const deliverAndKeep = (type: GroupFrame['type']): void => {
+    const p = m.packets.find((q) => q.type === type)!;
+    repeats.push({ ...p });
+    m.deliver((q) => q === p);
+  };
+  m.invite('B', 'D');
+  m.deliver((p) => p.type === 'token-request');
+  m.deliver((p) => p.type === 'token-grant');
+  deliverAndKeep('invite');
+  deliverAndKeep('join');
+  m.run();
+  m.packets.push(...repeats);
+  m.run();
+  for (const n of ['A', 'B', 'C', 'D']) assert.deepEqual(m.membersOf(n), ['A', 'B', 'C', 'D'], n);
+  assert.equal(m.dropped('B', 'UNEXPECTED').length, 1, 'the second join');
+  assert.equal(m.s('A').tokenHolder, null);
+});
+
 test('a non-coordinator member leaves: everyone drops it, its messages afterwards are dropped', () => {
   const m = threeMembers();
   m.apply('B', m.s('B').leave());

@@ -292,7 +292,10 @@ export class GroupSession {
     // every other frame from a non-member is dropped (the thesis's rule).
     const isMember = this.members.has(fromHex);
     const isInvitee = this.pending !== null && this.pending.phase === 'inviting' && equalBytes(this.pending.invitee, from);
-    if (!isMember && frame.type !== 'ticket' && !(isInvitee && (frame.type === 'join' || frame.type === 'reject'))) {
+    if (frame.type === 'join' || frame.type === 'reject') {
+      // Only our pending invitee answers; a repeat after the hand-over (a link replaced) is dropped.
+      if (!isInvitee) return this.drop(step, from, frame, isMember ? 'UNEXPECTED' : 'NOT_MEMBER');
+    } else if (!isMember && frame.type !== 'ticket') {
       return this.drop(step, from, frame, 'NOT_MEMBER');
     }
     switch (frame.type) {

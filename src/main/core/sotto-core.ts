@@ -15,6 +15,7 @@ import { checkPresenceInput, DEFAULT_AWAY_AFTER_MINUTES, effectiveState, type Ow
 import { DEFAULT_RENDEZVOUS_TIMINGS, type RendezvousTimings } from './rendezvous.ts';
 import { DEFAULT_ENDPOINT_GROUPS, EndpointGroups, type EndpointGroupOptions } from './endpoint-groups.ts';
 import type { LinkFactory, RegistryPort, TorPort } from './ports.ts';
+import { GroupSessions, type GroupEvent } from '../group/group-sessions.ts';
 import type { z } from 'zod';
 import type { InvitationGateways } from './network-settings.ts';
 import {
@@ -109,6 +110,9 @@ export class SottoCore {
   private groups: EndpointGroups | null = null;
   /** Contacts found at unlock: the whole address book decides grouping, not start order. */
   private pairingsAtStart = 0;
+  /** Multi-party sessions of the unlocked profile (src/main/group), and who listens to them. */
+  private groupChats: GroupSessions | null = null;
+  private readonly groupEvents = new EventEmitter<{ event: [GroupEvent] }>();
   /** Serialises user actions that read-modify-write the same records. */
   private queue: Promise<unknown> = Promise.resolve();
 
@@ -257,6 +261,10 @@ export class SottoCore {
       });
       this.torStatus = { ...this.torStatus, progress: 100, ready: true };
       await this.invitations.expireDue();
+      this.groupChats = new GroupSessions({
+        identity: this.identity, clock: this.o.clock, emit: (e) => this.groupEvents.emit('event', e),
+        carrier: { send: (to, frame) => this.contactChannelOf(to)?.sendSessionFrame(frame) ?? false, isContact: (key) => this.contactChannelOf(key) !== undefined },
+      });
       // Endpoints come up in the background: each waits for its descriptor upload and tor creates
       // at most a few at once (measured: 100 contacts took 254 s on the testbed), so unlock must
       // not wait for them. Presence events say when each contact is reachable.
@@ -312,6 +320,7 @@ export class SottoCore {
       onDeclined: (id, taken) => { void this.serial(() => this.invitations.redeemerDeclined(id, taken)).catch((err: Error) => this.warn('UPGRADE', err.message, id)); },
       onFirstLink: (id) => { void this.serial(() => this.invitations.sealedUsed(id)).catch((err: Error) => this.warn('INVITATION', err.message, id)); },
       onRevoked: (id) => { void this.peerRevoked(id).catch((err: Error) => this.warn('REVOKED', err.message, id)); },
+      onSessionFrame: (peer, frame) => this.groupChats?.receive(peer, frame),
     };
   }
 
@@ -352,6 +361,9 @@ export class SottoCore {
     // Stop (and so abort) what is running before waiting for the background start: a start that
     // is still creating endpoints would otherwise hold shutdown for minutes.
     this.groups?.beginStop();
+    // Leaving every session first, while the links that carry the leaves are still up.
+    this.groupChats?.close();
+    this.groupChats = null;
     const stopAll = async (): Promise<void> => {
       const channels = [...this.channels.values()];
       this.channels.clear();
@@ -379,6 +391,26 @@ export class SottoCore {
     this.identity = null;
     this.torStatus = { progress: 0, summary: 'stopped', ready: false };
     this.setPhase(profileExists(this.o.profileDir) ? 'locked' : 'no-profile');
+  }
+
+  // ---------------------------------------------------------------------------------- group chats
+
+  /** Multi-party sessions (src/main/group, docs/PROTOCOL.md "Multi-party sessions"); running profile only. */
+  groupSessions(): GroupSessions {
+    if (!this.groupChats) throw CoreError.NOT_RUNNING();
+    return this.groupChats;
+  }
+
+  onGroupEvent(listener: (event: GroupEvent) => void): () => void {
+    this.groupEvents.on('event', listener);
+    return () => this.groupEvents.off('event', listener);
+  }
+
+  /** The confirmed contact with this identity key, if its channel runs. */
+  private contactChannelOf(key: Uint8Array): ContactChannel | undefined {
+    const hex = toHex(key);
+    for (const c of this.channels.values()) if (c.record.identityPk === hex && c.record.phase === 'confirmed') return c;
+    return undefined;
   }
 
   private requireStore(): ProfileStore {

@@ -1,0 +1,312 @@
+// The core side of multi-party sessions (docs/PROTOCOL.md "Multi-party sessions"): one
+// GroupSession state machine per session, fed with the group frames that arrive on links and
+// ticked by a timer; their outgoing frames go out through a SessionCarrier (today the contact
+// links; session-scoped endpoints for non-contacts are designed in docs/THREAT-MODEL.md and not
+// built yet). Also the invitee's side before it is a member: the invite-privacy preference, the
+// pending invitation the user answers, and the hand-over that makes it a member.
+// Sessions live in memory only: closing the profile leaves every session.
+import {
+  DEFAULT_SESSION_INVITE_POLICY, GROUP_SESSION_DEFAULTS, GroupSession, clientAuthKeyPair, decodeGroupFrame,
+  encodeGroupFrame, fromHex, isProtocolError, sessionInviteDecision, toHex,
+  type GroupFrame, type GroupMembersFrame, type GroupSessionEvent, type GroupSessionOptions, type Identity,
+  type SessionFrame, type SessionInvitePolicy, type Step,
+} from '../../protocol/index.ts';
+import type { Clock } from '../core/clock.ts';
+import { GroupError } from './errors.ts';
+
+/** How frames reach other members. */
+export interface SessionCarrier {
+  /** Writes the frame on a link to `to` if one is up; false when there is none. */
+  send(to: Uint8Array, frame: SessionFrame): boolean;
+  /** Whether `key` is a confirmed contact (the invite preference "contacts only"). */
+  isContact(key: Uint8Array): boolean;
+}
+
+export interface SessionInvitationInfo {
+  sessionId: string;
+  inviter: string;
+  title: string;
+  /** Identity keys (hex) of the members the invitee would be present to. */
+  members: string[];
+}
+
+export interface SessionMessageInfo {
+  id: string;
+  sender: string;
+  body: string;
+  sentAt: number;
+  lamport: number;
+}
+
+export interface SessionInfo {
+  sessionId: string;
+  title: string;
+  members: string[];
+  coordinator: string;
+  state: 'joining' | 'active' | 'left';
+}
+
+export type GroupEvent =
+  /** Someone invites us and the preference lets the user decide (join / reject). */
+  | { type: 'session-invitation'; invitation: SessionInvitationInfo }
+  /** The preference refused an invitation without asking (for the debug log). */
+  | { type: 'session-invitation-refused'; sessionId: string; inviter: string }
+  | { type: 'session-joined'; session: SessionInfo; unreached: string[] }
+  /** A message to show; `index` is its place in the session's order (docs/PROTOCOL.md order rule). */
+  | { type: 'session-message'; sessionId: string; message: SessionMessageInfo; index: number }
+  | { type: 'session-members'; session: SessionInfo }
+  | { type: 'session-invite'; sessionId: string; invitee: string; result: 'sent' | 'rejected' | 'expired' }
+  | { type: 'session-left'; sessionId: string }
+  | { type: 'session-warning'; sessionId: string | null; code: string; message: string };
+
+interface Pending {
+  invitation: SessionInvitationInfo;
+  inviter: Uint8Array;
+  state: 'asking' | 'joining';
+  since: number;
+}
+
+export interface GroupSessionsOptions {
+  identity: Identity;
+  clock: Clock;
+  carrier: SessionCarrier;
+  emit(event: GroupEvent): void;
+  policy?: SessionInvitePolicy;
+  /** State machine timings (tests shrink them). */
+  timings?: GroupSessionOptions;
+  /** How often timeouts are checked. */
+  tickMs?: number;
+}
+
+const TITLE_DEFAULT = 'Group chat';
+
+export class GroupSessions {
+  private readonly o: GroupSessionsOptions;
+  private readonly sessions = new Map<string, GroupSession>();
+  private readonly pending = new Map<string, Pending>();
+  private policy: SessionInvitePolicy;
+  private timer: unknown = null;
+  private closed = false;
+
+  constructor(opts: GroupSessionsOptions) {
+    this.o = opts;
+    this.policy = opts.policy ?? DEFAULT_SESSION_INVITE_POLICY;
+    this.schedule();
+  }
+
+  // --- user actions ------------------------------------------------------------------------
+
+  setInvitePolicy(policy: SessionInvitePolicy): void { this.policy = policy; }
+
+  /** Starts a session with us as its only member and coordinator; returns its id (hex). */
+  create(title = TITLE_DEFAULT): SessionInfo {
+    this.requireOpen();
+    const session = GroupSession.create({
+      self: this.o.identity, sessionId: this.o.clock.randomBytes(16), title, endpoint: null, ...this.timings(),
+    });
+    const id = toHex(session.sessionId);
+    this.sessions.set(id, session);
+    return this.info(session);
+  }
+
+  invite(sessionId: string, invitee: string): void {
+    const session = this.require(sessionId);
+    this.apply(session, session.invite(fromHex(invitee, 32), this.o.clock.now()));
+  }
+
+  send(sessionId: string, body: string): SessionMessageInfo {
+    const session = this.require(sessionId);
+    const id = this.o.clock.randomBytes(16);
+    this.apply(session, session.send({ id, body, now: this.o.clock.now() }));
+    const mine = session.messages.find((m) => toHex(m.id) === toHex(id))!;
+    return messageInfo(mine);
+  }
+
+  leave(sessionId: string): void {
+    const session = this.require(sessionId);
+    this.apply(session, session.leave());
+    this.sessions.delete(sessionId);
+    this.o.emit({ type: 'session-left', sessionId });
+  }
+
+  /** The user's answer to a pending invitation. */
+  answer(sessionId: string, join: boolean): void {
+    this.requireOpen();
+    const p = this.pending.get(sessionId);
+    if (p === undefined || p.state !== 'asking') throw GroupError.NO_INVITATION();
+    const sid = fromHex(sessionId, 16);
+    if (!join) {
+      this.pending.delete(sessionId);
+      this.sendFrame(p.inviter, { type: 'reject', sessionId: sid }, sessionId);
+      return;
+    }
+    // A fresh client-auth key per session (docs/THREAT-MODEL.md "Multi-party sessions"); its
+    // secret half matters once session endpoints exist.
+    const clientAuth = clientAuthKeyPair(this.o.clock.randomBytes(32), 0);
+    p.state = 'joining';
+    p.since = this.o.clock.now();
+    this.sendFrame(p.inviter, { type: 'join', sessionId: sid, clientAuthKey: clientAuth.publicKey, endpoint: null }, sessionId);
+  }
+
+  list(): SessionInfo[] { return [...this.sessions.values()].map((s) => this.info(s)); }
+  invitations(): SessionInvitationInfo[] { return [...this.pending.values()].filter((p) => p.state === 'asking').map((p) => p.invitation); }
+  messages(sessionId: string): SessionMessageInfo[] { return this.require(sessionId).messages.map(messageInfo); }
+
+  /** Leaves every session (members are told) and stops the timer. */
+  close(): void {
+    if (this.closed) return;
+    for (const id of [...this.sessions.keys()]) this.leave(id);
+    this.pending.clear();
+    this.closed = true;
+    if (this.timer !== null) this.o.clock.clearTimeout(this.timer);
+    this.timer = null;
+  }
+
+  // --- frames from links -------------------------------------------------------------------
+
+  /** A group frame from the link authenticated as `from`. */
+  receive(from: Uint8Array, frame: SessionFrame): void {
+    if (this.closed) return;
+    let group: GroupFrame;
+    try {
+      group = decodeGroupFrame(frame);
+    } catch (err) {
+      if (!isProtocolError(err)) throw err;
+      this.warn(null, err.code, `a session frame from ${toHex(from).slice(0, 8)} does not decode: ${err.message}`);
+      return;
+    }
+    const id = toHex(group.sessionId);
+    const session = this.sessions.get(id);
+    if (session !== undefined) {
+      this.apply(session, session.receive(from, group, this.o.clock.now()));
+    } else if (group.type === 'invite') {
+      this.onInvite(from, id, group.title, group.members);
+    } else if (group.type === 'members') {
+      this.onMembers(from, id, group);
+    } else {
+      this.warn(id, 'NO_SESSION', `a ${group.type} frame for a session we are not in`);
+    }
+  }
+
+  private onInvite(from: Uint8Array, id: string, title: string, members: Uint8Array[]): void {
+    if (this.pending.has(id)) return;
+    const inviter = toHex(from);
+    if (sessionInviteDecision(this.policy, from, this.o.carrier.isContact(from)) === 'reject') {
+      this.sendFrame(from, { type: 'reject', sessionId: fromHex(id, 16) }, id);
+      this.o.emit({ type: 'session-invitation-refused', sessionId: id, inviter });
+      return;
+    }
+    const invitation = { sessionId: id, inviter, title, members: members.map(toHex) };
+    this.pending.set(id, { invitation, inviter: from.slice(), state: 'asking', since: this.o.clock.now() });
+    this.o.emit({ type: 'session-invitation', invitation });
+  }
+
+  private onMembers(from: Uint8Array, id: string, frame: GroupMembersFrame): void {
+    const p = this.pending.get(id);
+    if (p === undefined || p.state !== 'joining' || toHex(from) !== p.invitation.inviter) {
+      this.warn(id, 'NO_INVITATION', 'a member list we did not ask for');
+      return;
+    }
+    this.pending.delete(id);
+    const { session, step } = GroupSession.join({
+      self: this.o.identity, endpoint: null, from, frame, title: p.invitation.title, now: this.o.clock.now(), ...this.timings(),
+    });
+    this.sessions.set(id, session);
+    this.apply(session, step);
+  }
+
+  // --- internals ---------------------------------------------------------------------------
+
+  private timings(): { options?: GroupSessionOptions } {
+    return this.o.timings ? { options: this.o.timings } : {};
+  }
+
+  private schedule(): void {
+    this.timer = this.o.clock.setTimeout(() => {
+      if (this.closed) return;
+      this.tick();
+      this.schedule();
+    }, this.o.tickMs ?? 1_000);
+  }
+
+  private tick(): void {
+    const now = this.o.clock.now();
+    for (const session of this.sessions.values()) this.apply(session, session.tick(now));
+    const giveUpAfter = this.o.timings?.inviteTimeoutMs ?? GROUP_SESSION_DEFAULTS.inviteTimeoutMs;
+    for (const [id, p] of this.pending) {
+      if (p.state === 'joining' && now - p.since >= giveUpAfter) {
+        this.pending.delete(id);
+        this.warn(id, 'JOIN_UNANSWERED', 'the inviter did not hand over the member list');
+      }
+    }
+  }
+
+  private apply(session: GroupSession, step: Step): void {
+    const id = toHex(session.sessionId);
+    for (const out of step.send) this.sendFrame(out.to, out.frame, id);
+    for (const e of step.events) this.translate(session, id, e);
+  }
+
+  private sendFrame(to: Uint8Array, frame: GroupFrame, sessionId: string): void {
+    if (!this.o.carrier.send(to, encodeGroupFrame(frame))) {
+      this.warn(sessionId, 'NO_LINK', `no link to ${toHex(to).slice(0, 8)} for a ${frame.type} frame`);
+    }
+  }
+
+  private translate(session: GroupSession, id: string, e: GroupSessionEvent): void {
+    switch (e.type) {
+      case 'message':
+        this.o.emit({ type: 'session-message', sessionId: id, message: messageInfo(e.message), index: e.index });
+        return;
+      case 'member-joined':
+      case 'member-left':
+      case 'coordinator-changed':
+        if (session.state !== 'joining') this.o.emit({ type: 'session-members', session: this.info(session) });
+        return;
+      case 'joined':
+        this.o.emit({ type: 'session-joined', session: this.info(session), unreached: e.unreached.map(toHex) });
+        return;
+      case 'invite-sent':
+        this.o.emit({ type: 'session-invite', sessionId: id, invitee: toHex(e.invitee), result: 'sent' });
+        return;
+      case 'invite-rejected':
+        this.o.emit({ type: 'session-invite', sessionId: id, invitee: toHex(e.invitee), result: 'rejected' });
+        return;
+      case 'invite-expired':
+        this.o.emit({ type: 'session-invite', sessionId: id, invitee: toHex(e.invitee), result: 'expired' });
+        return;
+      case 'dropped':
+        this.warn(id, e.code, `dropped a ${e.frame} frame from ${toHex(e.from).slice(0, 8)}`);
+        return;
+      case 'member-expected':
+        // Authorizing the newcomer's client-auth key matters once session endpoints exist.
+        return;
+    }
+  }
+
+  private info(session: GroupSession): SessionInfo {
+    return {
+      sessionId: toHex(session.sessionId), title: session.title, members: session.memberList.map((m) => toHex(m.member)),
+      coordinator: toHex(session.coordinator), state: session.state,
+    };
+  }
+
+  private warn(sessionId: string | null, code: string, message: string): void {
+    this.o.emit({ type: 'session-warning', sessionId, code, message });
+  }
+
+  private requireOpen(): void {
+    if (this.closed) throw GroupError.CLOSED();
+  }
+
+  private require(sessionId: string): GroupSession {
+    this.requireOpen();
+    const session = this.sessions.get(sessionId);
+    if (session === undefined) throw GroupError.NO_SESSION();
+    return session;
+  }
+}
+
+function messageInfo(m: { id: Uint8Array; sender: Uint8Array; body: string; sentAt: number; lamport: number }): SessionMessageInfo {
+  return { id: toHex(m.id), sender: toHex(m.sender), body: m.body, sentAt: m.sentAt, lamport: m.lamport };
+}
