@@ -3,7 +3,8 @@
 // presence, messages with acks, receipts, typing (DESIGN D6). Persistent state stays in the store;
 // this object holds only what dies with the session.
 import { compareBytes, fromHex, roleOf, toHex, upgradeSharedKey, type Identity } from '../../protocol/index.ts';
-import type { Frame } from '../../protocol/frames.ts';
+import type { Frame, SessionFrame } from '../../protocol/frames.ts';
+import { isGroupPayload } from '../../protocol/group-frames.ts';
 import type { ContactRecord, Message, MessageStatus, ProfileStore, StoredMessage } from '../store/index.ts';
 import { CommitBatch } from './commit-batch.ts';
 import type { Clock } from './clock.ts';
@@ -39,6 +40,8 @@ export interface ChannelHost {
   onFirstLink(contactId: string): void;
   /** The contact revoked or deleted us (`session leave`, docs/PROTOCOL.md): the pairing is over. */
   onRevoked(contactId: string): void;
+  /** A multi-party session frame from this contact (src/main/group; docs/PROTOCOL.md "Multi-party sessions"). */
+  onSessionFrame?(peer: Uint8Array, frame: SessionFrame): void;
 }
 
 /** Loose fields the core adds to the store's ContactRecord (the store keeps unknown fields). */
@@ -239,6 +242,10 @@ export class ContactChannel {
         if (this.record.typing) this.host.emit({ type: 'typing', contactId: this.contactId, active: frame.active });
         return;
       case 'session':
+        if (isGroupPayload(frame)) {
+          if (this.record.phase === 'confirmed') this.host.onSessionFrame?.(this.peer, frame);
+          return;
+        }
         if (frame.kind === 'accept' && this.record.bootstrapSecret) this.host.onConfirmed(this.contactId);
         else if (frame.kind === 'decline' && this.record.bootstrapSecret) this.host.onDeclined(this.contactId, declineWasTaken(frame.payload));
         // On a contact link an empty leave ends the pairing: they revoked or deleted us.
@@ -344,6 +351,12 @@ export class ContactChannel {
     if (this.record.receipts && this.record.phase === 'confirmed') this.link?.send({ type: 'receipt', messageId: fromHex(messageId, 16), kind: 'read', at: this.host.clock.now() });
   }
 
+  /** A multi-party session frame (src/main/group): written when a link is up; false otherwise. */
+  sendSessionFrame(frame: SessionFrame): boolean {
+    if (!this.link || this.record.phase !== 'confirmed') return false;
+    void this.link.send(frame);
+    return true;
+  }
 
   sendSession(kind: 'accept' | 'decline'): void {
     this.link?.send({ type: 'session', kind, payload: new Uint8Array(0) });
