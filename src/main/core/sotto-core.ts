@@ -104,7 +104,10 @@ export class SottoCore {
   private own: OwnPresence = { state: 'online', text: '', idleMinutes: 0, awayAfterMinutes: DEFAULT_AWAY_AFTER_MINUTES };
   private readonly channels = new Map<string, ContactChannel>();
   private readonly invitations: Invitations;
-  private timers: unknown[] = [];
+  /** Pending handles of the periodic loops (every()): one per loop, replaced when it fires. */
+  private readonly timers = new Set<unknown>();
+  /** Round-robin position of the spread rotation (every() below). */
+  private rotateCursor = 0;
   private startup: Promise<unknown> = Promise.resolve();
   /** Shared endpoints of this session (null when grouping is off). */
   private groups: EndpointGroups | null = null;
@@ -270,11 +273,13 @@ export class SottoCore {
       // not wait for them. Presence events say when each contact is reachable.
       const starting = this.startSessions().catch((err: Error) => this.warn('START', err.message));
       this.startup = starting;
-      this.every(this.o.timings.rotateEveryMs, () => {
-        for (const c of this.channels.values()) void c.rotate();
-        void this.groups?.rotateAll();
-      });
-      this.every(this.o.timings.expiryCheckMs, () => { void this.serial(() => this.invitations.expireDue()); });
+      // Rotation is spread (issue 11 item 5): one channel every rotateEveryMs / n, round robin, so
+      // each endpoint is still renewed once a period but never all n at once (n new onions and
+      // descriptor uploads in one burst, and a busy main thread).
+      const { rotateEveryMs } = this.o.timings;
+      this.every(() => rotateEveryMs / Math.max(1, this.channels.size), () => this.rotateNext());
+      this.every(() => rotateEveryMs, () => { void this.groups?.rotateAll(); });
+      this.every(() => this.o.timings.expiryCheckMs, () => { void this.serial(() => this.invitations.expireDue()); });
       this.setPhase('running');
     } catch (err) {
       await this.shutdown({ gone: false }).catch(() => undefined);
@@ -282,13 +287,27 @@ export class SottoCore {
     }
   }
 
-  private every(ms: number, fn: () => void): void {
+  /** A periodic loop holding exactly one pending timer handle (it used to keep every handle). */
+  private every(period: () => number, fn: () => void): void {
+    let handle: unknown;
+    const arm = (): void => {
+      handle = this.o.clock.setTimeout(tick, period());
+      this.timers.add(handle);
+    };
     const tick = (): void => {
+      this.timers.delete(handle);
       if (this.phase !== 'running' && this.phase !== 'starting') return;
       fn();
-      this.timers.push(this.o.clock.setTimeout(tick, ms));
+      arm();
     };
-    this.timers.push(this.o.clock.setTimeout(tick, ms));
+    arm();
+  }
+
+  private rotateNext(): void {
+    const channels = [...this.channels.values()];
+    if (channels.length === 0) return;
+    this.rotateCursor = (this.rotateCursor + 1) % channels.length;
+    void channels[this.rotateCursor]!.rotate();
   }
 
   private async startSessions(): Promise<void> {
@@ -357,7 +376,7 @@ export class SottoCore {
   private async shutdown(opts: { gone: boolean }): Promise<void> {
     this.setPhase('stopping');
     for (const t of this.timers) this.o.clock.clearTimeout(t);
-    this.timers = [];
+    this.timers.clear();
     // Stop (and so abort) what is running before waiting for the background start: a start that
     // is still creating endpoints would otherwise hold shutdown for minutes.
     this.groups?.beginStop();
