@@ -12,7 +12,7 @@ export type Passphrase = string | Uint8Array;
 
 const BOX_VERSION = 1;
 const NONCE_BYTES = 24; // XChaCha20-Poly1305 public nonce: random nonces are safe at this size
-const KEY_BYTES = 32;
+export const KEY_BYTES = 32;
 const REF_BYTES = 16; // 128-bit row references: collisions need ~2^64 rows
 const PAD_BLOCK = 64; // hides exact plaintext lengths (a nickname's or a short message's length)
 const DOMAIN = 'sotto/store/v1';

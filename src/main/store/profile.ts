@@ -3,10 +3,11 @@
 import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  checkKdfCost, defaultRandomBytes, deriveKek, KDF_INTERACTIVE, newDataKey, newKdfParams, passphraseBytes,
+  checkKdfCost, defaultRandomBytes, KDF_INTERACTIVE, newDataKey, newKdfParams, passphraseBytes,
   RowCipher, sodiumReady, unwrapDataKey, wipe, wrapDataKey,
   type KdfCost, type KdfParams, type Passphrase, type RandomBytes,
 } from './crypto.ts';
+import { deriveKekOffThread } from './kdf-worker.ts';
 import { checkApplicationId, closeQuietly, openDatabase, transaction, type Db } from './database.ts';
 import { StoreError } from './errors.ts';
 import { Messages } from './messages.ts';
@@ -82,7 +83,7 @@ export async function createProfile(dir: string, opts: CreateProfileOptions): Pr
     removeDbFiles(tmp);
     writeFileSync(tmp, new Uint8Array(0), { mode: 0o600 });
     const params = newKdfParams(cost, randomBytes);
-    const kek = deriveKek(secret, params);
+    const kek = await deriveKekOffThread(secret, params);
     const wrapped = wrapDataKey(dataKey, kek, params, randomBytes);
     wipe(kek);
 
@@ -145,7 +146,7 @@ export async function unlockProfile(dir: string, passphrase: Passphrase, options
       if (version > known) throw StoreError.NEWER_SCHEMA(version, known);
       return readKeyring(file);
     });
-    const kek = deriveKek(secret, params);
+    const kek = await deriveKekOffThread(secret, params);
     dataKey = unwrapDataKey(wrapped, kek, params);
     wipe(kek);
     if (dataKey === undefined) throw StoreError.WRONG_PASSPHRASE(recordUnlockFailure(dir, now()));
@@ -263,13 +264,13 @@ export class ProfileStore {
     const newSecret = passphraseBytes(next);
     const { params, wrapped } = wrapSqlite(s.path, () => readKeyring(s.db));
     const cost = checkKdfCost(opts.kdf ?? { opslimit: params.opslimit, memlimit: params.memlimit });
-    const oldKek = deriveKek(oldSecret, params);
+    const oldKek = await deriveKekOffThread(oldSecret, params);
     const dataKey = unwrapDataKey(wrapped, oldKek, params);
     wipe(oldKek);
     if (dataKey === undefined) throw StoreError.WRONG_PASSPHRASE();
     try {
       const newParams = newKdfParams(cost, this.#randomBytes);
-      const newKek = deriveKek(newSecret, newParams);
+      const newKek = await deriveKekOffThread(newSecret, newParams);
       const newWrapped = wrapDataKey(dataKey, newKek, newParams, this.#randomBytes);
       wipe(newKek);
       wrapSqlite(s.path, () => {
