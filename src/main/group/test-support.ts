@@ -1,0 +1,69 @@
+// Helpers for group chat tests on real cores (loopback services or the testbed): members that
+// record their group events, a pairing whose link has settled, and the invite-and-join a user does.
+import assert from 'node:assert/strict';
+import { decodeContactCode, toHex } from '../../protocol/index.ts';
+import type { SottoCore } from '../core/sotto-core.ts';
+import { presenceOf, until, type EventLog } from '../core/test-support.ts';
+import type { GroupEvent, SessionMessageInfo } from './group-sessions.ts';
+
+export interface GroupMember { name: string; core: SottoCore; log: EventLog; hex: string; group: GroupEvent[] }
+
+export function groupMember(name: string, core: SottoCore, log: EventLog): GroupMember {
+  const group: GroupEvent[] = [];
+  core.onGroupEvent((e) => group.push(e));
+  return { name, core, log, hex: toHex(decodeContactCode(core.profile().contactCode)), group };
+}
+
+/**
+ * X invites Y (sealed) and both see each other online. Both may have dialed: one link is closed as
+ * a duplicate and what was written on it alone is lost (docs/THREAT-MODEL.md, multi-party known
+ * limits), so a message acked each way shows the link that stays has carried traffic both ways.
+ */
+export async function pairSettled(X: GroupMember, Y: GroupMember, timeoutMs: number): Promise<void> {
+  const inv = await X.core.createInvitation({ kind: 'sealed', contactCode: Y.core.profile().contactCode });
+  const accepted = await Y.core.acceptInvitation({ link: inv.link });
+  await Promise.all([X.log.wait(presenceOf(inv.contactId!, 'online'), timeoutMs, 0), Y.log.wait(presenceOf(accepted.contact.id, 'online'), timeoutMs, 0)]);
+  for (const [from, contactId] of [[X, inv.contactId!], [Y, accepted.contact.id]] as const) {
+    const sent = await from.core.sendMessage({ contactId, body: 'hi' });
+    await from.log.wait((e) => e.type === 'message-status' && e.messageId === sent.id && e.status === 'acked', timeoutMs, 0);
+  }
+}
+
+type Of<T extends GroupEvent['type']> = Extract<GroupEvent, { type: T }>;
+
+export function waitGroup<T extends GroupEvent['type']>(m: GroupMember, type: T, match: (e: Of<T>) => boolean, timeoutMs: number): Promise<Of<T>> {
+  const find = (): Of<T> | undefined => m.group.find((e): e is Of<T> => e.type === type && match(e as Of<T>));
+  return until(() => find() !== undefined, timeoutMs, `${m.name}: ${type}`).then(() => find()!);
+}
+
+/** `inviter` invites `invitee` into `sessionId`; the invitee's user clicks join. */
+export async function inviteAndJoin(inviter: GroupMember, invitee: GroupMember, sessionId: string, timeoutMs: number): Promise<void> {
+  inviter.core.groupSessions().invite(sessionId, invitee.hex);
+  const inv = await waitGroup(invitee, 'session-invitation', (e) => e.invitation.sessionId === sessionId, timeoutMs);
+  assert.equal(inv.invitation.inviter, inviter.hex);
+  invitee.core.groupSessions().answer(sessionId, true);
+  await waitGroup(invitee, 'session-joined', (e) => e.session.sessionId === sessionId, timeoutMs);
+}
+
+/** What a member's session window shows, in order: "name: body". */
+export function screen(m: GroupMember, sessionId: string, names: ReadonlyMap<string, string>): string[] {
+  return m.core.groupSessions().messages(sessionId).map((x: SessionMessageInfo) => `${names.get(x.sender)}: ${x.body}`);
+}
+
+/** Every member writes `rounds` times at once, then each has all of them; returns A's screen after checking all agree, each once. */
+export async function chatRound(members: GroupMember[], sessionId: string, rounds: number, timeoutMs: number): Promise<string[]> {
+  const names = new Map(members.map((m) => [m.hex, m.name]));
+  const before = members[0]!.core.groupSessions().messages(sessionId).length;
+  const announcedBefore = members.map((m) => m.group.filter((e) => e.type === 'session-message').length);
+  for (let round = 0; round < rounds; round++) for (const m of members) m.core.groupSessions().send(sessionId, `${m.name}${round}`);
+  const total = before + rounds * members.length;
+  for (const m of members) await until(() => m.core.groupSessions().messages(sessionId).length === total, timeoutMs, `${m.name} has ${total} messages`);
+  const order = screen(members[0]!, sessionId, names);
+  members.forEach((m, i) => {
+    assert.deepEqual(screen(m, sessionId, names), order, `${m.name} shows the same order`);
+    const shown = m.group.filter((e) => e.type === 'session-message').slice(announcedBefore[i]).map((e) => (e.type === 'session-message' ? e.message.id : ''));
+    assert.equal(shown.length, rounds * members.length, `${m.name}: each new message announced once`);
+    assert.equal(new Set(shown).size, shown.length, `${m.name}: no message announced twice`);
+  });
+  return order;
+}
