@@ -76,7 +76,7 @@ step('(a) A and B create profiles; B scans A\'s QR code; A confirms B after comp
   const linkBox = invite.getByRole('textbox', { name: 'Invitation link' });
   const link = await eventually('A\'s invitation link', async () => {
     const v = await linkBox.inputValue();
-    assert.match(v, /^sotto:\/\/invite\/v1#/);
+    assert.match(v, /^sotto:\/\/invite\/v2#/);
     return v;
   }, WAIT.ui);
   await screen(A.main, 'invite-dialog');
@@ -203,7 +203,7 @@ step('(d) A sends an invitation by e-mail through a local SMTP server; C opens t
   assert.equal(mail.from, 'ana@example.test');
   // The whole mail text goes into the accept box, as a person would paste it: the app finds the link.
   const text = mailText(mail.raw);
-  assert.match(text, /sotto:\/\/invite\/v1#/, 'the mail carries the link');
+  assert.match(text, /sotto:\/\/invite\/v2#/, 'the mail carries the link');
   const accept = await C.openToolbarDialog('Accept an invitation');
   await accept.getByRole('textbox', { name: 'Invitation link or e-mail text' }).fill(text);
   await accept.getByRole('button', { name: 'Accept' }).click();

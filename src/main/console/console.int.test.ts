@@ -105,7 +105,7 @@ test('two consoles: open invitation, confirm, both online, a message arrives, ba
   // alice invites: link printed, QR (png, svg) and e-mail draft written into her profile folder.
   const invMark = alice.send('invite open');
   const id = (await alice.waitFor(/^invitation ([0-9a-f]{32}) \(open/, 30_000, invMark))[1]!;
-  const link = (await alice.waitFor(/^link: (sotto:\/\/invite\/v1#\S+)$/, 30_000, invMark))[1]!;
+  const link = (await alice.waitFor(/^link: (sotto:\/\/invite\/v[12]#\S+)$/, 30_000, invMark))[1]!;
   const files = (await alice.waitFor(/^qr: (\S+\.png) (\S+\.svg)$/, 30_000, invMark)).slice(1);
   const draft = (await alice.waitFor(/^e-mail draft: (\S+\.eml) /, 30_000, invMark))[1]!;
   for (const f of [...files, draft]) {

@@ -14,7 +14,9 @@ import { ConsoleSession } from './session.ts';
 import { Terminal } from './terminal.ts';
 import { attachTestbed, watchTestbed, type AttachedTestbed, type AttachTestbedOptions } from './testbed-host.ts';
 import { DebugLog } from './debug-log.ts';
-import { TESTBED_CORE_TIMINGS, testbedServices } from './testbed-timings.ts';
+import { TESTBED_CORE_TIMINGS, testbedNetworkServices } from './testbed-timings.ts';
+import { NetworkSettings } from '../core/network-settings.ts';
+import { networkServices } from '../core/network-services.ts';
 
 export interface RunConsoleOptions {
   options: ConsoleOptions;
@@ -25,7 +27,7 @@ export interface RunConsoleOptions {
   signal?: AbortSignal;
   /** Injected for tests; default: attachTestbed (find a running one or start one here). */
   attach?: (o: AttachTestbedOptions) => Promise<AttachedTestbed>;
-  /** Injected for tests; default: the real services with the testbed schedule. */
+  /** Injected for tests; default: the real services with the testbed schedule and the profile's network settings. */
   services?: (tb: TestbedDescription) => CoreServicesFactory;
   timings?: Partial<CoreTimings>;
   /** Argon2id cost of new profiles (tests pass a small one). */
@@ -68,28 +70,42 @@ export async function runConsole(o: RunConsoleOptions): Promise<number> {
   let stopWatch: (() => void) | null = null;
   let session: ConsoleSession | null = null;
   let code = 0;
+  // The profile's network settings (docs/ARCHITECTURE.md "Network settings"); --tor and --gateway
+  // are stored in them when the profile opens, before tor and the registry start.
+  const network = new NetworkSettings({ port: () => core!.settingsStore() });
+  const withFlags = (inner: CoreServicesFactory): CoreServicesFactory => async (ctx) => {
+    if (opts.networkChange) await network.update(opts.networkChange);
+    return inner(ctx);
+  };
   try {
-    testbed = await (o.attach ?? attachTestbed)({
-      ...(opts.testbedPath ? { explicitPath: opts.testbedPath } : {}),
-      defaultPath: opts.defaultTestbedPath,
-      log: (line) => print(`[testbed] ${line}`),
-      signal: stop.signal,
-    });
-    if (stop.signal.aborted) return 0;
-    print(`testbed: ${testbed.descriptionPath}${testbed.owned ? ' (started by this console: quitting it stops the testbed)' : ''}`);
+    if (opts.network === 'testbed') {
+      testbed = await (o.attach ?? attachTestbed)({
+        ...(opts.testbedPath ? { explicitPath: opts.testbedPath } : {}),
+        defaultPath: opts.defaultTestbedPath,
+        log: (line) => print(`[testbed] ${line}`),
+        signal: stop.signal,
+      });
+      if (stop.signal.aborted) return 0;
+      print(`testbed: ${testbed.descriptionPath}${testbed.owned ? ' (started by this console: quitting it stops the testbed)' : ''}`);
+      // Another console owns the testbed: when it quits, say so at once instead of letting every
+      // lookup run into gateway timeouts.
+      stopWatch = testbed.owned ? null : watchTestbed(testbed.description, {
+        intervalMs: o.testbedWatchMs ?? 2_000,
+        onGone: () => print('! the local test network has stopped (the console that started it quit): '
+          + 'contacts cannot reach you now. Type quit, then start again with npm run console'),
+      });
+    } else {
+      print('network: public (the profile\'s tor and gateways, no test network)');
+    }
     const debugLog = new DebugLog({ profileDir: opts.profileDir, full: opts.debug });
-    // Another console owns the testbed: when it quits, say so at once instead of letting every
-    // lookup run into gateway timeouts.
-    stopWatch = testbed.owned ? null : watchTestbed(testbed.description, {
-      intervalMs: o.testbedWatchMs ?? 2_000,
-      onGone: () => print('! the local test network has stopped (the console that started it quit): '
-        + 'contacts cannot reach you now. Type quit, then start again with npm run console'),
-    });
-
+    const tb = testbed?.description ?? null;
     core = new SottoCore({
       profileDir: opts.profileDir,
-      services: (o.services ?? testbedServices)(testbed.description),
-      timings: { ...TESTBED_CORE_TIMINGS, ...o.timings },
+      services: withFlags(tb
+        ? (o.services ?? ((d: TestbedDescription) => testbedNetworkServices(d, network, { standIn: true })))(tb)
+        : networkServices({ network })),
+      ...(tb ? { timings: { ...TESTBED_CORE_TIMINGS, ...o.timings } } : o.timings ? { timings: o.timings } : {}),
+      network,
       ...(o.kdf ? { kdf: o.kdf } : {}),
     });
     const phases = new Map<string, { nickname: string; phase: string }>();
@@ -123,6 +139,8 @@ export async function runConsole(o: RunConsoleOptions): Promise<number> {
     for (const c of await core.listContacts()) phases.set(c.id, { nickname: c.nickname, phase: c.phase });
     for (const l of formatProfile(core.profile())) print(l);
     print(`profile: ${opts.profileDir}`);
+    await network.load();
+    print(networkLine(network));
     print(`ready: ${core.profile().displayName} (type help)`);
 
     session = new ConsoleSession({
@@ -221,4 +239,13 @@ async function openProfile(core: SottoCore, opts: ConsoleOptions, term: Terminal
     if (!(err instanceof ConsoleError && err.code === 'INPUT_CLOSED')) print(errorLine(err));
     return false;
   }
+}
+
+/** One line about the network the profile uses now. */
+function networkLine(network: NetworkSettings): string {
+  const v = network.view();
+  const tor = v.tor.kind === 'path' ? `tor ${v.tor.path}` : `${v.tor.kind} tor`;
+  const from = v.standIn ? ' (the test network\'s, until you set your own with --gateway)' : v.gatewaysFrom ? ` (from ${v.gatewaysFrom}'s invitation)` : '';
+  const list = v.gateways.length === 0 ? 'no gateway: contacts cannot find you (--gateway URL)' : `${v.gateways.length} gateway(s)${from}: ${v.gateways.map((g) => g.url).join(', ')}`;
+  return `network: ${tor}; ${list}`;
 }

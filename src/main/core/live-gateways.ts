@@ -29,8 +29,10 @@ export class LiveGatewayTransport implements RegistryTransport {
   constructor(private readonly o: LiveGatewayTransportOptions) {
     this.#unsubscribe = o.source.onChange(() => {
       if (this.#closed || this.#keyOf() === this.#key) return;
+      // An emptied list closes the old transport too; requests then fail with NO_GATEWAY.
+      if (this.#keyOf() === '') { void this.#current?.close(); this.#current = null; this.#key = ''; return; }
       this.#transport();
-      if (this.#current) o.onSwitch?.();
+      o.onSwitch?.();
     });
   }
 

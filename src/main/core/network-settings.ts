@@ -121,7 +121,8 @@ export class NetworkSettings implements InvitationGateways {
     await this.o.port().set(KEY, next);
     this.#stored = next;
     if (changed) for (const id of [...this.#sightings.keys()]) if (!this.gateways().includes(id)) this.#sightings.delete(id);
-    for (const l of [...this.#listeners]) l();
+    // A listener's trouble must not turn a stored change into a failed one.
+    for (const l of [...this.#listeners]) { try { l(); } catch { /* the listener's own concern */ } }
   }
 
   /** Called after every stored change (the live transport switches lists, the host tells windows). */

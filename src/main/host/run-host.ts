@@ -26,6 +26,7 @@ export async function runHost(o: RunHostOptions): Promise<number> {
   const opts = o.options;
   const profile = openProfileHost({
     profileDir: opts.profileDir, testbedPath: opts.testbedPath, defaultTestbedPath: opts.defaultTestbedPath, log: o.log,
+    network: opts.network, testbedGateways: opts.testbedGateways,
     actions: {
       openExternal: (url) => openInSystemBrowser(url, o.env),
       // A page cannot be opened from here: the renderer opens the route (window.open).
