@@ -13,7 +13,7 @@
 // registry node's view does not depend on whether they do.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readdir, readFile } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,7 +25,7 @@ import { startClientTor, type ClientTor } from '../../testbed/client-tor.ts';
 import { startRecordingDhtNode, type RecordingDhtNode } from '../../testbed/recording-dht-node.ts';
 import { SottoCore } from './sotto-core.ts';
 import { realServices } from './wiring.ts';
-import { removeDir, testbed, TEST_TIMINGS, until } from './test-support.ts';
+import { removeDir, testbed, TEST_TIMINGS, torPidOf, until } from './test-support.ts';
 
 const SCALED = { ...FAST_PUBLISHER_TIMINGS, spreadMs: 3_000, refreshMinMs: 120_000, refreshMaxMs: 120_000, sweepMinMs: 25_000, sweepMaxMs: 25_000 };
 const REPLICAS = 3;
@@ -144,15 +144,6 @@ async function observe(c: SottoCore, passphrase: string, expectedKeys: number, s
 function hoursNow(): { write: number; read: number } {
   const now = Date.now();
   return { write: publishHours(now, SCHEDULE_DEFAULTS).length, read: lookupHours(now, SCHEDULE_DEFAULTS).length };
-}
-
-async function torPidOf(dir: string): Promise<number | null> {
-  for (const entry of await readdir('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    const cmd = await readFile(`/proc/${entry}/cmdline`, 'utf8').catch(() => '');
-    if (cmd.startsWith('tor') || cmd.includes('/tor\0')) if (cmd.includes(join(dir, 'tor'))) return Number(entry);
-  }
-  return null;
 }
 
 test('a registry node sees the same puts and gets for 0 and 1 contacts, the next bucket for 17, all values one size', async (t) => {

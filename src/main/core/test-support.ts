@@ -1,6 +1,6 @@
 // Test helpers for core integration tests: cores on the shared testbed (SOTTO_TESTBED) with shrunk
 // timings, and waiting for events. Real tor, real registry, real links: nothing is faked here.
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readTestbedDescription, type TestbedDescription } from '../../testbed/description.ts';
@@ -166,4 +166,14 @@ export async function rawContact(tb: TestbedDescription, o: { profileDir: string
       await tor.stop();
     },
   };
+}
+
+/** The pid of the tor a core runs for the profile in `dir` (its DataDirectory is `<dir>/tor`). */
+export async function torPidOf(dir: string): Promise<number | null> {
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const cmd = await readFile(`/proc/${entry}/cmdline`, 'utf8').catch(() => '');
+    if (cmd.startsWith('tor') || cmd.includes('/tor\0')) if (cmd.includes(join(dir, 'tor'))) return Number(entry);
+  }
+  return null;
 }

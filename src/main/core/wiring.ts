@@ -191,9 +191,16 @@ class RegistryAdapter implements RegistryPort {
     }
   }
 
-  /** Tor came back: new endpoints go out within the spread window, and a sweep runs now. */
+  /**
+   * Tor came back: the endpoints died with the old tor (the channels make new ones now), so the
+   * registry is told they are gone and writes again once the new ones are up (within the spread
+   * window); a sweep runs now.
+   */
   recovered(): void {
-    if (this.started && !this.stopping) this.registry.recovered();
+    if (!this.started || this.stopping) return;
+    for (const [id, c] of this.contacts) if (c.endpoint !== undefined) this.contacts.set(id, { ...c, endpoint: undefined });
+    this.registry.setContacts([...this.contacts.values()]);
+    this.registry.recovered();
   }
 
   private dispatch(found: Map<string, ContactSighting | null>): void {

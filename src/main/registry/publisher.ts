@@ -215,7 +215,7 @@ export class Publisher {
     this.#scheduleHour();
   }
 
-  #endpointWaiter: (() => void) | null = null;
+  readonly #endpointWaiters = new Set<() => void>();
 
   #endpointsMissing(): boolean {
     for (const c of this.#contacts.values()) if (this.#visible(c) && c.endpoint === undefined) return true;
@@ -223,27 +223,26 @@ export class Publisher {
   }
 
   #endpointsChanged(): void {
-    if (this.#endpointWaiter !== null && !this.#endpointsMissing()) this.#endpointWaiter();
+    if (!this.#endpointsMissing()) for (const done of [...this.#endpointWaiters]) done();
   }
 
+  /** Resolves once every visible member has an endpoint, after endpointWaitMs, or on stop. */
   #untilEndpoints(): Promise<void> {
     if (!this.#endpointsMissing()) return Promise.resolve();
     return new Promise((resolve) => {
       const timer = this.#env.timers.setTimeout(() => done(), this.#t.endpointWaitMs);
       const done = (): void => {
         this.#env.timers.clearTimeout(timer);
-        this.#stopped.signal.removeEventListener('abort', done);
-        this.#endpointWaiter = null;
+        this.#endpointWaiters.delete(done);
         resolve();
       };
-      this.#endpointWaiter = done;
-      this.#stopped.signal.addEventListener('abort', done, { once: true });
+      this.#endpointWaiters.add(done);
     });
   }
 
   stop(): void {
     this.#running = false;
-    this.#endpointWaiter?.();
+    for (const done of [...this.#endpointWaiters]) done();
     if (this.#hourTimer !== null) this.#env.timers.clearTimeout(this.#hourTimer);
     this.#hourTimer = null;
     for (const timer of this.#decoys.values()) this.#env.timers.clearTimeout(timer);
@@ -259,14 +258,18 @@ export class Publisher {
   }
 
   /**
-   * Tor or a gateway came back: every current slot gets its next write within the spread window
-   * (the same shape as a start; endpoints that changed meanwhile go out as fresh values).
+   * Tor or a gateway came back: once the members' endpoints are up again (a tor restart makes new
+   * ones; the owner hands them over without endpoints first), every current slot gets its next
+   * write within the spread window: the same shape as a start, new endpoints as fresh values.
    */
   recovered(): void {
     if (!this.#running) return;
-    for (const slot of this.#currentSlots(publishHours(this.#env.now(), { leadMs: this.#t.leadMs }))) {
-      this.#schedule(slot, Math.floor(uniform(this.#env.randomBytes) * this.#t.spreadMs));
-    }
+    void this.#untilEndpoints().then(() => {
+      if (!this.#running) return;
+      for (const slot of this.#currentSlots(publishHours(this.#env.now(), { leadMs: this.#t.leadMs }))) {
+        this.#schedule(slot, Math.floor(uniform(this.#env.randomBytes) * this.#t.spreadMs));
+      }
+    });
   }
 
   /** Stops the schedule and writes every slot of the current hours once: members 'gone'. */
