@@ -11,6 +11,7 @@ import { Registry } from './registry.ts';
 import type { RegistryTimings } from './registry.ts';
 import { contactPair, settableClock } from './test-support.ts';
 import type { RegistryTransport, SignedRecord } from './transport.ts';
+import type { ContactSighting } from './lookup.ts';
 import type { PlanSnapshot } from './hour-plan.ts';
 
 before(() => ready());
@@ -133,10 +134,7 @@ test('hiding leaves under the contact\'s keys exactly what quitting leaves: one 
   const clock = settableClock(midHour());
   const pair = contactPair();
   const seen = async (board: Board): Promise<string[]> => {
-    const peer = registry(board, pair.b.identity, clock.now);
-    peer.setContacts([pair.b.contact]);
-    const s = await peer.lookup(pair.b.contact.id);
-    await peer.close();
+    const s = await peerReads(board, pair, clock.now);
     return s === null ? ['none'] : [s.state];
   };
   const history = (board: Board, keys: Set<string>): string[] => board.puts.filter((p) => keys.has(p.key)).map((p) => `${p.key}:${p.seq}`);
@@ -218,19 +216,20 @@ test('a status change or a new contact writes nothing, a hide writes only that c
   const hideWrites = board.puts.slice(48);
   assert.deepEqual(hideWrites.map((p) => p.key).sort(), contactKeys(pair, Date.now()).sort(), 'the hidden contact\'s 3 keys, nothing else');
   assert.ok(Math.max(...hideWrites.map((p) => p.at)) - hideAt < 1_000, 'written within the offline window');
-  assert.equal(await peerState(board, pair), 'gone', 'the contact reads gone, as after a quit');
+  assert.equal((await peerReads(board, pair))?.state, 'gone', 'the contact reads gone, as after a quit');
   r.setContacts([{ ...pair.a.contact, visible: false }, other, contactPair({ bId: 'new' }).a.contact]);
   await new Promise((resolve) => setTimeout(resolve, 300));
   assert.equal(board.puts.length, 51, 'a new contact writes nothing');
   await r.close();
 });
 
-async function peerState(board: Board, pair: ReturnType<typeof contactPair>): Promise<string> {
-  const peer = registry(board, pair.b.identity, Date.now);
+/** What the contact (pair.b) reads under our keys for it: its newest entry, or null. */
+async function peerReads(board: Board, pair: ReturnType<typeof contactPair>, now = Date.now): Promise<ContactSighting | null> {
+  const peer = registry(board, pair.b.identity, now);
   peer.setContacts([pair.b.contact]);
   const s = await peer.lookup(pair.b.contact.id);
   await peer.close();
-  return s === null ? 'none' : s.state;
+  return s;
 }
 
 test('once an hour a decoy writes one dummy column within the offline window, the shape of a hide', async () => {
@@ -268,13 +267,6 @@ test('a member whose endpoint comes up late: the start waits for it, and no slot
     const deadline = Date.now() + 10_000;
     while (board.puts.length < n && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
   };
-  const peerSees = async (board: Board): Promise<string> => {
-    const peer = registry(board, pair.b.identity, Date.now);
-    peer.setContacts([pair.b.contact]);
-    const s = await peer.lookup(pair.b.contact.id);
-    await peer.close();
-    return s === null ? 'none' : s.onion;
-  };
 
   // Endpoint within the wait: the first write of the member's slot is already its entry.
   const board = new Board();
@@ -289,7 +281,7 @@ test('a member whose endpoint comes up late: the start waits for it, and no slot
   await new Promise((resolve) => setTimeout(resolve, 300));
   assert.equal(board.puts.length, 48, 'every slot written once');
   assert.equal(board.keysSince(0).size, 48);
-  assert.equal(await peerSees(board), endpoint!.onion, 'the contact finds the endpoint');
+  assert.equal((await peerReads(board, pair))?.onion, endpoint!.onion, 'the contact finds the endpoint');
   await r.close();
 
   // Endpoint after the wait (its slot already holds noise): no early second write.
