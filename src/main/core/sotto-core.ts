@@ -513,7 +513,8 @@ export class SottoCore {
 
   // ---------------------------------------------------------------------------------- contacts
 
-  private async contactInfo(id: string, r: ContactRecord): Promise<ContactInfo> {
+  /** `unread`: the count when the caller already has it (listContacts reads all counts at once). */
+  private async contactInfo(id: string, r: ContactRecord, unread?: number): Promise<ContactInfo> {
     const pk = fromHex(r.identityPk, 32);
     const channel = this.channels.get(id);
     const presence = channel?.currentPresence ?? { state: 'offline' as const, text: '' };
@@ -522,13 +523,17 @@ export class SottoCore {
       safetyNumber: safetyNumber(this.requireIdentity().publicKey, pk),
       phase: r.phase, verified: r.verified, visible: r.visible, receipts: r.receipts, typing: r.typing,
       presence: { state: presence.state, text: presence.text },
-      unread: await this.requireStore().messages.unreadCount(id), createdAt: r.createdAt,
+      unread: unread ?? await this.requireStore().messages.unreadCount(id), createdAt: r.createdAt,
     };
   }
 
   async listContacts(): Promise<ContactInfo[]> {
     const out: ContactInfo[] = [];
-    for (const { id, record } of await this.requireStore().contacts.list()) out.push(await this.contactInfo(id, record));
+    const store = this.requireStore();
+    // Two reads for the whole list (issue 11 item 4): every contact row and every conversation
+    // summary decrypted once, not one unread query per contact.
+    const [contacts, unread] = await Promise.all([store.contacts.list(), store.messages.unreadCounts()]);
+    for (const { id, record } of contacts) out.push(await this.contactInfo(id, record, unread[id] ?? 0));
     return out.sort((a, b) => a.createdAt - b.createdAt);
   }
 
