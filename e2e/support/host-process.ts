@@ -49,6 +49,8 @@ export interface StartHostOptions {
   /** Name used in failure messages. */
   name: string;
   timeoutMs?: number;
+  /** More host options (e.g. `--no-testbed-gateways`). */
+  args?: string[];
 }
 
 export class HostStartError extends Error {
@@ -60,7 +62,7 @@ const URL_LINE = /^url: (http:\/\/127\.0\.0\.1:(\d+)\/#t=([0-9a-f]{64}))\s*$/;
 export function startHost(o: StartHostOptions): Promise<HostProcess> {
   installExitHook();
   const child = spawn(process.execPath, [
-    '--import', 'tsx', HOST_ENTRY, '--profile', o.profileDir, '--testbed', o.testbed, '--port', '0', '--no-open',
+    '--import', 'tsx', HOST_ENTRY, '--profile', o.profileDir, '--testbed', o.testbed, '--port', '0', '--no-open', ...(o.args ?? []),
   ], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'], shell: false, env: { ...process.env } });
   live.add(child);
   let stderr = '';

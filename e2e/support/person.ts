@@ -29,9 +29,9 @@ export class Person {
   ) {}
 
   /** Starts this person's host and opens its main window (onboarding for a new profile). */
-  static async start(browser: Browser, o: { name: string; passphrase: string; dir: string; testbed: string }): Promise<Person> {
+  static async start(browser: Browser, o: { name: string; passphrase: string; dir: string; testbed: string; hostArgs?: string[] }): Promise<Person> {
     const p = new Person(o.name, o.passphrase, join(o.dir, o.name), o.testbed);
-    p.host = await startHost({ profileDir: p.profileDir, testbed: p.testbed, name: o.name });
+    p.host = await startHost({ profileDir: p.profileDir, testbed: p.testbed, name: o.name, ...(o.hostArgs ? { args: o.hostArgs } : {}) });
     p.ctx = await newPersonContext(browser, p.host.origin);
     p.main = await p.ctx.context.newPage();
     await p.main.goto(p.host.url);

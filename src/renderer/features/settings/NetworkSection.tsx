@@ -11,6 +11,9 @@ const TOR_KINDS: { kind: TorChoice['kind']; label: string }[] = [
   { kind: 'path', label: 'This Tor program:' },
 ];
 
+/** How often the open screen asks for the gateways' health (a local call). */
+const HEALTH_REFRESH_MS = 3_000;
+
 function health(g: NetworkView['gateways'][number]): string {
   const at = (ms: number) => new Date(ms).toLocaleTimeString();
   if (g.state === 'reachable' && g.lastSuccessAt !== null) return `reached at ${at(g.lastSuccessAt)}`;
@@ -44,9 +47,13 @@ export function NetworkSection() {
   useEffect(() => {
     let live = true;
     unwrap(api().getNetwork()).then((v) => { if (live) show(v, true); }, (err: unknown) => { if (live) setError(toUiError(err)); });
-    // Health changes and gateways taken from an invitation arrive as events; the typed text stays.
+    // Gateways taken from an invitation arrive as events; health is asked for while the screen is
+    // open (it changes with every registry request: no event for that). The typed text stays.
     const off = api().onEvent((e) => { if (e.type === 'network' && live) show(e.network, false); });
-    return () => { live = false; off(); };
+    const poll = setInterval(() => {
+      unwrap(api().getNetwork()).then((v) => { if (live) show(v, false); }, () => undefined);
+    }, HEALTH_REFRESH_MS);
+    return () => { live = false; off(); clearInterval(poll); };
   }, []);
 
   const submit = (e: FormEvent) => {
