@@ -59,6 +59,10 @@ const names = ['Alice', 'Zoë Ünïcødé 🦊', ''];
 const sealed = [];
 const open = [];
 const upgrade = [];
+// Version 2 (gateway lists): rows added after the v1 ones, which stay byte for byte; the same
+// people with 0, 1 and the maximum of 4 gateways, one of them on another port than 80.
+const sealedV2 = [];
+const openV2 = [];
 for (let i = 0; i < 3; i++) {
   const inviterSeed = det(`inviter/${i}`);
   const recipientSeed = det(`recipient/${i}`);
@@ -86,36 +90,25 @@ for (let i = 0; i < 3; i++) {
     seedB: toHex(recipientSeed), publicKeyB: toHex(recipient.publicKey),
     sharedKey: toHex(upgradeSharedKey(secret, inviter, recipient.publicKey)),
   });
-}
-// Version 2 (gateway lists): rows added after the v1 ones, which stay byte for byte. 0, 1 and the
-// maximum of 4 gateways, one of them on another port than 80.
-const sealedV2 = [];
-const openV2 = [];
-for (let i = 0; i < 3; i++) {
-  const inviterSeed = det(`inviter/${i}`);
-  const recipientSeed = det(`recipient/${i}`);
-  const inviter = identityFromSeed(inviterSeed);
-  const recipient = identityFromSeed(recipientSeed);
-  const sharedKey = det(`shared-key/${i}`);
-  const ephemeralSeed = det(`ephemeral-v2/${i}`);
-  const secret = det(`secret-v2/${i}`);
-  const expiresAt = 1_767_225_600_000 + i * 86_400_000;
-  const inviterName = names[i]!;
-  const gateways: InvitationGateway[] = [0, 1, 4][i] === 0 ? [] : Array.from({ length: [0, 1, 4][i]! }, (_, g) => ({
+  const gateways: InvitationGateway[] = Array.from({ length: [0, 1, 4][i]! }, (_, g) => ({
     onion: onionAddressFromPublicKey(identityFromSeed(det(`gateway/${i}/${g}`)).publicKey), port: g === 1 ? 9001 : 80,
   }));
   const gatewayUrls = gateways.map(gatewayUrl);
-  const s = createSealedInvitation({ inviter, recipientPublicKey: recipient.publicKey, sharedKey, expiresAt, inviterName, ephemeralSeed, gateways });
+  const ephemeralSeedV2 = det(`ephemeral-v2/${i}`);
+  const secretV2 = det(`secret-v2/${i}`);
+  const s2 = createSealedInvitation({
+    inviter, recipientPublicKey: recipient.publicKey, sharedKey, expiresAt, inviterName, ephemeralSeed: ephemeralSeedV2, gateways,
+  });
   sealedV2.push({
     inviterSeed: toHex(inviterSeed), inviterPublicKey: toHex(inviter.publicKey),
     recipientSeed: toHex(recipientSeed), recipientPublicKey: toHex(recipient.publicKey),
-    sharedKey: toHex(sharedKey), expiresAt, inviterName, ephemeralSeed: toHex(ephemeralSeed), gateways: gatewayUrls,
-    bytes: toHex(encodeInvitationBytes(s)), link: encodeInvitation(s),
+    sharedKey: toHex(sharedKey), expiresAt, inviterName, ephemeralSeed: toHex(ephemeralSeedV2), gateways: gatewayUrls,
+    bytes: toHex(encodeInvitationBytes(s2)), link: encodeInvitation(s2),
   });
-  const o = createOpenInvitation({ inviter, secret, expiresAt, inviterName, gateways });
+  const o2 = createOpenInvitation({ inviter, secret: secretV2, expiresAt, inviterName, gateways });
   openV2.push({
-    inviterSeed: toHex(inviterSeed), inviterPublicKey: toHex(inviter.publicKey), secret: toHex(secret), expiresAt, inviterName,
-    gateways: gatewayUrls, bytes: toHex(encodeInvitationBytes(o)), link: encodeInvitation(o),
+    inviterSeed: toHex(inviterSeed), inviterPublicKey: toHex(inviter.publicKey), secret: toHex(secretV2), expiresAt, inviterName,
+    gateways: gatewayUrls, bytes: toHex(encodeInvitationBytes(o2)), link: encodeInvitation(o2),
   });
 }
 write('invitations.json', { sealed, open, upgrade, sealedV2, openV2 });
