@@ -15,6 +15,8 @@ test('warnings: network weather and a contact going away print nothing; the rest
   assert.equal(formatEvent(warning('RENDEZVOUS', 'SOCKS5 reply 0x05 (SOCKS_CONNECTION_REFUSED)'), { nameOf }), null);
   assert.equal(formatEvent(warning('INBOUND_HANDSHAKE', 'Noise handshake failed'), { nameOf }), null);
   assert.equal(formatEvent(warning('GATEWAY_TIMEOUT', 'gateway x did not answer'), { nameOf }), null);
+  assert.equal(formatEvent(warning('GATEWAYS_ADOPTED', "Using the 2 gateway(s) from Ann's invitation (see the network settings)."), { nameOf }),
+    "! Using the 2 gateway(s) from Ann's invitation (see the network settings).");
   assert.equal(formatEvent(warning('LINK_BAD_FRAME', 'frame 0x42'), { nameOf }),
     '! the connection to Dave D broke: their app sent something this app does not understand (it reconnects by itself)');
   assert.equal(formatEvent(warning('INVITATION_TAKEN', 'Someone else already used this invitation from Ann. Ask them for a new one.'), { nameOf }),

@@ -80,6 +80,8 @@ export function formatContactDetails(c: ContactInfo): string[] {
 const WARNING_WORDS: Record<string, ((message: string, name: string) => string | null) | null> = {
   INVITATION_TAKEN: (m) => m,
   INVITATION_DECLINED: (m) => m,
+  // Gateways taken from an accepted invitation: the person should know which network they now use.
+  GATEWAYS_ADOPTED: (m) => m,
   INVITATION_EXPIRED: (_m, name) => `your request to connect with ${name} expired before they confirmed it`,
   LINK_BAD_FRAME: (_m, name) => `the connection to ${name} broke: their app sent something this app does not understand (it reconnects by itself)`,
   LINK_FRAME_TOO_LARGE: (_m, name) => `the connection to ${name} broke: their app sent too much at once (it reconnects by itself)`,

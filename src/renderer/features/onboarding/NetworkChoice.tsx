@@ -5,8 +5,8 @@ export type NetworkKind = 'sandbox' | 'tor';
 /**
  * Onboarding step between "Create profile" and the first start: which network to join. The host
  * chooses the network when it starts (a testbed description, or the local sandbox); this step
- * shows that choice and takes gateway addresses for the Tor network once the host accepts them
- * (see docs/ARCHITECTURE.md "Renderer": the network settings are not in the contract yet).
+ * shows that choice. The public network's tor and gateways are set in Settings > Network once the
+ * profile exists, on a host started with `--network public` (docs/ARCHITECTURE.md "Network settings").
  */
 export function NetworkChoice({ onContinue, busy }: { onContinue(kind: NetworkKind): void; busy: boolean }) {
   const [kind, setKind] = useState<NetworkKind>('sandbox');
@@ -27,7 +27,7 @@ export function NetworkChoice({ onContinue, busy }: { onContinue(kind: NetworkKi
             <input type="radio" name="network" value="tor" checked={kind === 'tor'} onChange={() => setKind('tor')} aria-describedby={ids.note} />
             Tor network
           </label>
-          <p id={ids.note} className="muted small">The public Tor network, through registry gateways someone you trust runs. This version of Sotto can't join it yet from here.</p>
+          <p id={ids.note} className="muted small">The public Tor network, through registry gateways someone you trust runs. Start Sotto with --network public, then add the gateways in Settings › Network (or accept an invitation that brings them).</p>
         </div>
         <button type="submit" className="primary" disabled={busy || kind !== 'sandbox'}>{busy ? 'Starting…' : 'Continue'}</button>
       </form>
