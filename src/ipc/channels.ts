@@ -14,6 +14,7 @@ import {
 import { settingsUpdateSchema, settingsViewSchema } from './settings.ts';
 import { networkUpdateSchema, networkViewSchema } from './network.ts';
 import { externalUrlSchema } from './external-url.ts';
+import { GROUP_CHANNELS, sessionIdSchema } from './group.ts';
 import { idSchema } from './text.ts';
 
 const none = z.undefined();
@@ -71,11 +72,13 @@ export const HOST_CHANNELS = {
    * `opened: true`; the browser host cannot open windows, so the renderer opens `route` itself.
    */
   openSession: channel(z.strictObject({ contactId: idSchema }), z.object({ route: z.string(), opened: z.boolean() })),
+  /** The same for a group chat's window (route `#/group/<sessionId>`, src/ipc/group.ts). */
+  openGroupWindow: channel(z.strictObject({ sessionId: sessionIdSchema }), z.object({ route: z.string(), opened: z.boolean() })),
   /** Keyboard or pointer input in any window: resets the idle time that drives auto-away. */
   reportActivity: channel(none, nothing),
 } as const;
 
-export const CHANNELS = { ...CORE_CHANNELS, ...HOST_CHANNELS } as const;
+export const CHANNELS = { ...CORE_CHANNELS, ...GROUP_CHANNELS, ...HOST_CHANNELS } as const;
 
 export type Channels = typeof CHANNELS;
 export type ChannelName = keyof Channels;

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { coreEventSchema } from './core-types.ts';
 import { settingsViewSchema } from './settings.ts';
 import { networkViewSchema } from './network.ts';
+import { groupEventSchema } from './group.ts';
 
 export const hostEventSchema = z.discriminatedUnion('type', [
   /** A sotto:// link the OS handed to the app (Electron): open the accept dialog with it. */
@@ -13,5 +14,6 @@ export const hostEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('network'), network: networkViewSchema }),
 ]);
 
-export const EVENT = z.union([coreEventSchema, hostEventSchema]);
+/** Core events, host events, and the group chats' events (src/ipc/group.ts). */
+export const EVENT = z.union([coreEventSchema, hostEventSchema, groupEventSchema]);
 export type SottoEvent = z.infer<typeof EVENT>;

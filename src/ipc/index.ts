@@ -18,5 +18,6 @@ export * from './core-inputs.ts';
 export * from './text.ts';
 export * from './settings.ts';
 export * from './network.ts';
+export * from './group.ts';
 export { externalUrlSchema, isExternalUrl, MAX_EXTERNAL_URL_CHARS } from './external-url.ts';
 export { conversationOrder } from './conversation-order.ts';

@@ -4,13 +4,14 @@
 // browser host alike, so both expose exactly the same API.
 import type { z } from 'zod';
 import {
-  CORE_CHANNELS, CHANNELS, HOST_CHANNELS, IPC_ERRORS, describeIssues, fail, isChannelName, ok,
+  CORE_CHANNELS, CHANNELS, GROUP_CHANNELS, HOST_CHANNELS, IPC_ERRORS, describeIssues, fail, groupRoute, isChannelName, ok,
   type ChannelName, type ErrorInfo, type Result, type SottoEvent,
 } from '../../ipc/index.ts';
 import { toErrorInfo, type SottoCore } from '../index.ts';
 import type { UiSettings } from './ui-settings.ts';
 import { NetworkSettings } from '../core/network-settings.ts';
 import { HostError } from './errors.ts';
+import type { GroupSessions } from '../group/group-sessions.ts';
 
 /**
  * The core's code and message, plus the wait an error carries (the store's UNLOCK_DELAYED and
@@ -23,6 +24,7 @@ export function errorInfoOf(err: unknown): ErrorInfo {
 }
 
 type CoreChannel = keyof typeof CORE_CHANNELS;
+type GroupChannel = keyof typeof GROUP_CHANNELS;
 /** Host channels plus the core channels the host completes (defaults for new contacts). */
 type HostChannel = keyof typeof HOST_CHANNELS | 'acceptInvitation' | 'confirmInvitation';
 type In<C extends ChannelName> = z.output<(typeof CHANNELS)[C]['input']>;
@@ -31,6 +33,8 @@ type In<C extends ChannelName> = z.output<(typeof CHANNELS)[C]['input']>;
 export interface HostActions {
   openExternal(url: string): Promise<void>;
   openSession(contactId: string): Promise<{ route: string; opened: boolean }>;
+  /** A group chat's window; without it (browser host) the renderer opens the route itself. */
+  openGroupWindow?(sessionId: string): Promise<{ route: string; opened: boolean }>;
   /** Input in one of the profile's windows (auto-away). */
   activity(): void;
 }
@@ -74,14 +78,27 @@ const CORE_CALLS: { [C in CoreChannel]: (core: SottoCore, input: In<C>) => unkno
   setTyping: (c, i) => c.setTyping(i),
 };
 
+/** Group chat channels: SottoCore.groupSessions() (NOT_RUNNING while locked), method by method. */
+const GROUP_CALLS: { [C in GroupChannel]: (group: GroupSessions, input: In<C>) => unknown } = {
+  groupCreate: (g, i) => g.create(i.title),
+  groupInvite: (g, i) => g.invite(i.sessionId, i.invitee),
+  groupSend: (g, i) => g.send(i.sessionId, i.body),
+  groupLeave: (g, i) => g.leave(i.sessionId),
+  groupAnswer: (g, i) => g.answer(i.sessionId, i.join),
+  groupList: (g) => ({ sessions: g.list(), invitations: g.invitations() }),
+  groupMessages: (g, i) => g.messages(i.sessionId),
+};
+
 export class IpcHandler {
   private readonly listeners = new Set<(event: SottoEvent) => void>();
   private readonly unsubscribeCore: () => void;
   private readonly unsubscribeNetwork: () => void;
+  private readonly unsubscribeGroup: () => void;
   private readonly network: NetworkSettings;
 
   constructor(private readonly o: IpcHandlerOptions) {
     this.unsubscribeCore = o.core.onEvent((event) => this.emit(event));
+    this.unsubscribeGroup = o.core.onGroupEvent((event) => this.emit(event));
     this.network = o.network ?? new NetworkSettings({ port: () => o.core.settingsStore() });
     this.unsubscribeNetwork = this.network.onChange(() => this.emit({ type: 'network', network: this.network.view() }));
   }
@@ -115,12 +132,16 @@ export class IpcHandler {
   close(): void {
     this.unsubscribeCore();
     this.unsubscribeNetwork();
+    this.unsubscribeGroup();
     this.listeners.clear();
   }
 
   private call(channel: ChannelName, input: unknown): Promise<unknown> | unknown {
     // `input` was parsed with CHANNELS[channel].input in `handle`; the tables are typed per channel.
     if (Object.hasOwn(this.hostCalls, channel)) return (this.hostCalls[channel as HostChannel] as (input: unknown) => unknown)(input);
+    if (Object.hasOwn(GROUP_CALLS, channel)) {
+      return (GROUP_CALLS[channel as GroupChannel] as (group: GroupSessions, input: unknown) => unknown)(this.o.core.groupSessions(), input);
+    }
     return (CORE_CALLS[channel as CoreChannel] as (core: SottoCore, input: unknown) => unknown)(this.o.core, input);
   }
 
@@ -138,6 +159,7 @@ export class IpcHandler {
     sendInvitationEmail: (i) => this.sendInvitationEmail(i),
     openExternal: (i) => this.o.actions.openExternal(i.url),
     openSession: (i) => this.o.actions.openSession(i.contactId),
+    openGroupWindow: async (i) => (await this.o.actions.openGroupWindow?.(i.sessionId)) ?? { route: groupRoute(i.sessionId), opened: false },
     reportActivity: () => this.o.actions.activity(),
     acceptInvitation: async (i) => {
       const result = await this.o.core.acceptInvitation(i);
