@@ -24,11 +24,15 @@ if (process.versions.electron) {
     electron: electronPort(),
     argv: process.argv,
     ...bundlePaths(fileURLToPath(import.meta.url)),
-    // No real network is configured yet (DESIGN D9): the local testbed, as `npm start` and the console use.
+    // An installed app runs on the public network with the tor it ships and the profile's gateways
+    // (docs/ARCHITECTURE.md "Network settings"); a development run (or SOTTO_TESTBED) stays on the
+    // local testbed, as `npm start` and the console do (DESIGN D9).
     openProfile: ({ actions, idleSeconds }) => openProfileHost({
       profileDir: join(home, 'default'),
       testbedPath: process.env.SOTTO_TESTBED ?? null,
       defaultTestbedPath: join(process.cwd(), '.testbed', 'testbed.json'),
+      network: app.isPackaged && !process.env.SOTTO_TESTBED ? 'public' : 'testbed',
+      resourcesDir: process.resourcesPath, packaged: app.isPackaged,
       log, actions, idleSeconds,
     }),
     log,
