@@ -216,10 +216,11 @@ function hexJson(value: unknown): unknown {
 }
 const gSession = det('group-session', 16);
 const [gA, gB, gC] = [0, 1, 2].map((i) => identityFromSeed(det(`group-member/${i}`)));
+const gAuth = (i: number): Uint8Array => det(`group-member-client-auth/${i}`);
 const gTicket = issueSessionTicket({ sessionId: gSession, member: gC!.publicKey, issuer: gB!, clientAuthKey: det('group-client-auth'), epoch: 2 });
 const gFrames: { name: string; frame: GroupFrame }[] = [
   { name: 'message', frame: { type: 'message', sessionId: gSession, id: det('group-message', 16), lamport: 7, sentAt: 1_767_225_600_000, body: 'Hi all 🦊\nsecond line' } },
-  { name: 'invite', frame: { type: 'invite', sessionId: gSession, title: 'Zoë’s plans', members: [gA!.publicKey, gB!.publicKey] } },
+  { name: 'invite', frame: { type: 'invite', sessionId: gSession, title: 'Zoë’s plans', members: [{ member: gA!.publicKey, clientAuthKey: gAuth(0) }, { member: gB!.publicKey, clientAuthKey: gAuth(1) }] } },
   { name: 'join with an endpoint', frame: { type: 'join', sessionId: gSession, clientAuthKey: det('group-client-auth'), endpoint: { onionKey: det('group-onion/2'), port: 443 } } },
   { name: 'join without an endpoint', frame: { type: 'join', sessionId: gSession, clientAuthKey: det('group-client-auth'), endpoint: null } },
   { name: 'reject', frame: { type: 'reject', sessionId: gSession } },
@@ -227,10 +228,14 @@ const gFrames: { name: string; frame: GroupFrame }[] = [
     name: 'members (hand-over)',
     frame: {
       type: 'members', sessionId: gSession, coordinator: gA!.publicKey, epoch: 2, lamport: 7, ticket: gTicket,
-      members: [{ member: gA!.publicKey, endpoint: { onionKey: det('group-onion/0'), port: 1 } }, { member: gB!.publicKey, endpoint: null }],
+      members: [
+        { member: gA!.publicKey, clientAuthKey: gAuth(0), endpoint: { onionKey: det('group-onion/0'), port: 1 } },
+        { member: gB!.publicKey, clientAuthKey: gAuth(1), endpoint: null },
+      ],
     },
   },
-  { name: 'ticket', frame: { type: 'ticket', sessionId: gSession, ticket: gTicket } },
+  { name: 'ticket announced with the newcomer\'s endpoint', frame: { type: 'ticket', sessionId: gSession, ticket: gTicket, endpoint: { onionKey: det('group-onion/2'), port: 443 } } },
+  { name: 'ticket presented', frame: { type: 'ticket', sessionId: gSession, ticket: gTicket, endpoint: null } },
   { name: 'admit', frame: { type: 'admit', sessionId: gSession, epoch: 2 } },
   { name: 'complete', frame: { type: 'complete', sessionId: gSession, epoch: 2 } },
   { name: 'token-request', frame: { type: 'token-request', sessionId: gSession, seq: 1 } },
@@ -258,11 +263,11 @@ const gInvalid = [
   { name: 'join endpoint port 0', kind: 'accept', hex: `0103${toHex(gSession)}${toHex(det('group-client-auth'))}01${toHex(det('group-onion/2'))}0000`, code: 'OUT_OF_RANGE' },
   { name: 'message with an empty body', kind: 'ticket', hex: `0101${toHex(gSession)}${toHex(det('group-message', 16))}${'00'.repeat(16)}0000`, code: 'OUT_OF_RANGE' },
   { name: 'invite with no members', kind: 'invite', hex: `0102${toHex(gSession)}000000`, code: 'OUT_OF_RANGE' },
-  { name: 'invite listing a member twice', kind: 'invite', hex: `0102${toHex(gSession)}000002${toHex(gA!.publicKey)}${toHex(gA!.publicKey)}`, code: 'BAD_KEY' },
+  { name: 'invite listing a member twice', kind: 'invite', hex: `0102${toHex(gSession)}000002${toHex(gA!.publicKey)}${toHex(gAuth(0))}${toHex(gA!.publicKey)}${toHex(gAuth(0))}`, code: 'BAD_KEY' },
 ];
 const forgedTicket = encodeSessionTicket(gTicket);
 forgedTicket.set(gA!.publicKey, 17); // member rewritten: the issuer's signature no longer covers it
-gInvalid.push({ name: 'ticket with a rewritten member (forged)', kind: 'ticket', hex: `0106${toHex(gSession)}${toHex(forgedTicket)}`, code: 'BAD_SIGNATURE' });
+gInvalid.push({ name: 'ticket with a rewritten member (forged)', kind: 'ticket', hex: `0106${toHex(gSession)}${toHex(forgedTicket)}00`, code: 'BAD_SIGNATURE' });
 write('group-frames.json', {
   description: 'Multi-party session frames (docs/PROTOCOL.md "Multi-party sessions"): the payload of a link session frame of the given kind. valid: decodeGroupFrame({kind, payload: hex}) == frame (byte fields hex, tickets as their encoded hex) and encodeGroupFrame(frame) == {kind, hex}. invalid: decodeGroupFrame throws ProtocolError with code.',
   valid: gValid,

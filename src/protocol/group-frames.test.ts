@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import {
   ready, identityFromSeed, decodeFrame, encodeFrame, encodeGroupFrame, decodeGroupFrame, issueSessionTicket,
   encodeSessionTicket, decodeSessionTicket, checkSessionTicket, toHex, isProtocolError, MAX_GROUP_BODY_BYTES,
-  MAX_GROUP_MEMBERS, SESSION_TICKET_BYTES, type GroupFrame, type SessionFrame, type Identity,
+  MAX_GROUP_MEMBERS, SESSION_TICKET_BYTES, type GroupFrame, type InviteMember, type MemberEntry, type SessionFrame, type Identity,
 } from './index.ts';
 
 let a: Identity;
@@ -12,6 +12,8 @@ let c: Identity;
 let d: Identity;
 const sessionId = Uint8Array.from({ length: 16 }, (_, i) => i);
 const key = (n: number): Uint8Array => new Uint8Array(32).fill(n);
+/** A member as an invite lists it: identity and a session client-auth key. */
+const im = (member: Uint8Array): InviteMember => ({ member, clientAuthKey: Uint8Array.from(member, (x) => x ^ 0x5a) });
 
 before(async () => {
   await ready();
@@ -26,15 +28,16 @@ function samples(): GroupFrame[] {
   const ticket = issueSessionTicket({ sessionId, member: c.publicKey, issuer: b, clientAuthKey: key(7), epoch: 3 });
   return [
     { type: 'message', sessionId, id: key(5).subarray(0, 16), lamport: 42, sentAt: 1_767_225_600_000, body: 'hello all\nsecond line' },
-    { type: 'invite', sessionId, title: 'Zoë’s plans 🦊', members: [a.publicKey, b.publicKey] },
+    { type: 'invite', sessionId, title: 'Zoë’s plans 🦊', members: [im(a.publicKey), im(b.publicKey)] },
     { type: 'join', sessionId, clientAuthKey: key(7), endpoint: { onionKey: key(8), port: 443 } },
     { type: 'join', sessionId, clientAuthKey: key(7), endpoint: null },
     { type: 'reject', sessionId },
     {
       type: 'members', sessionId, coordinator: a.publicKey, epoch: 3, lamport: 9, ticket,
-      members: [{ member: a.publicKey, endpoint: { onionKey: key(9), port: 1 } }, { member: b.publicKey, endpoint: null }],
+      members: [{ ...im(a.publicKey), endpoint: { onionKey: key(9), port: 1 } }, { ...im(b.publicKey), endpoint: null }],
     },
-    { type: 'ticket', sessionId, ticket },
+    { type: 'ticket', sessionId, ticket, endpoint: { onionKey: key(8), port: 443 } },
+    { type: 'ticket', sessionId, ticket, endpoint: null },
     { type: 'admit', sessionId, epoch: 3 },
     { type: 'complete', sessionId, epoch: 3 },
     { type: 'token-request', sessionId, seq: 1 },
@@ -99,14 +102,14 @@ test('field limits: body size, empty body, title controls, member count and dupl
   assert.ok(encodeGroupFrame(msg('x'.repeat(MAX_GROUP_BODY_BYTES))).payload.length <= 8192);
   rejects(() => encodeGroupFrame(msg('x'.repeat(MAX_GROUP_BODY_BYTES + 1))), 'TOO_LARGE');
   rejects(() => encodeGroupFrame(msg('')), 'OUT_OF_RANGE');
-  rejects(() => encodeGroupFrame({ type: 'invite', sessionId, title: 'a\u2028b', members: [a.publicKey] }), 'BAD_ENCODING');
-  rejects(() => encodeGroupFrame({ type: 'invite', sessionId, title: 't', members: [a.publicKey, a.publicKey] }), 'BAD_KEY');
+  rejects(() => encodeGroupFrame({ type: 'invite', sessionId, title: 'a\u2028b', members: [im(a.publicKey)] }), 'BAD_ENCODING');
+  rejects(() => encodeGroupFrame({ type: 'invite', sessionId, title: 't', members: [im(a.publicKey), im(a.publicKey)] }), 'BAD_KEY');
   rejects(() => encodeGroupFrame({ type: 'invite', sessionId, title: 't', members: [] }), 'OUT_OF_RANGE');
   const many = Array.from({ length: MAX_GROUP_MEMBERS + 1 }, (_, i) => { const k = new Uint8Array(32); k[0] = i; k[1] = 1; return k; });
-  rejects(() => encodeGroupFrame({ type: 'invite', sessionId, title: 't', members: many }), 'OUT_OF_RANGE');
+  rejects(() => encodeGroupFrame({ type: 'invite', sessionId, title: 't', members: many.map(im) }), 'OUT_OF_RANGE');
   // A full member list still fits one session payload.
   const ticket = issueSessionTicket({ sessionId, member: c.publicKey, issuer: a, clientAuthKey: key(7), epoch: 1 });
-  const full = [a.publicKey, ...many.slice(0, MAX_GROUP_MEMBERS - 1)].map((member) => ({ member, endpoint: { onionKey: key(9), port: 65535 } }));
+  const full = [a.publicKey, ...many.slice(0, MAX_GROUP_MEMBERS - 1)].map((member) => ({ ...im(member), endpoint: { onionKey: key(9), port: 65535 } }));
   const frame: GroupFrame = { type: 'members', sessionId, coordinator: a.publicKey, epoch: 1, lamport: 0, ticket, members: full };
   assert.deepEqual(decodeGroupFrame(encodeGroupFrame(frame)), frame);
 });
@@ -114,12 +117,12 @@ test('field limits: body size, empty body, title controls, member count and dupl
 test('member list hand-over: coordinator and issuer listed, newcomer not, ticket for this session', () => {
   const ticket = issueSessionTicket({ sessionId, member: c.publicKey, issuer: b, clientAuthKey: key(7), epoch: 1 });
   const base = { type: 'members' as const, sessionId, coordinator: a.publicKey, epoch: 1, lamport: 0, ticket };
-  const entry = (k: Identity): { member: Uint8Array; endpoint: null } => ({ member: k.publicKey, endpoint: null });
+  const entry = (k: Identity): MemberEntry => ({ ...im(k.publicKey), endpoint: null });
   rejects(() => encodeGroupFrame({ ...base, members: [entry(b)] }), 'BAD_KEY');
   rejects(() => encodeGroupFrame({ ...base, members: [entry(a)] }), 'BAD_KEY');
   rejects(() => encodeGroupFrame({ ...base, members: [entry(a), entry(b), entry(c)] }), 'BAD_KEY');
   const otherSession = issueSessionTicket({ sessionId: new Uint8Array(16), member: c.publicKey, issuer: b, clientAuthKey: key(7), epoch: 1 });
-  rejects(() => encodeGroupFrame({ type: 'ticket', sessionId, ticket: otherSession }), 'BAD_KEY');
+  rejects(() => encodeGroupFrame({ type: 'ticket', sessionId, ticket: otherSession, endpoint: null }), 'BAD_KEY');
 });
 
 test('session ticket: signed by the issuer, names session, member and issuer; copies and forgeries refused', () => {

@@ -28,7 +28,9 @@ const U32_MAX = 0xffff_ffff;
 
 /** A member's session-scoped onion endpoint: the ed25519 onion service key and its virtual port. */
 export interface SessionEndpoint { onionKey: Uint8Array; port: number }
-export interface MemberEntry { member: Uint8Array; endpoint: SessionEndpoint | null }
+/** A member as an invitee sees it: identity and the session client-auth key its endpoint clients use. */
+export interface InviteMember { member: Uint8Array; clientAuthKey: Uint8Array }
+export interface MemberEntry extends InviteMember { endpoint: SessionEndpoint | null }
 
 interface Base { sessionId: Uint8Array }
 export interface GroupMessageFrame extends Base {
@@ -39,8 +41,11 @@ export interface GroupMessageFrame extends Base {
   sentAt: number;
   body: string;
 }
-/** Token holder -> invitee: the session's title and current members, so consent is informed. */
-export interface GroupInviteFrame extends Base { type: 'invite'; title: string; members: Uint8Array[] }
+/**
+ * Token holder -> invitee: the session's title and current members, so consent is informed; their
+ * client-auth keys let a joining invitee open an endpoint only they can reach.
+ */
+export interface GroupInviteFrame extends Base { type: 'invite'; title: string; members: InviteMember[] }
 export interface GroupJoinFrame extends Base { type: 'join'; clientAuthKey: Uint8Array; endpoint: SessionEndpoint | null }
 export interface GroupRejectFrame extends Base { type: 'reject' }
 /** Inviter -> newcomer on join: everything it needs to reach every member, and its ticket. */
@@ -52,8 +57,11 @@ export interface GroupMembersFrame extends Base {
   ticket: SessionTicket;
   members: MemberEntry[];
 }
-/** Issuer -> members (announce, so they authorize the client-auth key) or newcomer -> member (present). */
-export interface GroupTicketFrame extends Base { type: 'ticket'; ticket: SessionTicket }
+/**
+ * Issuer -> members (announce, with the newcomer's session endpoint, so members that are not its
+ * contacts dial it) or newcomer -> member (present; endpoint none).
+ */
+export interface GroupTicketFrame extends Base { type: 'ticket'; ticket: SessionTicket; endpoint: SessionEndpoint | null }
 /** Member -> newcomer: the presented ticket was accepted. */
 export interface GroupAdmitFrame extends Base { type: 'admit'; epoch: number }
 /** Newcomer -> coordinator: connected to every member; the token is free again. */
@@ -195,11 +203,13 @@ function encodePayload(frame: GroupFrame): Uint8Array {
       const title = utf8Of(frame.title, 'session title');
       checkShortText(frame.title, MAX_DISPLAY_NAME_CHARS, 'session title');
       if (!Array.isArray(frame.members)) fail('BAD_ENCODING', 'invite members must be an array');
-      frame.members.forEach((m) => checkKey(m, 'invite member'));
-      checkMemberKeys(frame.members, 'invite');
+      checkMemberKeys(frame.members.map((m) => checkKey(m.member, 'invite member')), 'invite');
       w.bytes(title);
       w.u8(frame.members.length);
-      for (const m of frame.members) w.raw(m);
+      for (const m of frame.members) {
+        w.raw(m.member);
+        w.raw(checkKey(m.clientAuthKey, 'member client-auth key'));
+      }
       break;
     }
     case 'join':
@@ -220,12 +230,14 @@ function encodePayload(frame: GroupFrame): Uint8Array {
       w.u8(frame.members.length);
       for (const e of frame.members) {
         w.raw(e.member);
+        w.raw(checkKey(e.clientAuthKey, 'member client-auth key'));
         writeEndpoint(w, e.endpoint);
       }
       break;
     }
     case 'ticket':
       writeTicket(w, frame.ticket, sessionId);
+      writeEndpoint(w, frame.endpoint);
       break;
     case 'admit':
     case 'complete':
@@ -294,9 +306,9 @@ export function decodeGroupFrame(frame: SessionFrame): GroupFrame {
       const title = r.str(MAX_DISPLAY_NAME_CHARS * 4, 'session title');
       checkShortText(title, MAX_DISPLAY_NAME_CHARS, 'session title');
       const count = r.u8('member count');
-      const members: Uint8Array[] = [];
-      for (let i = 0; i < count; i++) members.push(r.fixed(KEY_BYTES, 'invite member'));
-      checkMemberKeys(members, 'invite');
+      const members: InviteMember[] = [];
+      for (let i = 0; i < count; i++) members.push({ member: r.fixed(KEY_BYTES, 'invite member'), clientAuthKey: r.fixed(KEY_BYTES, 'member client-auth key') });
+      checkMemberKeys(members.map((m) => m.member), 'invite');
       out = { type, sessionId, title, members };
       break;
     }
@@ -315,7 +327,9 @@ export function decodeGroupFrame(frame: SessionFrame): GroupFrame {
       const ticket = readTicket(r, sessionId);
       const count = r.u8('member count');
       const members: MemberEntry[] = [];
-      for (let i = 0; i < count; i++) members.push({ member: r.fixed(KEY_BYTES, 'member'), endpoint: readEndpoint(r) });
+      for (let i = 0; i < count; i++) {
+        members.push({ member: r.fixed(KEY_BYTES, 'member'), clientAuthKey: r.fixed(KEY_BYTES, 'member client-auth key'), endpoint: readEndpoint(r) });
+      }
       const keys = members.map((e) => e.member);
       checkMemberKeys(keys, 'member list');
       checkMembersList(coordinator, ticket, keys);
@@ -323,7 +337,7 @@ export function decodeGroupFrame(frame: SessionFrame): GroupFrame {
       break;
     }
     case 'ticket':
-      out = { type, sessionId, ticket: readTicket(r, sessionId) };
+      out = { type, sessionId, ticket: readTicket(r, sessionId), endpoint: readEndpoint(r) };
       break;
     case 'admit':
     case 'complete':

@@ -14,6 +14,9 @@ before(async () => { await ready(); });
 
 const SESSION_ID = Uint8Array.from({ length: 16 }, (_, i) => 0xa0 + i);
 const clientAuthKey = new Uint8Array(32).fill(0x33);
+/** Stand-ins for a member's session client-auth key and endpoint key, distinct per member. */
+const authKeyOf = (member: Uint8Array): Uint8Array => Uint8Array.from(member, (x) => x ^ 0x5a);
+const onionOf = (member: Uint8Array): Uint8Array => Uint8Array.from(member, (x) => x ^ 0xa5);
 
 interface Packet { from: Identity; to: string; bytes: Uint8Array; type: GroupFrame['type'] }
 type Answer = 'join' | 'reject' | 'ignore';
@@ -41,7 +44,7 @@ class Mesh {
   ev(name: string): GroupSessionEvent[] { return this.events.get(name) ?? []; }
 
   create(name: string): void {
-    this.sessions.set(name, GroupSession.create({ self: this.id(name), sessionId: SESSION_ID, title: 'plans', endpoint: null }));
+    this.sessions.set(name, GroupSession.create({ self: this.id(name), sessionId: SESSION_ID, title: 'plans', clientAuthKey: authKeyOf(this.key(name)) }));
   }
 
   apply(name: string, step: Step): void {
@@ -71,7 +74,7 @@ class Mesh {
     } else if (frame.type === 'invite') {
       this.onInvite(p.to, p.from, frame);
     } else if (frame.type === 'members') {
-      const { session: joined, step } = GroupSession.join({ self: this.id(p.to), endpoint: null, from: p.from.publicKey, frame, title: 'plans', now: this.now });
+      const { session: joined, step } = GroupSession.join({ self: this.id(p.to), clientAuthKey: authKeyOf(this.key(p.to)), endpoint: null, from: p.from.publicKey, frame, title: 'plans', now: this.now });
       this.sessions.set(p.to, joined);
       this.apply(p.to, step);
     }
@@ -84,7 +87,7 @@ class Mesh {
     const answer = decision === 'reject' ? 'reject' : (this.asked.push(name), this.answers.get(name) ?? 'join');
     if (answer === 'ignore') return;
     const out: GroupFrame = answer === 'join'
-      ? { type: 'join', sessionId: frame.sessionId, clientAuthKey, endpoint: null }
+      ? { type: 'join', sessionId: frame.sessionId, clientAuthKey: authKeyOf(this.key(name)), endpoint: { onionKey: onionOf(this.key(name)), port: 1 } }
       : { type: 'reject', sessionId: frame.sessionId };
     this.packets.push({ from: this.id(name), to: this.nameOf(from.publicKey), bytes: encodeFrame(encodeGroupFrame(out)), type: out.type });
   }
@@ -133,6 +136,14 @@ test('A starts, B joins, B invites C (not A\'s contact): one view of the members
   // A learned of C from B's ticket announce (to authorize C's client-auth key) before C presented it.
   const expected = m.ev('A').find((e) => e.type === 'member-expected');
   assert.ok(expected && expected.type === 'member-expected' && toHex(expected.member) === toHex(m.key('C')));
+  // ... with C's endpoint, which A (not C's contact) dials, and C's session client-auth key.
+  assert.equal(toHex(expected.endpoint!.onionKey), toHex(onionOf(m.key('C'))));
+  assert.equal(toHex(expected.clientAuthKey), toHex(authKeyOf(m.key('C'))));
+  for (const n of ['A', 'B', 'C']) {
+    for (const entry of m.s(n).memberList) assert.equal(toHex(entry.clientAuthKey), toHex(authKeyOf(entry.member)), `${n} knows each member's client-auth key`);
+    const c = m.s(n).memberList.find((e) => toHex(e.member) === toHex(m.key('C')))!;
+    if (n !== 'C') assert.equal(toHex(c.endpoint!.onionKey), toHex(onionOf(m.key('C'))), `${n} knows C's endpoint`);
+  }
   assert.equal(m.s('A').tokenHolder, null, 'the token is free after C\'s complete');
 });
 
@@ -353,7 +364,7 @@ test('tickets: a copy shown by D, a self-made one and an old one of a departed m
   const selfMade = issueSessionTicket({ sessionId: SESSION_ID, member: m.key('D'), issuer: identityFromSeed(new Uint8Array(32).fill(99)), clientAuthKey, epoch: 9 });
   for (const ticket of [cTicket, selfMade]) {
     for (const to of ['A', 'B', 'C']) {
-      m.packets.push({ from: m.id('D'), to, bytes: encodeFrame(encodeGroupFrame({ type: 'ticket', sessionId: SESSION_ID, ticket })), type: 'ticket' });
+      m.packets.push({ from: m.id('D'), to, bytes: encodeFrame(encodeGroupFrame({ type: 'ticket', sessionId: SESSION_ID, ticket, endpoint: null })), type: 'ticket' });
     }
   }
   m.run();
@@ -366,7 +377,7 @@ test('tickets: a copy shown by D, a self-made one and an old one of a departed m
   // C leaves, then shows its old ticket again: refused (a newer grant is needed to come back).
   m.apply('C', m.s('C').leave());
   m.run();
-  m.packets.push({ from: m.id('C'), to: 'A', bytes: encodeFrame(encodeGroupFrame({ type: 'ticket', sessionId: SESSION_ID, ticket: cTicket })), type: 'ticket' });
+  m.packets.push({ from: m.id('C'), to: 'A', bytes: encodeFrame(encodeGroupFrame({ type: 'ticket', sessionId: SESSION_ID, ticket: cTicket, endpoint: null })), type: 'ticket' });
   m.run();
   assert.equal(m.dropped('A', 'EXPIRED').length, 1);
   assert.deepEqual(m.membersOf('A'), ['A', 'B']);

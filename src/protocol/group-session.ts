@@ -58,6 +58,8 @@ export interface SessionMessage {
 
 export interface SessionMember {
   readonly member: Uint8Array;
+  /** Its session client-auth key (x25519): what a newcomer's endpoint authorizes. */
+  readonly clientAuthKey: Uint8Array;
   readonly endpoint: SessionEndpoint | null;
 }
 
@@ -65,8 +67,8 @@ export interface Outgoing { readonly to: Uint8Array; readonly frame: GroupFrame 
 
 export type GroupSessionEvent =
   | { type: 'message'; message: SessionMessage; index: number }
-  /** A ticket was announced by its issuer: authorize clientAuthKey on this member's session endpoint. */
-  | { type: 'member-expected'; member: Uint8Array; clientAuthKey: Uint8Array }
+  /** A ticket was announced by its issuer: a member that is not the newcomer's contact dials `endpoint`. */
+  | { type: 'member-expected'; member: Uint8Array; clientAuthKey: Uint8Array; endpoint: SessionEndpoint | null }
   | { type: 'member-joined'; member: Uint8Array; endpoint: SessionEndpoint | null }
   | { type: 'member-left'; member: Uint8Array }
   | { type: 'coordinator-changed'; coordinator: Uint8Array }
@@ -99,12 +101,15 @@ export interface CreateSessionInput {
   self: Identity;
   sessionId: Uint8Array;
   title: string;
-  endpoint: SessionEndpoint | null;
+  /** This member's session client-auth public key (docs/PROTOCOL.md, session-scoped endpoints). */
+  clientAuthKey: Uint8Array;
   options?: GroupSessionOptions;
 }
 
 export interface JoinSessionInput {
   self: Identity;
+  /** What this newcomer sent in its join. */
+  clientAuthKey: Uint8Array;
   endpoint: SessionEndpoint | null;
   /** Who sent the member list (the link's authenticated identity). */
   from: Uint8Array;
@@ -125,6 +130,8 @@ export class GroupSession {
   /** Hex key -> epoch at which it left: a ticket must be newer to bring it back. */
   private readonly departed = new Map<string, number>();
   private readonly timeline = new SessionTimeline<SessionMessage>();
+  /** Endpoints of newcomers whose tickets were announced, until they present them. */
+  private readonly announced = new Map<string, SessionEndpoint | null>();
   private coordinatorHex: string;
   private status: Status;
   private epoch: number;
@@ -153,7 +160,7 @@ export class GroupSession {
   static create(input: CreateSessionInput): GroupSession {
     const selfHex = toHex(input.self.publicKey);
     const session = new GroupSession(input.self, input.sessionId, input.title, input.options, selfHex, 'active', 0, 0);
-    session.members.set(selfHex, { member: input.self.publicKey, endpoint: input.endpoint });
+    session.members.set(selfHex, { member: input.self.publicKey, clientAuthKey: input.clientAuthKey.slice(), endpoint: null });
     return session;
   }
 
@@ -163,13 +170,13 @@ export class GroupSession {
     if (!equalBytes(frame.ticket.member, self.publicKey) || !equalBytes(frame.ticket.issuer, from)) throw SessionStateError.NOT_INVITED();
     const session = new GroupSession(self, frame.sessionId, input.title, input.options, toHex(frame.coordinator), 'joining', frame.epoch, frame.lamport);
     for (const entry of frame.members) session.members.set(toHex(entry.member), entry);
-    session.members.set(session.selfHex, { member: self.publicKey, endpoint: input.endpoint });
+    session.members.set(session.selfHex, { member: self.publicKey, clientAuthKey: input.clientAuthKey.slice(), endpoint: input.endpoint });
     const step = newStep();
     const awaiting = new Set<string>();
     for (const [hex, m] of session.members) {
       if (hex === session.selfHex || equalBytes(m.member, from)) continue;
       awaiting.add(hex);
-      session.out(step, m.member, { type: 'ticket', sessionId: session.sessionId, ticket: frame.ticket });
+      session.out(step, m.member, { type: 'ticket', sessionId: session.sessionId, ticket: frame.ticket, endpoint: null });
     }
     session.joining = { awaiting, ticket: frame.ticket, since: input.now };
     session.finishJoinIfDone(step, []);
@@ -315,7 +322,7 @@ export class GroupSession {
         this.releaseToken(step, p.epoch, now);
         return step;
       }
-      case 'ticket': return this.onTicket(step, from, frame.ticket, frame);
+      case 'ticket': return this.onTicket(step, from, frame.ticket, frame.endpoint, frame);
       case 'admit': {
         const j = this.joining;
         if (j === null || !j.awaiting.delete(fromHex)) return this.drop(step, from, frame, 'UNEXPECTED');
@@ -447,7 +454,7 @@ export class GroupSession {
     p.phase = 'inviting';
     p.since = now;
     p.epoch = epoch;
-    const members = [...this.members.values()].map((m) => m.member);
+    const members = [...this.members.values()].map((m) => ({ member: m.member, clientAuthKey: m.clientAuthKey }));
     this.out(step, p.invitee, { type: 'invite', sessionId: this.sessionId, title: this.title, members });
     step.events.push({ type: 'invite-sent', invitee: p.invitee });
   }
@@ -470,15 +477,15 @@ export class GroupSession {
     this.out(step, from, {
       type: 'members', sessionId: this.sessionId, coordinator: this.coordinator, epoch: this.epoch, lamport: this.lamport, ticket, members,
     });
-    for (const m of this.others()) this.out(step, m.member, { type: 'ticket', sessionId: this.sessionId, ticket });
+    for (const m of this.others()) this.out(step, m.member, { type: 'ticket', sessionId: this.sessionId, ticket, endpoint });
     this.pending = null;
-    this.admit(step, from, endpoint);
+    this.admit(step, from, clientAuthKey, endpoint);
     // The token stays with us until the newcomer's `complete` reaches the coordinator.
     if (this.isCoordinator && this.holder !== null) this.holder.since = now;
     return step;
   }
 
-  private onTicket(step: Step, from: Uint8Array, ticket: SessionTicket, frame: GroupFrame): Step {
+  private onTicket(step: Step, from: Uint8Array, ticket: SessionTicket, endpoint: SessionEndpoint | null, frame: GroupFrame): Step {
     const fromHex = toHex(from);
     const presenting = equalBytes(ticket.member, from);
     if (!presenting && !(this.members.has(fromHex) && equalBytes(ticket.issuer, from))) {
@@ -495,21 +502,23 @@ export class GroupSession {
     }
     this.epoch = Math.max(this.epoch, ticket.epoch);
     if (!presenting) {
-      step.events.push({ type: 'member-expected', member: ticket.member, clientAuthKey: ticket.clientAuthKey });
+      this.announced.set(toHex(ticket.member), endpoint);
+      step.events.push({ type: 'member-expected', member: ticket.member, clientAuthKey: ticket.clientAuthKey, endpoint });
       return step;
     }
     if (!this.members.has(fromHex)) {
       if (this.members.size >= MAX_GROUP_MEMBERS) return this.drop(step, from, frame, 'SESSION_FULL');
-      this.admit(step, from, null);
+      this.admit(step, from, ticket.clientAuthKey, this.announced.get(fromHex) ?? null);
     }
     this.out(step, from, { type: 'admit', sessionId: this.sessionId, epoch: ticket.epoch });
     return step;
   }
 
-  private admit(step: Step, member: Uint8Array, endpoint: SessionEndpoint | null): void {
+  private admit(step: Step, member: Uint8Array, clientAuthKey: Uint8Array, endpoint: SessionEndpoint | null): void {
     const hex = toHex(member);
     this.departed.delete(hex);
-    this.members.set(hex, { member: member.slice(), endpoint });
+    this.announced.delete(hex);
+    this.members.set(hex, { member: member.slice(), clientAuthKey: clientAuthKey.slice(), endpoint });
     step.events.push({ type: 'member-joined', member, endpoint });
   }
 

@@ -16,6 +16,7 @@ import { DEFAULT_RENDEZVOUS_TIMINGS, type RendezvousTimings } from './rendezvous
 import { DEFAULT_ENDPOINT_GROUPS, EndpointGroups, type EndpointGroupOptions } from './endpoint-groups.ts';
 import type { LinkFactory, RegistryPort, TorPort } from './ports.ts';
 import { GroupSessions, type GroupEvent } from '../group/group-sessions.ts';
+import { SessionLinks } from '../group/session-links.ts';
 import type { z } from 'zod';
 import type { InvitationGateways } from './network-settings.ts';
 import {
@@ -115,6 +116,7 @@ export class SottoCore {
   private pairingsAtStart = 0;
   /** Multi-party sessions of the unlocked profile (src/main/group), and who listens to them. */
   private groupChats: GroupSessions | null = null;
+  private sessionLinks: SessionLinks | null = null;
   private readonly groupEvents = new EventEmitter<{ event: [GroupEvent] }>();
   /** Serialises user actions that read-modify-write the same records. */
   private queue: Promise<unknown> = Promise.resolve();
@@ -264,8 +266,13 @@ export class SottoCore {
       });
       this.torStatus = { ...this.torStatus, progress: 100, ready: true };
       await this.invitations.expireDue();
+      this.sessionLinks = new SessionLinks({
+        identity: this.identity, displayName: () => this.displayName, tor, links: this.services.links,
+        connectTimeoutMs: this.o.timings.connectTimeoutMs, onFrame: (peer, frame) => this.groupChats?.receive(peer, frame),
+        onWarning: (code, message) => this.warn(code, message),
+      });
       this.groupChats = new GroupSessions({
-        identity: this.identity, clock: this.o.clock, emit: (e) => this.groupEvents.emit('event', e),
+        identity: this.identity, clock: this.o.clock, emit: (e) => this.groupEvents.emit('event', e), links: this.sessionLinks,
         carrier: { send: (to, frame) => this.contactChannelOf(to)?.sendSessionFrame(frame) ?? false, isContact: (key) => this.contactChannelOf(key) !== undefined },
       });
       // Endpoints come up in the background: each waits for its descriptor upload and tor creates
@@ -383,6 +390,8 @@ export class SottoCore {
     // Leaving every session first, while the links that carry the leaves are still up.
     this.groupChats?.close();
     this.groupChats = null;
+    await this.sessionLinks?.closeAll();
+    this.sessionLinks = null;
     const stopAll = async (): Promise<void> => {
       const channels = [...this.channels.values()];
       this.channels.clear();

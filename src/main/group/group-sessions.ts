@@ -1,18 +1,19 @@
 // The core side of multi-party sessions (docs/PROTOCOL.md "Multi-party sessions"): one
 // GroupSession state machine per session, fed with the group frames that arrive on links and
-// ticked by a timer; their outgoing frames go out through a SessionCarrier (today the contact
-// links; session-scoped endpoints for non-contacts are designed in docs/THREAT-MODEL.md and not
-// built yet). Also the invitee's side before it is a member: the invite-privacy preference, the
-// pending invitation the user answers, and the hand-over that makes it a member.
+// ticked by a timer; their outgoing frames go over the contact link when the member is a contact,
+// else over the session's own links (session-links.ts: a newcomer's session endpoint that its
+// non-contact members dial). Also the invitee's side before it is a member: the invite-privacy
+// preference, the pending invitation the user answers, and the hand-over that makes it a member.
 // Sessions live in memory only: closing the profile leaves every session.
 import {
   DEFAULT_SESSION_INVITE_POLICY, GROUP_SESSION_DEFAULTS, GroupSession, clientAuthKeyPair, decodeGroupFrame,
   encodeGroupFrame, fromHex, isProtocolError, sessionInviteDecision, toHex,
   type GroupFrame, type GroupMembersFrame, type GroupSessionEvent, type GroupSessionOptions, type Identity,
-  type SessionFrame, type SessionInvitePolicy, type Step,
+  type InviteMember, type SessionEndpoint, type SessionFrame, type SessionInvitePolicy, type Step, type X25519KeyPair,
 } from '../../protocol/index.ts';
 import type { Clock } from '../core/clock.ts';
 import { GroupError } from './errors.ts';
+import type { SessionLinks } from './session-links.ts';
 
 /** How frames reach other members. */
 export interface SessionCarrier {
@@ -62,14 +63,20 @@ export type GroupEvent =
 interface Pending {
   invitation: SessionInvitationInfo;
   inviter: Uint8Array;
+  members: InviteMember[];
   state: 'asking' | 'joining';
   since: number;
+  /** Set once the user joined: our session client-auth key pair and endpoint. */
+  clientAuth: X25519KeyPair | null;
+  endpoint: SessionEndpoint | null;
 }
 
 export interface GroupSessionsOptions {
   identity: Identity;
   clock: Clock;
   carrier: SessionCarrier;
+  /** Links to members that are not contacts; null: such members stay unreached. */
+  links: SessionLinks | null;
   emit(event: GroupEvent): void;
   policy?: SessionInvitePolicy;
   /** State machine timings (tests shrink them). */
@@ -84,6 +91,8 @@ export class GroupSessions {
   private readonly o: GroupSessionsOptions;
   private readonly sessions = new Map<string, GroupSession>();
   private readonly pending = new Map<string, Pending>();
+  /** Our session client-auth key pair per session: its secret dials newer members' endpoints. */
+  private readonly clientAuth = new Map<string, X25519KeyPair>();
   private policy: SessionInvitePolicy;
   private timer: unknown = null;
   private closed = false;
@@ -101,11 +110,13 @@ export class GroupSessions {
   /** Starts a session with us as its only member and coordinator; returns its id (hex). */
   create(title = TITLE_DEFAULT): SessionInfo {
     this.requireOpen();
+    const clientAuth = this.newClientAuth();
     const session = GroupSession.create({
-      self: this.o.identity, sessionId: this.o.clock.randomBytes(16), title, endpoint: null, ...this.timings(),
+      self: this.o.identity, sessionId: this.o.clock.randomBytes(16), title, clientAuthKey: clientAuth.publicKey, ...this.timings(),
     });
     const id = toHex(session.sessionId);
     this.sessions.set(id, session);
+    this.clientAuth.set(id, clientAuth);
     return this.info(session);
   }
 
@@ -126,11 +137,16 @@ export class GroupSessions {
     const session = this.require(sessionId);
     this.apply(session, session.leave());
     this.sessions.delete(sessionId);
+    this.clientAuth.delete(sessionId);
+    void this.o.links?.close(sessionId).catch((err: Error) => this.warn(sessionId, 'SESSION_CLOSE', err.message));
     this.o.emit({ type: 'session-left', sessionId });
   }
 
-  /** The user's answer to a pending invitation. */
-  answer(sessionId: string, join: boolean): void {
+  /**
+   * The user's answer to a pending invitation. Joining a session with members who are not our
+   * contacts first opens our session endpoint for them (resolves once tor published it).
+   */
+  async answer(sessionId: string, join: boolean): Promise<void> {
     this.requireOpen();
     const p = this.pending.get(sessionId);
     if (p === undefined || p.state !== 'asking') throw GroupError.NO_INVITATION();
@@ -140,12 +156,15 @@ export class GroupSessions {
       this.sendFrame(p.inviter, { type: 'reject', sessionId: sid }, sessionId);
       return;
     }
-    // A fresh client-auth key per session (docs/THREAT-MODEL.md "Multi-party sessions"); its
-    // secret half matters once session endpoints exist.
-    const clientAuth = clientAuthKeyPair(this.o.clock.randomBytes(32), 0);
     p.state = 'joining';
+    const clientAuth = this.newClientAuth();
+    const strangers = p.members.filter((m) => !this.o.carrier.isContact(m.member));
+    const endpoint = strangers.length > 0 && this.o.links ? await this.o.links.openEndpoint(sessionId, strangers) : null;
+    if (this.closed || this.pending.get(sessionId) !== p) return;
+    p.clientAuth = clientAuth;
+    p.endpoint = endpoint;
     p.since = this.o.clock.now();
-    this.sendFrame(p.inviter, { type: 'join', sessionId: sid, clientAuthKey: clientAuth.publicKey, endpoint: null }, sessionId);
+    this.sendFrame(p.inviter, { type: 'join', sessionId: sid, clientAuthKey: clientAuth.publicKey, endpoint }, sessionId);
   }
 
   list(): SessionInfo[] { return [...this.sessions.values()].map((s) => this.info(s)); }
@@ -156,6 +175,7 @@ export class GroupSessions {
   close(): void {
     if (this.closed) return;
     for (const id of [...this.sessions.keys()]) this.leave(id);
+    for (const id of this.pending.keys()) void this.o.links?.close(id).catch(() => undefined);
     this.pending.clear();
     this.closed = true;
     if (this.timer !== null) this.o.clock.clearTimeout(this.timer);
@@ -188,7 +208,7 @@ export class GroupSessions {
     }
   }
 
-  private onInvite(from: Uint8Array, id: string, title: string, members: Uint8Array[]): void {
+  private onInvite(from: Uint8Array, id: string, title: string, members: InviteMember[]): void {
     if (this.pending.has(id)) return;
     const inviter = toHex(from);
     if (sessionInviteDecision(this.policy, from, this.o.carrier.isContact(from)) === 'reject') {
@@ -196,22 +216,24 @@ export class GroupSessions {
       this.o.emit({ type: 'session-invitation-refused', sessionId: id, inviter });
       return;
     }
-    const invitation = { sessionId: id, inviter, title, members: members.map(toHex) };
-    this.pending.set(id, { invitation, inviter: from.slice(), state: 'asking', since: this.o.clock.now() });
+    const invitation = { sessionId: id, inviter, title, members: members.map((m) => toHex(m.member)) };
+    this.pending.set(id, { invitation, inviter: from.slice(), members, state: 'asking', since: this.o.clock.now(), clientAuth: null, endpoint: null });
     this.o.emit({ type: 'session-invitation', invitation });
   }
 
   private onMembers(from: Uint8Array, id: string, frame: GroupMembersFrame): void {
     const p = this.pending.get(id);
-    if (p === undefined || p.state !== 'joining' || toHex(from) !== p.invitation.inviter) {
+    if (p === undefined || p.state !== 'joining' || p.clientAuth === null || toHex(from) !== p.invitation.inviter) {
       this.warn(id, 'NO_INVITATION', 'a member list we did not ask for');
       return;
     }
     this.pending.delete(id);
     const { session, step } = GroupSession.join({
-      self: this.o.identity, endpoint: null, from, frame, title: p.invitation.title, now: this.o.clock.now(), ...this.timings(),
+      self: this.o.identity, clientAuthKey: p.clientAuth.publicKey, endpoint: p.endpoint, from, frame, title: p.invitation.title,
+      now: this.o.clock.now(), ...this.timings(),
     });
     this.sessions.set(id, session);
+    this.clientAuth.set(id, p.clientAuth);
     this.apply(session, step);
   }
 
@@ -234,8 +256,9 @@ export class GroupSessions {
     for (const session of this.sessions.values()) this.apply(session, session.tick(now));
     const giveUpAfter = this.o.timings?.inviteTimeoutMs ?? GROUP_SESSION_DEFAULTS.inviteTimeoutMs;
     for (const [id, p] of this.pending) {
-      if (p.state === 'joining' && now - p.since >= giveUpAfter) {
+      if (p.state === 'joining' && p.clientAuth !== null && now - p.since >= giveUpAfter) {
         this.pending.delete(id);
+        void this.o.links?.close(id).catch(() => undefined);
         this.warn(id, 'JOIN_UNANSWERED', 'the inviter did not hand over the member list');
       }
     }
@@ -248,7 +271,8 @@ export class GroupSessions {
   }
 
   private sendFrame(to: Uint8Array, frame: GroupFrame, sessionId: string): void {
-    if (!this.o.carrier.send(to, encodeGroupFrame(frame))) {
+    const link = encodeGroupFrame(frame);
+    if (!this.o.carrier.send(to, link) && !(this.o.links?.send(sessionId, to, link) ?? false)) {
       this.warn(sessionId, 'NO_LINK', `no link to ${toHex(to).slice(0, 8)} for a ${frame.type} frame`);
     }
   }
@@ -278,10 +302,20 @@ export class GroupSessions {
       case 'dropped':
         this.warn(id, e.code, `dropped a ${e.frame} frame from ${toHex(e.from).slice(0, 8)}`);
         return;
-      case 'member-expected':
-        // Authorizing the newcomer's client-auth key matters once session endpoints exist.
+      case 'member-expected': {
+        // A newcomer we have no contact link to: we dial the endpoint it opened for us.
+        const mine = this.clientAuth.get(id);
+        if (e.endpoint !== null && mine !== undefined && this.o.links && !this.o.carrier.isContact(e.member)) {
+          this.o.links.dial(id, e.member, e.endpoint, mine.secretKey);
+        }
         return;
+      }
     }
+  }
+
+  /** A fresh session client-auth key pair (docs/THREAT-MODEL.md "Multi-party sessions"). */
+  private newClientAuth(): X25519KeyPair {
+    return clientAuthKeyPair(this.o.clock.randomBytes(32), 0);
   }
 
   private info(session: GroupSession): SessionInfo {

@@ -41,7 +41,7 @@ export async function inviteAndJoin(inviter: GroupMember, invitee: GroupMember, 
   inviter.core.groupSessions().invite(sessionId, invitee.hex);
   const inv = await waitGroup(invitee, 'session-invitation', (e) => e.invitation.sessionId === sessionId, timeoutMs);
   assert.equal(inv.invitation.inviter, inviter.hex);
-  invitee.core.groupSessions().answer(sessionId, true);
+  await invitee.core.groupSessions().answer(sessionId, true);
   await waitGroup(invitee, 'session-joined', (e) => e.session.sessionId === sessionId, timeoutMs);
 }
 

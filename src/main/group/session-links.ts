@@ -1,0 +1,160 @@
+// Links between members of a session who are not contacts of each other (docs/PROTOCOL.md
+// "Session-scoped endpoints"). A newcomer that has such members opens one onion endpoint for the
+// session, reachable only with those members' session client-auth keys (the invite lists them) and
+// completing a handshake only with their identity keys; each of them dials it once the inviter
+// announces the newcomer's ticket. Older members never need an endpoint of their own: whoever joins
+// later opens one for them. A link here carries group frames of its session only, and the endpoint
+// goes when this member leaves the session.
+import { createServer, type Server, type Socket } from 'node:net';
+import {
+  isGroupPayload, onionAddressFromPublicKey, publicKeyFromOnionAddress, toHex,
+  type Identity, type SessionEndpoint, type SessionFrame,
+} from '../../protocol/index.ts';
+import type { LinkFactory, LinkPort, TorPort } from '../core/ports.ts';
+import { ENDPOINT_VIRTUAL_PORT } from '../core/rendezvous.ts';
+
+/** Frames held for a member whose link is not up yet (a newcomer's ticket waits for the dial). */
+const MAX_QUEUED_PER_PEER = 64;
+
+export interface SessionLinksOptions {
+  identity: Identity;
+  displayName(): string;
+  tor: TorPort;
+  links: LinkFactory;
+  connectTimeoutMs: number;
+  onFrame(peer: Uint8Array, frame: SessionFrame): void;
+  onWarning(code: string, message: string): void;
+}
+
+interface Place {
+  /** Identity keys (hex) that may complete a handshake on our endpoint. */
+  allowed: Set<string>;
+  links: Map<string, LinkPort>;
+  queued: Map<string, SessionFrame[]>;
+  server: Server | null;
+  onion: string | null;
+  sockets: Set<Socket>;
+  abort: AbortController;
+  closed: boolean;
+}
+
+export class SessionLinks {
+  private readonly o: SessionLinksOptions;
+  private readonly places = new Map<string, Place>();
+
+  constructor(opts: SessionLinksOptions) {
+    this.o = opts;
+  }
+
+  private place(sessionId: string): Place {
+    let p = this.places.get(sessionId);
+    if (p === undefined) {
+      p = { allowed: new Set(), links: new Map(), queued: new Map(), server: null, onion: null, sockets: new Set(), abort: new AbortController(), closed: false };
+      this.places.set(sessionId, p);
+    }
+    return p;
+  }
+
+  /** Opens this member's endpoint for `members` (identity + session client-auth key); resolves once tor published it. */
+  async openEndpoint(sessionId: string, members: { member: Uint8Array; clientAuthKey: Uint8Array }[]): Promise<SessionEndpoint> {
+    const p = this.place(sessionId);
+    for (const m of members) p.allowed.add(toHex(m.member));
+    const server = createServer((socket) => this.accept(sessionId, p, socket));
+    p.server = server;
+    server.on('error', (err) => this.o.onWarning('SESSION_ENDPOINT', err.message));
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(0, '127.0.0.1', () => { server.off('error', reject); resolve(); });
+    });
+    const port = (server.address() as { port: number }).port;
+    const { onion } = await this.o.tor.addEndpoint({
+      clientAuthPublicKeys: members.map((m) => m.clientAuthKey), target: { host: '127.0.0.1', port }, signal: p.abort.signal,
+    });
+    if (p.closed) {
+      await this.o.tor.removeEndpoint(onion).catch(() => undefined);
+      throw new Error('the session was left while its endpoint was being created');
+    }
+    p.onion = onion;
+    return { onionKey: publicKeyFromOnionAddress(onion), port: ENDPOINT_VIRTUAL_PORT };
+  }
+
+  /** Dials a newer member's endpoint with our session client-auth secret; frames for it wait meanwhile. */
+  dial(sessionId: string, peer: Uint8Array, endpoint: SessionEndpoint, clientAuthSecretKey: Uint8Array): void {
+    const p = this.place(sessionId);
+    const hex = toHex(peer);
+    void (async () => {
+      const timeout = AbortSignal.timeout(this.o.connectTimeoutMs);
+      const stream = await this.o.tor.connect({
+        onion: onionAddressFromPublicKey(endpoint.onionKey), port: endpoint.port, clientAuthSecretKey,
+        isolation: `sotto-session-${sessionId}-${hex}`, signal: AbortSignal.any([timeout, p.abort.signal]),
+      });
+      const link = await this.o.links.open({ stream, initiator: true, identity: this.o.identity, expectedPeer: peer, displayName: this.o.displayName() });
+      this.attach(p, hex, link);
+    })().catch((err: Error) => this.o.onWarning('SESSION_DIAL', `session ${sessionId.slice(0, 8)}: ${err.message}`));
+  }
+
+  /** Writes on this session's link to `to`, or holds the frame until that link is up. */
+  send(sessionId: string, to: Uint8Array, frame: SessionFrame): boolean {
+    const p = this.places.get(sessionId);
+    if (p === undefined || p.closed) return false;
+    const hex = toHex(to);
+    const link = p.links.get(hex);
+    if (link !== undefined) {
+      void link.send(frame);
+      return true;
+    }
+    const queue = p.queued.get(hex) ?? [];
+    if (queue.length >= MAX_QUEUED_PER_PEER) return false;
+    queue.push(frame);
+    p.queued.set(hex, queue);
+    return true;
+  }
+
+  /** Closes the session's links (after what was written on them) and its endpoint. */
+  async close(sessionId: string): Promise<void> {
+    const p = this.places.get(sessionId);
+    if (p === undefined) return;
+    this.places.delete(sessionId);
+    p.closed = true;
+    p.abort.abort();
+    for (const link of p.links.values()) link.close('normal');
+    for (const s of p.sockets) s.destroy();
+    await Promise.all([
+      p.onion ? this.o.tor.removeEndpoint(p.onion).catch(() => undefined) : undefined,
+      new Promise<void>((resolve) => (p.server ? p.server.close(() => resolve()) : resolve())),
+    ]);
+  }
+
+  async closeAll(): Promise<void> {
+    await Promise.all([...this.places.keys()].map((id) => this.close(id)));
+  }
+
+  private accept(sessionId: string, p: Place, socket: Socket): void {
+    if (p.closed) { socket.destroy(); return; }
+    p.sockets.add(socket);
+    socket.once('close', () => p.sockets.delete(socket));
+    this.o.links.open({
+      stream: socket, initiator: false, identity: this.o.identity, expectedPeer: null, displayName: this.o.displayName(),
+      // Only a member we opened the endpoint for completes the handshake.
+      acceptPeer: (pk) => p.allowed.has(toHex(pk)),
+    }).then((link) => {
+      const hex = toHex(link.remotePublicKey);
+      if (p.closed || !p.allowed.has(hex)) { link.close('normal'); return; }
+      this.attach(p, hex, link);
+    }).catch((err: Error) => { socket.destroy(); this.o.onWarning('SESSION_HANDSHAKE', err.message); });
+  }
+
+  private attach(p: Place, hex: string, link: LinkPort): void {
+    if (p.closed) { link.close('normal'); return; }
+    // One dialer per pair (the older member), so a second link means the first one died: replace it.
+    p.links.get(hex)?.close('duplicate');
+    p.links.set(hex, link);
+    link.onFrame((frame) => {
+      if (frame.type === 'session' && isGroupPayload(frame)) this.o.onFrame(link.remotePublicKey, frame);
+    });
+    link.onClose(() => { if (p.links.get(hex) === link) p.links.delete(hex); });
+    const queued = p.queued.get(hex) ?? [];
+    p.queued.delete(hex);
+    for (const frame of queued) void link.send(frame);
+  }
+}
