@@ -50,6 +50,8 @@ test('stand-ins (a testbed\'s gateways) serve while the list is empty, but are n
   assert.deepEqual(network.gateways(), [gw(1)]);
   assert.deepEqual(network.forInvitation(), []);
   assert.equal(network.view().standIn, true);
+  assert.equal(network.view().network, 'testbed');
+  assert.equal(new NetworkSettings({ port: memoryPort() }).view().network, 'public');
   await network.update({ gateways: [gw(2)] });
   assert.deepEqual(network.gateways(), [gw(2)]);
   assert.equal(network.view().standIn, false);

@@ -60,10 +60,13 @@ export class NetworkSettings implements InvitationGateways {
   readonly #sightings = new Map<string, Sighting>();
   readonly #listeners = new Set<() => void>();
   #standIns: string[];
+  /** Whether this run is on a testbed (its tor lines), whatever its gateways do. */
+  #onTestbed: boolean;
   readonly #now: () => number;
 
   constructor(private readonly o: NetworkSettingsOptions) {
     this.#standIns = (o.standInGateways ?? []).map((g) => gatewayUrl(parseGatewayUrl(g)));
+    this.#onTestbed = this.#standIns.length > 0;
     this.#now = o.now ?? Date.now;
   }
 
@@ -78,9 +81,10 @@ export class NetworkSettings implements InvitationGateways {
 
   get stored(): StoredNetwork { return this.#stored; }
 
-  /** A testbed attached after construction (the hosts find or start it in the background). */
+  /** A testbed attached after construction (the hosts find or start it in the background); [] = its tor lines only. */
   useStandIns(gateways: readonly string[]): void {
     this.#standIns = gateways.map((g) => gatewayUrl(parseGatewayUrl(g)));
+    this.#onTestbed = true;
   }
 
   /** The list the registry uses now: the profile's, or the testbed's stand-ins while it is empty. */
@@ -145,11 +149,11 @@ export class NetworkSettings implements InvitationGateways {
     this.#sightings.set(url, s);
   }
 
-  view(network: NetworkView['network'] = this.#standIns.length > 0 ? 'testbed' : 'public'): NetworkView {
+  view(): NetworkView {
     return {
       tor: this.#stored.tor,
       gatewaysFrom: this.#stored.gatewaysFrom,
-      network,
+      network: this.#onTestbed ? 'testbed' : 'public',
       standIn: this.#stored.gateways.length === 0 && this.#standIns.length > 0,
       gateways: this.gateways().map((url) => {
         const s = this.#sightings.get(url);

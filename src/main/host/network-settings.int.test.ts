@@ -61,7 +61,7 @@ async function until<T>(what: string, check: () => T | undefined | false, timeou
   }
 }
 
-interface NetworkView { gateways: { url: string; state: string; lastSuccessAt: number | null }[]; gatewaysFrom: string | null; standIn: boolean }
+interface NetworkView { gateways: { url: string; state: string; lastSuccessAt: number | null }[]; gatewaysFrom: string | null; standIn: boolean; network: string }
 
 test('settings path: typed gateways, an invitation that carries them, both online; a bad URL is refused and loses nothing', { timeout: 240_000 }, async (t) => {
   const [ada, bea] = sides as [Side, Side];
@@ -74,6 +74,7 @@ test('settings path: typed gateways, an invitation that carries them, both onlin
     const view = await call<NetworkView>(side, 'getNetwork');
     assert.deepEqual(view.gateways, [], `${side.name} starts with no gateway (none from the testbed)`);
     assert.equal(view.standIn, false);
+    assert.equal(view.network, 'testbed', 'on the testbed (its tor lines) without its gateways');
   }
 
   // A typo in the second address: coded refusal, nothing stored (not even the good first one).
