@@ -136,7 +136,7 @@ test('tor choice: bundled looks in the bundle (PATH only outside an installed ap
   }
 });
 
-test('invitations: v2 with the inviter\'s own gateways; an invitee without any adopts them, one with its own keeps them', async (t) => {
+test('invitations: v2 with the inviter\'s own gateways; an invitee without any adopts them, one with its own keeps them; v1 still accepted', async (t) => {
   await ready();
   const root = await mkdtemp(join(tmpdir(), 'sotto-inv-gw-'));
   const net = new LoopbackNetwork();
@@ -172,4 +172,13 @@ test('invitations: v2 with the inviter\'s own gateways; an invitee without any a
   assert.equal(decodeInvitation(forCy).version, 2);
   await cy.core.acceptInvitation({ link: forCy });
   assert.deepEqual((await cy.network.load()).gateways, [gw(20)], 'Cy keeps the gateways it chose');
+
+  // An older app (no network settings) writes v1: still accepted, the list stays as it was.
+  const old = new SottoCore({ profileDir: join(root, 'old'), services: net.services({ clock: systemClock }), kdf: KDF_MINIMAL_FOR_TESTS });
+  cores.push(old);
+  await old.createProfile({ displayName: 'Old', passphrase: 'old pass' });
+  const v1 = (await old.createInvitation({ kind: 'open' })).link;
+  assert.match(v1, /^sotto:\/\/invite\/v1#/);
+  assert.equal((await cy.core.acceptInvitation({ link: v1 })).kind, 'open');
+  assert.deepEqual((await cy.network.load()).gateways, [gw(20)]);
 });
