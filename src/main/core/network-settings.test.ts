@@ -44,6 +44,17 @@ test('update: typed URLs are normalised; one bad URL refuses the whole change wi
   assert.deepEqual(network.stored.tor, { kind: 'path', path: '/opt/tor/tor' });
 });
 
+test('a damaged record falls back to defaults (missing fields alone, a bad list alone), never to a URL the transport would choke on', async () => {
+  const port = memoryPort();
+  await port().set('network.settings', { tor: { kind: 'system' }, gateways: ['http://not-an-onion'], gatewaysFrom: 'X' });
+  const network = new NetworkSettings({ port });
+  assert.deepEqual(await network.load(), { tor: { kind: 'system' }, gateways: [], gatewaysFrom: null });
+  await port().set('network.settings', { tor: { kind: 'rocket' }, gateways: [gw(5).replace(':5', '')] });
+  assert.deepEqual(await network.load(), { tor: { kind: 'bundled' }, gateways: [], gatewaysFrom: null });
+  await port().set('network.settings', { gateways: [gw(5)] });
+  assert.deepEqual((await network.load()).gateways, [gw(5)]);
+});
+
 test('stand-ins (a testbed\'s gateways) serve while the list is empty, but are never stored or handed out', async () => {
   const network = new NetworkSettings({ port: memoryPort(), standInGateways: [gw(1)] });
   await network.load();

@@ -73,9 +73,12 @@ export class NetworkSettings implements InvitationGateways {
   /** Reads the stored settings (at each unlock, before the services start). */
   async load(): Promise<StoredNetwork> {
     const raw = await this.o.port().get(KEY);
-    // A damaged or older record falls back field by field, never locks the person out.
+    // An older record gets defaults for missing fields; a damaged one falls back, never locks the person out.
     const parsed = networkStoredSchema.safeParse(raw && typeof raw === 'object' && !Array.isArray(raw) ? { ...DEFAULT_NETWORK, ...raw } : DEFAULT_NETWORK);
-    this.#stored = parsed.success ? parsed.data : DEFAULT_NETWORK;
+    const stored = parsed.success ? parsed.data : DEFAULT_NETWORK;
+    // Only canonical, valid URLs reach the transport, even from a record edited behind our back.
+    const checked = checkGatewayList(stored.gateways);
+    this.#stored = checked.ok ? { ...stored, gateways: checked.urls } : { ...stored, gateways: [], gatewaysFrom: null };
     return this.#stored;
   }
 
