@@ -63,6 +63,12 @@ export interface RegistryPort {
   watch(pairing: Pairing, listener: (entry: FoundEntry | null) => void, opts?: { visible: boolean }): () => void;
   /** Whether a link to this pairing is up: one without a link must be findable now. */
   setLinked(pairingId: string, linked: boolean): void;
+  /**
+   * The core has registered (watch) every pairing it starts with at unlock: the schedule may begin
+   * now instead of after a fixed settle time, so the first padded sweep finds contacts that are
+   * already online at once (issue 11 item 1). Optional: without it the settle time applies.
+   */
+  registeredAll?(): void;
   /** Publishes "gone" for every pairing (when `gone`), then stops. */
   stop(opts: { gone: boolean }): Promise<void>;
 }

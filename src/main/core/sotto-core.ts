@@ -326,6 +326,8 @@ export class SottoCore {
       starts.push(this.startChannel(id, record as CoreContactRecord).then(() => undefined));
     }
     starts.push(...await this.invitations.resume());
+    // Every pairing has called watch() by now (Rendezvous.start does so before anything it awaits).
+    this.requireServices().registry.registeredAll?.();
     const results = await Promise.allSettled(starts);
     for (const r of results) if (r.status === 'rejected') this.warn('START', (r.reason as Error).message);
   }

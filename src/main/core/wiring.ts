@@ -127,6 +127,9 @@ class RegistryAdapter implements RegistryPort {
   private flushTimer: unknown = null;
   private started = false;
   private stopping = false;
+  /** Tor is up (begin) / the core registered every pairing of the unlock (registeredAll). */
+  private begun = false;
+  private allRegistered = false;
   constructor(private readonly registry: Registry, private readonly clock: Clock, private readonly o: { endpointLifetimeMs: number; coalesceMs: number; offlineBudgetMs: number; startSettleMs: number }) {
     registry.events.on('sightings', (found) => this.dispatch(found));
   }
@@ -233,9 +236,21 @@ class RegistryAdapter implements RegistryPort {
    */
   begin(): void {
     if (this.started || this.stopping) return;
+    this.begun = true;
+    if (this.allRegistered) { this.handOver(); return; }
     // The core starts every channel right after tor is up; each registers its pairing at once.
-    // Wait that long (startSettleMs) so the first hour's plan counts all of them.
+    // Wait at most that long (startSettleMs) so the first hour's plan counts all of them.
     this.clock.setTimeout(() => { if (!this.started && !this.stopping) this.handOver(); }, this.o.startSettleMs);
+  }
+
+  /**
+   * Every pairing of the unlock is registered: the plan can count them all now, so the schedule
+   * starts at once and its first padded sweep (the same sweep the fixed-rate schedule runs) finds
+   * contacts already online without waiting for startSettleMs (issue 11 item 1).
+   */
+  registeredAll(): void {
+    this.allRegistered = true;
+    if (this.begun && !this.started && !this.stopping) this.handOver();
   }
 
   async stop(opts: { gone: boolean }): Promise<void> {
