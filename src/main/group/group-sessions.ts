@@ -282,9 +282,11 @@ export class GroupSessions {
       case 'message':
         this.o.emit({ type: 'session-message', sessionId: id, message: messageInfo(e.message), index: e.index });
         return;
-      case 'member-joined':
       case 'member-left':
+      case 'member-joined':
       case 'coordinator-changed':
+        // A member that left completes no handshake on our endpoint any more.
+        if (e.type === 'member-left') this.o.links?.forget(id, e.member);
         if (session.state !== 'joining') this.o.emit({ type: 'session-members', session: this.info(session) });
         return;
       case 'joined':

@@ -110,6 +110,17 @@ export class SessionLinks {
     return true;
   }
 
+  /** A member left: its handshakes are refused from now on and its link here closes. */
+  forget(sessionId: string, member: Uint8Array): void {
+    const p = this.places.get(sessionId);
+    if (p === undefined) return;
+    const hex = toHex(member);
+    p.allowed.delete(hex);
+    p.queued.delete(hex);
+    p.links.get(hex)?.close('normal');
+    p.links.delete(hex);
+  }
+
   /** Closes the session's links (after what was written on them) and its endpoint. */
   async close(sessionId: string): Promise<void> {
     const p = this.places.get(sessionId);
