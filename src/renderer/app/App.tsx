@@ -7,6 +7,7 @@ import { Unlock } from '../features/onboarding/Unlock.tsx';
 import { TorProgress } from '../features/onboarding/TorProgress.tsx';
 import { MainWindow } from '../features/contacts/MainWindow.tsx';
 import { SessionWindow } from '../features/session/SessionWindow.tsx';
+import { GroupWindow } from '../features/groups/GroupWindow.tsx';
 import { ErrorText } from '../components/ErrorText.tsx';
 import { UiError, toUiError } from '../ipc/call.ts';
 import { loadProfileData } from './load.ts';
@@ -48,7 +49,7 @@ export function App() {
   }, [acceptLink, phase]);
 
   if (phase === null) return <main className="onboarding"><p role="status">Connecting to Sotto…</p></main>;
-  if (route.name === 'session' && phase !== 'running') {
+  if (route.name !== 'main' && phase !== 'running') {
     return <main className="onboarding"><p role="status">Sotto is locked. Unlock it in the main window.</p></main>;
   }
   switch (phase) {
@@ -59,6 +60,7 @@ export function App() {
     case 'closed': return <main className="onboarding"><p role="status">Sotto has stopped. Start it again to continue.</p></main>;
     case 'running':
       if (!profileLoaded) return <Loading />;
+      if (route.name === 'group') return <GroupWindow sessionId={route.sessionId} />;
       return route.name === 'session' ? <SessionWindow contactId={route.contactId} /> : <MainWindow />;
   }
 }

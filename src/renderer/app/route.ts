@@ -4,7 +4,8 @@ import { useSyncExternalStore } from 'react';
 
 export type Route =
   | { name: 'main'; acceptLink: string | null }
-  | { name: 'session'; contactId: string };
+  | { name: 'session'; contactId: string }
+  | { name: 'group'; sessionId: string };
 
 export function parseRoute(hash: string): Route {
   const session = /^#\/session\/([^/?#]+)$/.exec(hash);
@@ -15,6 +16,8 @@ export function parseRoute(hash: string): Route {
       return { name: 'main', acceptLink: null };
     }
   }
+  const group = /^#\/group\/([0-9a-f]{32})$/.exec(hash);
+  if (group?.[1]) return { name: 'group', sessionId: group[1] };
   const accept = /^#\/accept\?(.*)$/.exec(hash);
   if (accept) return { name: 'main', acceptLink: new URLSearchParams(accept[1]).get('link') };
   return { name: 'main', acceptLink: null };

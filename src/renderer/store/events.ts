@@ -6,6 +6,8 @@ import { useStore } from './index.ts';
 /** Warnings a person must hear about: an invitation someone else used, a contact who removed them. */
 export const PERSON_WARNINGS: ReadonlySet<string> = new Set(['INVITATION_TAKEN', 'CONTACT_REVOKED']);
 
+const INVITE_OUTCOMES = { sent: 'asked', rejected: 'declined', expired: 'expired' } as const;
+
 export function applyEvent(event: SottoEvent, store = useStore): void {
   const s = store.getState();
   switch (event.type) {
@@ -27,5 +29,16 @@ export function applyEvent(event: SottoEvent, store = useStore): void {
       break;
     case 'deep-link': s.openDialog({ kind: 'accept', link: event.link }); break;
     case 'settings': s.setSettings(event.settings); break;
+    // Group chats (store/group-sessions-slice.ts).
+    case 'session-invitation': s.addGroupInvitation(event.invitation); break;
+    case 'session-joined': s.upsertGroup(event.session, event.unreached); break;
+    case 'session-members': s.upsertGroup(event.session); break;
+    case 'session-message': s.addGroupMessage(event.sessionId, event.message, event.index); break;
+    case 'session-invite': s.applyInviteOutcome(event.sessionId, event.invitee, INVITE_OUTCOMES[event.result]); break;
+    case 'session-left': s.removeGroup(event.sessionId); break;
+    case 'session-warning':
+      // The inviter never handed over the member list: the join the person asked for did not happen.
+      if (event.code === 'JOIN_UNANSWERED' && event.sessionId !== null) s.setGroupInvitationAnswer(event.sessionId, 'failed');
+      break;
   }
 }

@@ -8,6 +8,7 @@ import { createContactsSlice } from './contacts-slice.ts';
 import { createInvitationsSlice } from './invitations-slice.ts';
 import { createConversationsSlice } from './conversations-slice.ts';
 import { createUiSlice } from './ui-slice.ts';
+import { createGroupsSlice } from './group-sessions-slice.ts';
 
 export type { Store } from './types.ts';
 
@@ -19,6 +20,7 @@ export function createSottoStore() {
     ...createInvitationsSlice(...a),
     ...createConversationsSlice(...a),
     ...createUiSlice(...a),
+    ...createGroupsSlice(...a),
   }));
 }
 

@@ -11,6 +11,7 @@ import { ContactList } from './ContactList.tsx';
 import { PendingInvitations } from './PendingInvitations.tsx';
 import { NetworkStatus } from './NetworkStatus.tsx';
 import { Notice } from './Notice.tsx';
+import { GroupChats } from '../groups/GroupChats.tsx';
 
 export function MainWindow() {
   const [query, setQuery] = useState('');
@@ -48,6 +49,7 @@ export function MainWindow() {
       </div>
       <ContactList query={query} onError={onError} />
       <PendingInvitations />
+      <GroupChats onError={onError} />
       <footer className="main-footer">
         <NetworkStatus />
         <div role="toolbar" aria-label="Actions" className="actions">
