@@ -6,7 +6,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ready } from '../../protocol/index.ts';
 import { makeCore, removeDir, testbed, until, type TestCore } from '../core/test-support.ts';
-import { chatRound, groupMember, inviteAndJoin, pairSettled, type GroupMember } from './test-support.ts';
+import { chatRound, groupMember, inviteAndJoin, pairSettled, untilView, type GroupMember } from './test-support.ts';
 
 const WAIT_MS = 60_000;
 let cores: TestCore[] = [];
@@ -40,12 +40,7 @@ test('over tor: A starts, B joins, B invites C (not A\'s contact); one order on 
   const order = await chatRound([A, B, C], session.sessionId, 2, WAIT_MS);
   assert.equal(order.length, 6);
   A.core.groupSessions().leave(session.sessionId);
-  for (const m of [B, C]) {
-    await until(() => {
-      const s = m.core.groupSessions().list()[0];
-      return s !== undefined && s.members.length === 2 && s.coordinator === B.hex;
-    }, WAIT_MS, `${m.name} sees A gone and B coordinating`);
-  }
+  await untilView([B, C], session.sessionId, { members: 2, coordinator: B }, WAIT_MS);
   await chatRound([B, C], session.sessionId, 1, WAIT_MS);
   for (const m of [A, B, C]) for (const e of m.group) if (e.type === 'session-warning') t.diagnostic(`${m.name} ${JSON.stringify(e)}`);
   t.diagnostic(`total ${Date.now() - t0} ms`);

@@ -12,7 +12,7 @@ import { SottoCore, type CoreTimings } from '../core/sotto-core.ts';
 import { systemClock } from '../core/clock.ts';
 import { LoopbackNetwork } from '../core/loopback-services.ts';
 import { EventLog, until } from '../core/test-support.ts';
-import { chatRound, groupMember, inviteAndJoin, pairSettled, screen, waitGroup, type GroupMember } from './test-support.ts';
+import { chatRound, groupMember, inviteAndJoin, pairSettled, screen, untilView, waitGroup, type GroupMember } from './test-support.ts';
 
 const TIMINGS: Partial<CoreTimings> = { lookupIntervalMs: 100, lookupMaxIntervalMs: 300, connectTimeoutMs: 5_000, expiryCheckMs: 1_000 };
 const WAIT_MS = 10_000;
@@ -46,12 +46,7 @@ test('A starts a group chat, B joins, B invites C; all write and every screen sh
   await chatRound([A, B, C], session.sessionId, 2, WAIT_MS);
   // The coordinator leaves: the next longest-standing member (B) takes over.
   A.core.groupSessions().leave(session.sessionId);
-  for (const m of [B, C]) {
-    await until(() => {
-      const s = m.core.groupSessions().list()[0];
-      return s !== undefined && s.members.length === 2 && s.coordinator === B.hex;
-    }, WAIT_MS, `${m.name} sees A gone and B coordinating`);
-  }
+  await untilView([B, C], session.sessionId, { members: 2, coordinator: B }, WAIT_MS);
   C.core.groupSessions().send(session.sessionId, 'still here');
   const names = new Map([A, B, C].map((m) => [m.hex, m.name]));
   await until(() => screen(B, session.sessionId, names).includes('C: still here'), WAIT_MS, 'B gets C\'s message after A left');

@@ -45,6 +45,16 @@ export async function inviteAndJoin(inviter: GroupMember, invitee: GroupMember, 
   await waitGroup(invitee, 'session-joined', (e) => e.session.sessionId === sessionId, timeoutMs);
 }
 
+/** Until every one of `members` sees the session with `view.members` members and `view.coordinator` coordinating. */
+export async function untilView(members: GroupMember[], sessionId: string, view: { members: number; coordinator: GroupMember }, timeoutMs: number): Promise<void> {
+  for (const m of members) {
+    await until(() => {
+      const s = m.core.groupSessions().list().find((x) => x.sessionId === sessionId);
+      return s !== undefined && s.members.length === view.members && s.coordinator === view.coordinator.hex;
+    }, timeoutMs, `${m.name} sees ${view.members} members and ${view.coordinator.name} coordinating`);
+  }
+}
+
 /** What a member's session window shows, in order: "name: body". */
 export function screen(m: GroupMember, sessionId: string, names: ReadonlyMap<string, string>): string[] {
   return m.core.groupSessions().messages(sessionId).map((x: SessionMessageInfo) => `${names.get(x.sender)}: ${x.body}`);
