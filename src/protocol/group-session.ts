@@ -9,7 +9,7 @@
 // leaves. A leaving coordinator names its successor (the longest-standing other member) and the
 // token holder; requests that reach a member who is not the coordinator are redirected, and a
 // requester whose coordinator left asks the successor again.
-import { equalBytes, toHex } from './bytes.ts';
+import { equalBytes, fromHex, toHex } from './bytes.ts';
 import { ProtocolError, isProtocolError } from './errors.ts';
 import {
   MAX_GROUP_MEMBERS, encodeGroupFrame,
@@ -378,10 +378,7 @@ export class GroupSession {
 
   private keyOf(hex: string): Uint8Array {
     const m = this.members.get(hex);
-    if (m !== undefined) return m.member;
-    const bytes = new Uint8Array(hex.length / 2);
-    for (let i = 0; i < bytes.length; i++) bytes[i] = parseInt(hex.slice(2 * i, 2 * i + 2), 16);
-    return bytes;
+    return m !== undefined ? m.member : fromHex(hex, 32);
   }
 
   private out(step: Step, to: Uint8Array, frame: GroupFrame): void {
