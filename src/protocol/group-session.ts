@@ -192,7 +192,7 @@ export class GroupSession {
   /** Members in join order, self included. */
   get memberList(): readonly SessionMember[] { return [...this.members.values()]; }
   get messages(): readonly SessionMessage[] { return this.timeline.messages; }
-  /** Hex key of the member holding the token, as this member (if coordinator) knows it. */
+  /** Identity key of the member holding the token, as this member (if coordinator) knows it. */
   get tokenHolder(): Uint8Array | null { return this.holder === null ? null : this.keyOf(this.holder.member); }
   get invitation(): { invitee: Uint8Array; phase: 'requesting' | 'inviting' } | null {
     return this.pending === null ? null : { invitee: this.pending.invitee, phase: this.pending.phase };
