@@ -42,6 +42,8 @@ export interface ChannelHost {
   onRevoked(contactId: string): void;
   /** A multi-party session frame from this contact (src/main/group; docs/PROTOCOL.md "Multi-party sessions"). */
   onSessionFrame?(peer: Uint8Array, frame: SessionFrame): void;
+  /** A new link to this contact is up: group frames written on the one it replaced may be lost. */
+  onSessionLinkUp?(peer: Uint8Array): void;
 }
 
 /** Loose fields the core adds to the store's ContactRecord (the store keeps unknown fields). */
@@ -171,6 +173,7 @@ export class ContactChannel {
     if (me && this.record.phase === 'confirmed') link.send({ type: 'presence', state: me.state, text: me.text });
     this.updatePresence();
     this.flushOutbox();
+    if (this.record.phase === 'confirmed') this.host.onSessionLinkUp?.(this.peer);
     // Last: a link that closed before we got it (a bad frame right after hello) reports at once,
     // and must find the channel already marked as linked so `detached` can undo all of it.
     link.onClose((info) => {

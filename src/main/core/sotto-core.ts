@@ -349,6 +349,7 @@ export class SottoCore {
       onFirstLink: (id) => { void this.serial(() => this.invitations.sealedUsed(id)).catch((err: Error) => this.warn('INVITATION', err.message, id)); },
       onRevoked: (id) => { void this.peerRevoked(id).catch((err: Error) => this.warn('REVOKED', err.message, id)); },
       onSessionFrame: (peer, frame) => this.groupChats?.receive(peer, frame),
+      onSessionLinkUp: (peer) => this.groupChats?.linkUp(peer),
     };
   }
 

@@ -86,6 +86,13 @@ export interface GroupSessionsOptions {
 }
 
 const TITLE_DEFAULT = 'Group chat';
+/**
+ * Group frames written on a contact link in this window are written again on the next link to that
+ * contact: a link replaced (both sides dialed) or cut right after a write may have lost them, and
+ * every frame is safe to receive twice (message ids, one queue entry per member, drops).
+ */
+const RESEND_WINDOW_MS = 15_000;
+const RESEND_MAX_PER_PEER = 32;
 
 export class GroupSessions {
   private readonly o: GroupSessionsOptions;
@@ -93,6 +100,8 @@ export class GroupSessions {
   private readonly pending = new Map<string, Pending>();
   /** Our session client-auth key pair per session: its secret dials newer members' endpoints. */
   private readonly clientAuth = new Map<string, X25519KeyPair>();
+  /** Frames recently written on contact links, per contact (hex), for linkUp(). */
+  private readonly recent = new Map<string, { at: number; frame: SessionFrame }[]>();
   private policy: SessionInvitePolicy;
   private timer: unknown = null;
   private closed = false;
@@ -177,6 +186,7 @@ export class GroupSessions {
     for (const id of [...this.sessions.keys()]) this.leave(id);
     for (const id of this.pending.keys()) void this.o.links?.close(id).catch(() => undefined);
     this.pending.clear();
+    this.recent.clear();
     this.closed = true;
     if (this.timer !== null) this.o.clock.clearTimeout(this.timer);
     this.timer = null;
@@ -206,6 +216,14 @@ export class GroupSessions {
     } else {
       this.warn(id, 'NO_SESSION', `a ${group.type} frame for a session we are not in`);
     }
+  }
+
+  /** A new contact link to `peer` is up: what we wrote to it in the last seconds goes again. */
+  linkUp(peer: Uint8Array): void {
+    if (this.closed) return;
+    const now = this.o.clock.now();
+    const frames = (this.recent.get(toHex(peer)) ?? []).filter((r) => now - r.at < RESEND_WINDOW_MS);
+    for (const r of frames) this.o.carrier.send(peer, r.frame);
   }
 
   private onInvite(from: Uint8Array, id: string, title: string, members: InviteMember[]): void {
@@ -272,7 +290,9 @@ export class GroupSessions {
 
   private sendFrame(to: Uint8Array, frame: GroupFrame, sessionId: string): void {
     const link = encodeGroupFrame(frame);
-    if (!this.o.carrier.send(to, link) && !(this.o.links?.send(sessionId, to, link) ?? false)) {
+    if (this.o.carrier.send(to, link)) {
+      this.remember(to, link);
+    } else if (!(this.o.links?.send(sessionId, to, link) ?? false)) {
       this.warn(sessionId, 'NO_LINK', `no link to ${toHex(to).slice(0, 8)} for a ${frame.type} frame`);
     }
   }
@@ -313,6 +333,14 @@ export class GroupSessions {
         return;
       }
     }
+  }
+
+  private remember(to: Uint8Array, frame: SessionFrame): void {
+    const now = this.o.clock.now();
+    const hex = toHex(to);
+    const kept = (this.recent.get(hex) ?? []).filter((r) => now - r.at < RESEND_WINDOW_MS).slice(-(RESEND_MAX_PER_PEER - 1));
+    kept.push({ at: now, frame });
+    this.recent.set(hex, kept);
   }
 
   /** A fresh session client-auth key pair (docs/THREAT-MODEL.md "Multi-party sessions"). */
