@@ -15,9 +15,10 @@ export function groupMember(name: string, core: SottoCore, log: EventLog): Group
 }
 
 /**
- * X invites Y (sealed) and both see each other online. Both may have dialed: one link is closed as
- * a duplicate and what was written on it alone is lost (docs/THREAT-MODEL.md, multi-party known
- * limits), so a message acked each way shows the link that stays has carried traffic both ways.
+ * X invites Y (sealed) and both see each other online, then one message is acked each way: both
+ * may have dialed, and the test starts once the link that stays has carried traffic both ways
+ * (group frames written on a replaced link are written again, docs/THREAT-MODEL.md, but a test
+ * that starts on a settled link does not depend on that).
  */
 export async function pairSettled(X: GroupMember, Y: GroupMember, timeoutMs: number): Promise<void> {
   const inv = await X.core.createInvitation({ kind: 'sealed', contactCode: Y.core.profile().contactCode });
