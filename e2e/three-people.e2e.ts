@@ -271,6 +271,70 @@ step('(e) B\'s host restarts: a wrong passphrase is refused, the right one bring
   await session.close();
 });
 
+step('(h) group chat: A starts one with B and C, each joins from the main window, all three write and see one order; C leaves', async () => {
+  // All three are contacts of each other here, so every member reaches every other over contact
+  // links; members who are not contacts need session endpoints (docs/THREAT-MODEL.md, multi-party).
+  const groups = (p: Person): Locator => p.main.getByRole('region', { name: 'Group chats' });
+  await groups(A).getByRole('button', { name: 'New group chat' }).click();
+  const create = A.main.getByRole('dialog', { name: 'New group chat' });
+  await create.getByRole('textbox', { name: 'Group name' }).fill('Weekend plans');
+  await create.getByRole('checkbox', { name: /^Ben\b/ }).check();
+  await create.getByRole('checkbox', { name: /^Chen\b/ }).check();
+  await create.getByText(/its members can see that you are online/).waitFor({ timeout: WAIT.ui });
+  await screen(A.main, 'group-new');
+  const openedA = A.context.waitForEvent('page', { timeout: WAIT.ui });
+  await create.getByRole('button', { name: 'Start group chat' }).click();
+  const groupA = await openedA;
+  await groupA.getByRole('heading', { name: 'Weekend plans' }).waitFor({ timeout: WAIT.ui });
+
+  // Invitations go one at a time: Ben is asked first, Chen once Ben has answered.
+  const joinFrom = async (p: Person, presentTo: RegExp): Promise<Page> => {
+    const invitation = groups(p).getByRole('listitem', { name: 'Ana invites you to Weekend plans' });
+    await invitation.waitFor({ timeout: WAIT.network });
+    await invitation.getByText(presentTo).waitFor({ timeout: WAIT.ui });
+    if (p === B) await screen(p.main, 'group-invitation');
+    await invitation.getByRole('button', { name: 'Join' }).click();
+    const chat = groups(p).getByRole('list', { name: 'Your group chats' }).getByRole('button', { name: /^Weekend plans/ });
+    await chat.waitFor({ timeout: WAIT.network });
+    const opened = p.context.waitForEvent('page', { timeout: WAIT.ui });
+    await chat.click();
+    const win = await opened;
+    await win.getByRole('heading', { name: 'Weekend plans' }).waitFor({ timeout: WAIT.ui });
+    return win;
+  };
+  const groupB = await joinFrom(B, /You would be present to: Ana\./);
+  const groupC = await joinFrom(C, /You would be present to: Ana and Ben\./);
+  const members = (win: Page): Locator => win.getByRole('list', { name: 'Members' }).getByRole('listitem');
+  await eventually('A sees three members, A marked coordinator', async () => {
+    assert.deepEqual(await members(groupA).allInnerTexts(), ['You (coordinator)', 'Ben', 'Chen']);
+  }, WAIT.network);
+
+  const write = async (win: Page, body: string): Promise<void> => {
+    await win.getByRole('textbox', { name: 'Message' }).fill(body);
+    await win.keyboard.press('Enter');
+  };
+  await Promise.all([write(groupA, 'who is in for Saturday?'), write(groupB, 'me!'), write(groupC, 'count me in')]);
+  const bodies = (win: Page): Promise<string[]> => win.getByRole('log', { name: 'Messages' }).getByRole('article').locator('.message-body').allInnerTexts();
+  const order = await eventually('every window shows the three messages in one order', async () => {
+    const seen = await Promise.all([groupA, groupB, groupC].map(bodies));
+    for (const s of seen) assert.deepEqual([...s].sort(), ['count me in', 'me!', 'who is in for Saturday?']);
+    assert.deepEqual(seen[1], seen[0]);
+    assert.deepEqual(seen[2], seen[0]);
+    return seen[0]!;
+  }, WAIT.network);
+  assert.equal(order.length, 3, 'each message once');
+  await screen(groupA, 'group-window');
+
+  await groupC.getByRole('button', { name: 'Leave' }).click();
+  await groupC.getByRole('dialog', { name: 'Leave “Weekend plans”?' }).getByRole('button', { name: 'Leave' }).click();
+  await groupC.getByText('You left “Weekend plans”.').waitFor({ timeout: WAIT.ui });
+  await eventually('A and B see Chen gone', async () => {
+    assert.deepEqual(await members(groupA).allInnerTexts(), ['You (coordinator)', 'Ben']);
+    assert.deepEqual(await members(groupB).allInnerTexts(), ['Ana (coordinator)', 'You']);
+  }, WAIT.network);
+  await Promise.all([groupA.close(), groupB.close(), groupC.close()]);
+});
+
 step('(g) axe: no serious or critical violations on any screen visited (screenshots in e2e/artifacts/)', async () => {
   await screen(A.main, 'main-contacts');
   const failing = axe.filter((s) => s.findings.length > 0);

@@ -12,8 +12,6 @@ import { fromBase32, toHex } from '../protocol/bytes.ts';
 
 /** A group message body holds at most this many UTF-8 bytes (src/protocol/group-frames.ts MAX_GROUP_BODY_BYTES). */
 export const MAX_GROUP_BODY_BYTES = MAX_SESSION_PAYLOAD_BYTES - 64;
-/** The title the core gives a group chat started without one (src/main/group). */
-export const DEFAULT_GROUP_TITLE = 'Group chat';
 
 const utf8 = new TextEncoder();
 
