@@ -63,7 +63,7 @@ async function until<T>(what: string, check: () => T | undefined | false, timeou
 
 interface NetworkView { gateways: { url: string; state: string; lastSuccessAt: number | null }[]; gatewaysFrom: string | null; standIn: boolean; network: string }
 
-test('settings path: typed gateways, an invitation that carries them, both online; a bad URL is refused and loses nothing', { timeout: 240_000 }, async (t) => {
+test('settings path: typed gateways, an invitation that carries them, both online and chatting; a bad URL is refused and loses nothing', { timeout: 240_000 }, async (t) => {
   const [ada, bea] = sides as [Side, Side];
   const started = Date.now();
   await Promise.all([
@@ -111,6 +111,14 @@ test('settings path: typed gateways, an invitation that carries them, both onlin
   const online = (side: Side) => () => side.events.find((e) => e.type === 'presence' && e.state === 'online');
   await Promise.all([until('Ada sees Bea online', online(ada), 90_000), until('Bea sees Ada online', online(bea), 90_000)]);
   t.diagnostic(`both online after ${Date.now() - started} ms`);
+
+  // And they chat, both ways, over the typed-in gateways' path.
+  for (const [from, to] of [[ada, bea], [bea, ada]] as const) {
+    const seen = online(from)();
+    assert.ok(seen?.type === 'presence');
+    const sent = await call<{ id: string }>(from, 'sendMessage', { contactId: seen.contactId, body: `hello from ${from.name}` });
+    await until(`${to.name} gets ${from.name}'s message`, () => to.events.find((e) => e.type === 'message' && e.message.id === sent.id), 60_000);
+  }
 
   // Health is what each app saw through tor: both reached their gateways.
   for (const side of [ada, bea]) {
