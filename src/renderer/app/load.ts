@@ -3,6 +3,7 @@
 import { api } from '../ipc/api.ts';
 import { unwrap } from '../ipc/call.ts';
 import { useStore } from '../store/index.ts';
+import { loadGroups } from '../features/groups/load.ts';
 
 export async function loadStatus(): Promise<void> {
   const s = useStore.getState();
@@ -42,5 +43,8 @@ export function followPhase(onError: (err: unknown) => void): () => void {
 export async function resync(): Promise<void> {
   const wasRunning = useStore.getState().phase === 'running';
   await loadStatus();
-  if (wasRunning && useStore.getState().phase === 'running') await loadProfileData();
+  if (wasRunning && useStore.getState().phase === 'running') {
+    // Group chats are read when their views mount; after a gap they are read again here.
+    await Promise.all([loadProfileData(), loadGroups()]);
+  }
 }
