@@ -66,8 +66,10 @@ export const createGroupsSlice: Slice<GroupsSlice> = (set, get) => ({
   groupInvitations: {},
   groupInvites: {},
 
+  // Messages already shown stay until the chat's window reads them again (loaded: false): the
+  // list is read after a gap in which events may have been missed.
   setGroupList: ({ sessions, invitations }) => set((s) => ({
-    groups: Object.fromEntries(sessions.map((info) => [info.sessionId, { ...emptyChat(info), ...s.groups[info.sessionId], info }])),
+    groups: Object.fromEntries(sessions.map((info) => [info.sessionId, { ...emptyChat(info), ...s.groups[info.sessionId], info, loaded: false }])),
     groupInvitations: Object.fromEntries(invitations.map((i) => [i.sessionId, { ...i, answer: s.groupInvitations[i.sessionId]?.answer ?? 'open' }])),
   })),
 
