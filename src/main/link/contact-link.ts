@@ -9,6 +9,7 @@
 // oversized frame or a frame out of order closes the link: a peer that speaks garbage is broken or
 // hostile, and guessing what it meant is how parsers get exploited (hyperswarm's rule).
 import { EventEmitter } from 'node:events';
+import { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import NoiseSecretStream from '@hyperswarm/secret-stream';
 import {
@@ -192,6 +193,10 @@ export class ContactLink extends EventEmitter<ContactLinkEvents> {
     }
     this.initiator = opts.initiator === true;
     this.socket = opts.socket;
+    // Frames are small and wait on each other (a message on its ack): Nagle's algorithm may hold
+    // one behind the previous segment's delayed ACK (up to 40 ms on Linux). The dialing side set
+    // this already (core/rendezvous.ts); accepted sockets did not (issue 11 item 2).
+    if (this.socket instanceof Socket) this.socket.setNoDelay(true);
     this.expectedPeer = opts.expectedPeer ?? null;
     this.acceptPeer = this.expectedPeer === null ? (opts.acceptPeer ?? null) : null;
     this.timers = opts.timers ?? systemTimers;
