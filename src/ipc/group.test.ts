@@ -6,8 +6,9 @@ import assert from 'node:assert/strict';
 import type { z } from 'zod';
 import type * as Group from '../main/group/group-sessions.ts';
 import {
-  CHANNELS, EVENT, MAX_GROUP_BODY_BYTES, groupBodySchema, groupEventSchema, groupListSchema, groupRoute, groupTitleSchema,
+  CHANNELS, EVENT, MAX_GROUP_BODY_BYTES, MAX_INVITE_ALLOW_LIST, groupBodySchema, groupEventSchema, groupListSchema, groupRoute, groupTitleSchema,
   memberKeyOfContactCode, sessionInfoSchema, sessionInvitationInfoSchema, sessionMessageInfoSchema,
+  invitePolicySchema,
 } from './index.ts';
 import {
   MAX_GROUP_BODY_BYTES as PROTOCOL_MAX_GROUP_BODY_BYTES, decodeContactCode, encodeContactCode, encodeGroupFrame, identityFromSeed,
@@ -23,6 +24,7 @@ test('output and event schemas describe exactly the types of src/main/group', ()
   assert.ok(same<z.output<typeof sessionMessageInfoSchema>, Group.SessionMessageInfo>(true));
   assert.ok(same<z.output<typeof groupEventSchema>, Group.GroupEvent>(true));
   assert.ok(same<z.output<typeof groupListSchema>, { sessions: Group.SessionInfo[]; invitations: Group.SessionInvitationInfo[] }>(true));
+  assert.ok(same<z.output<typeof invitePolicySchema>, ReturnType<Group.GroupSessions['invitePolicy']>>(true));
   assert.equal(MAX_GROUP_BODY_BYTES, PROTOCOL_MAX_GROUP_BODY_BYTES);
 });
 
@@ -74,6 +76,14 @@ test('inputs are strict: ids in the core\'s form, no unknown keys, a bad body is
   assert.equal(CHANNELS.groupList.input.safeParse(undefined).success, true);
   assert.equal(CHANNELS.openGroupWindow.input.safeParse({ sessionId: 'nope' }).success, false);
   assert.equal(groupRoute(sessionId), `#/group/${sessionId}`);
+  const policy = (p: unknown): boolean => CHANNELS.groupSetInvitePolicy.input.safeParse({ policy: p }).success;
+  assert.equal(policy({ who: 'nobody' }), true);
+  assert.equal(policy({ who: 'allow-list', allow: [invitee] }), true);
+  assert.equal(policy({ who: 'allow-list' }), false, 'an allow list names its people');
+  assert.equal(policy({ who: 'contacts', allow: [invitee] }), false, 'no unknown keys');
+  assert.equal(policy({ who: 'everyone' }), false);
+  assert.equal(policy({ who: 'allow-list', allow: [invitee.toUpperCase()] }), false);
+  assert.equal(policy({ who: 'allow-list', allow: Array.from({ length: MAX_INVITE_ALLOW_LIST + 1 }, () => invitee) }), false);
 });
 
 test('events parse their JSON forms through the one event schema', () => {

@@ -46,6 +46,20 @@ export const groupBodySchema = z.string()
   .superRefine(framed((s) => { utf8Of(s, 'message body'); checkBody(s); }))
   .refine((s) => utf8.encode(s).length <= MAX_GROUP_BODY_BYTES, `the message is longer than ${MAX_GROUP_BODY_BYTES / 1024} KiB`);
 
+/** At most this many keys on an invite allow list (the profile stores it; the check is per invite). */
+export const MAX_INVITE_ALLOW_LIST = 256;
+
+/**
+ * Who may invite me to group chats (src/protocol/group-privacy.ts SessionInvitePolicy; docs/PROTOCOL.md
+ * "Who may invite me"): contacts only (the default), nobody, or these identity keys. The same schema
+ * checks what the renderer sends and what the profile's settings store hands back.
+ */
+export const invitePolicySchema = z.discriminatedUnion('who', [
+  z.strictObject({ who: z.literal('contacts') }),
+  z.strictObject({ who: z.literal('nobody') }),
+  z.strictObject({ who: z.literal('allow-list'), allow: z.array(memberKeySchema).max(MAX_INVITE_ALLOW_LIST, `at most ${MAX_INVITE_ALLOW_LIST} people`).readonly() }),
+]);
+
 // --- inputs ----------------------------------------------------------------------------------
 
 export const groupCreateInput = z.strictObject({ title: groupTitleSchema.optional() });
@@ -53,6 +67,7 @@ export const groupSessionInput = z.strictObject({ sessionId: sessionIdSchema });
 export const groupInviteInput = z.strictObject({ sessionId: sessionIdSchema, invitee: memberKeySchema });
 export const groupSendInput = z.strictObject({ sessionId: sessionIdSchema, body: groupBodySchema });
 export const groupAnswerInput = z.strictObject({ sessionId: sessionIdSchema, join: z.boolean() });
+export const groupInvitePolicyInput = z.strictObject({ policy: invitePolicySchema });
 
 // --- outputs and events (src/main/group/group-sessions.ts, one to one) ------------------------
 
@@ -111,6 +126,10 @@ export const GROUP_CHANNELS = {
   groupList: { input: none, output: groupListSchema },
   /** A group chat's messages in the session's order. */
   groupMessages: { input: groupSessionInput, output: z.array(sessionMessageInfoSchema) },
+  /** Who may invite me (read from the profile at unlock). */
+  groupInvitePolicy: { input: none, output: invitePolicySchema },
+  /** Saves who may invite me in the profile; invitations from then on follow it. */
+  groupSetInvitePolicy: { input: groupInvitePolicyInput, output: nothing },
 } as const;
 
 /** Route of a group chat's window in the renderer (hash router). */

@@ -17,6 +17,7 @@ import { DEFAULT_ENDPOINT_GROUPS, EndpointGroups, type EndpointGroupOptions } fr
 import type { LinkFactory, RegistryPort, TorPort } from './ports.ts';
 import { GroupSessions, type GroupEvent } from '../group/group-sessions.ts';
 import { SessionLinks } from '../group/session-links.ts';
+import { loadInvitePolicy } from '../group/invite-preference.ts';
 import type { z } from 'zod';
 import type { InvitationGateways } from './network-settings.ts';
 import {
@@ -273,6 +274,7 @@ export class SottoCore {
       });
       this.groupChats = new GroupSessions({
         identity: this.identity, clock: this.o.clock, emit: (e) => this.groupEvents.emit('event', e), links: this.sessionLinks,
+        policy: await loadInvitePolicy(store.settings, (message) => this.warn('GROUP_PREFERENCE', message)), preferenceStore: store.settings,
         carrier: { send: (to, frame) => this.contactChannelOf(to)?.sendSessionFrame(frame) ?? false, isContact: (key) => this.contactChannelOf(key) !== undefined },
       });
       // Endpoints come up in the background: each waits for its descriptor upload and tor creates

@@ -59,7 +59,7 @@ test('A starts a group chat, B joins, B invites C; all write and every screen sh
 test('invite preference "nobody": the invitation is rejected without asking; a reject frees the token for the next invite', async (t) => {
   const ms = await mesh(t, ['A', 'B', 'D'], [['A', 'B'], ['A', 'D']]);
   const [A, B, D] = [ms.get('A'), ms.get('B'), ms.get('D')];
-  D.core.groupSessions().setInvitePolicy({ who: 'nobody' });
+  await D.core.groupSessions().setInvitePolicy({ who: 'nobody' });
   const session = A.core.groupSessions().create('x');
   A.core.groupSessions().invite(session.sessionId, D.hex);
   await waitGroup(A, 'session-invite', (e) => e.result === 'rejected' && e.invitee === D.hex, WAIT_MS);

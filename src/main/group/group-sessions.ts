@@ -13,6 +13,7 @@ import {
 } from '../../protocol/index.ts';
 import type { Clock } from '../core/clock.ts';
 import { GroupError } from './errors.ts';
+import { saveInvitePolicy, type InvitePreferencePort } from './invite-preference.ts';
 import type { SessionLinks } from './session-links.ts';
 
 /** How frames reach other members. */
@@ -78,7 +79,10 @@ export interface GroupSessionsOptions {
   /** Links to members that are not contacts; null: such members stay unreached. */
   links: SessionLinks | null;
   emit(event: GroupEvent): void;
+  /** Who may invite me, as loaded from the profile (invite-preference.ts); default contacts only. */
   policy?: SessionInvitePolicy;
+  /** Where setInvitePolicy saves it (the profile's settings); none: kept in memory only. */
+  preferenceStore?: InvitePreferencePort;
   /** State machine timings (tests shrink them). */
   timings?: GroupSessionOptions;
   /** How often timeouts are checked. */
@@ -114,7 +118,14 @@ export class GroupSessions {
 
   // --- user actions ------------------------------------------------------------------------
 
-  setInvitePolicy(policy: SessionInvitePolicy): void { this.policy = policy; }
+  invitePolicy(): SessionInvitePolicy { return this.policy; }
+
+  /** Saves who may invite me in the profile, then applies it to every invitation that arrives after. */
+  async setInvitePolicy(policy: SessionInvitePolicy): Promise<void> {
+    this.requireOpen();
+    if (this.o.preferenceStore) await saveInvitePolicy(this.o.preferenceStore, policy);
+    this.policy = policy;
+  }
 
   /** Starts a session with us as its only member and coordinator; returns its id (hex). */
   create(title = TITLE_DEFAULT): SessionInfo {
@@ -292,7 +303,7 @@ export class GroupSessions {
     const link = encodeGroupFrame(frame);
     if (this.o.carrier.send(to, link)) {
       this.remember(to, link);
-    } else if (!(this.o.links?.send(sessionId, to, link) ?? false)) {
+    } else if (!(this.o.links?.send(sessionId, to, link) ?? false) && !(this.o.links?.sendOnAny(to, link) ?? false)) {
       this.warn(sessionId, 'NO_LINK', `no link to ${toHex(to).slice(0, 8)} for a ${frame.type} frame`);
     }
   }

@@ -3,8 +3,9 @@
 // session, reachable only with those members' session client-auth keys (the invite lists them) and
 // completing a handshake only with their identity keys; each of them dials it once the inviter
 // announces the newcomer's ticket. Older members never need an endpoint of their own: whoever joins
-// later opens one for them. A link here carries group frames of its session only, and the endpoint
-// goes when this member leaves the session.
+// later opens one for them. A link here carries group frames of its session, plus frames of another
+// session for a co-member we have no other link to (an invitation to a second session: the
+// invitee's preference decides, docs/THREAT-MODEL.md); the endpoint goes when this member leaves.
 import { createServer, type Server, type Socket } from 'node:net';
 import {
   isGroupPayload, onionAddressFromPublicKey, publicKeyFromOnionAddress, toHex,
@@ -108,6 +109,22 @@ export class SessionLinks {
     queue.push(frame);
     p.queued.set(hex, queue);
     return true;
+  }
+
+  /**
+   * Writes on a link to `to` of any session we share with it: how an invitation to another session
+   * (and its answer) reaches a co-member who is not a contact. False when no such link is up.
+   */
+  sendOnAny(to: Uint8Array, frame: SessionFrame): boolean {
+    const hex = toHex(to);
+    for (const p of this.places.values()) {
+      const link = p.closed ? undefined : p.links.get(hex);
+      if (link !== undefined) {
+        void link.send(frame);
+        return true;
+      }
+    }
+    return false;
   }
 
   /** A member left: its handshakes are refused from now on and its link here closes. */

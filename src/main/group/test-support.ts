@@ -6,12 +6,20 @@ import type { SottoCore } from '../core/sotto-core.ts';
 import { presenceOf, until, type EventLog } from '../core/test-support.ts';
 import type { GroupEvent, SessionMessageInfo } from './group-sessions.ts';
 
-export interface GroupMember { name: string; core: SottoCore; log: EventLog; hex: string; group: GroupEvent[] }
+/** `at[i]`: performance.now() when `group[i]` arrived (members in one process share the clock). */
+export interface GroupMember { name: string; core: SottoCore; log: EventLog; hex: string; group: GroupEvent[]; at: number[] }
 
 export function groupMember(name: string, core: SottoCore, log: EventLog): GroupMember {
   const group: GroupEvent[] = [];
-  core.onGroupEvent((e) => group.push(e));
-  return { name, core, log, hex: toHex(decodeContactCode(core.profile().contactCode)), group };
+  const at: number[] = [];
+  core.onGroupEvent((e) => { group.push(e); at.push(performance.now()); });
+  return { name, core, log, hex: toHex(decodeContactCode(core.profile().contactCode)), group, at };
+}
+
+/** When `m` first saw an event matching `match` (performance.now()), or null. */
+export function seenAt(m: GroupMember, match: (e: GroupEvent) => boolean): number | null {
+  const i = m.group.findIndex(match);
+  return i < 0 ? null : m.at[i]!;
 }
 
 /**
@@ -40,6 +48,11 @@ export function waitGroup<T extends GroupEvent['type']>(m: GroupMember, type: T,
 /** `inviter` invites `invitee` into `sessionId`; the invitee's user clicks join. */
 export async function inviteAndJoin(inviter: GroupMember, invitee: GroupMember, sessionId: string, timeoutMs: number): Promise<void> {
   inviter.core.groupSessions().invite(sessionId, invitee.hex);
+  await joinWhenInvited(inviter, invitee, sessionId, timeoutMs);
+}
+
+/** The invitee's user clicks join once `inviter`'s invitation shows; resolves when it is a member. */
+export async function joinWhenInvited(inviter: GroupMember, invitee: GroupMember, sessionId: string, timeoutMs: number): Promise<void> {
   const inv = await waitGroup(invitee, 'session-invitation', (e) => e.invitation.sessionId === sessionId, timeoutMs);
   assert.equal(inv.invitation.inviter, inviter.hex);
   await invitee.core.groupSessions().answer(sessionId, true);
@@ -61,19 +74,25 @@ export function screen(m: GroupMember, sessionId: string, names: ReadonlyMap<str
   return m.core.groupSessions().messages(sessionId).map((x: SessionMessageInfo) => `${names.get(x.sender)}: ${x.body}`);
 }
 
-/** Every member writes `rounds` times at once, then each has all of them; returns A's screen after checking all agree, each once. */
+/**
+ * Every member writes `rounds` times at once, then each has all of them; returns the new messages
+ * as A shows them after checking every member shows them in that order, each once. Members that
+ * joined later hold less history: only what was said in this round is compared.
+ */
 export async function chatRound(members: GroupMember[], sessionId: string, rounds: number, timeoutMs: number): Promise<string[]> {
   const names = new Map(members.map((m) => [m.hex, m.name]));
-  const before = members[0]!.core.groupSessions().messages(sessionId).length;
+  const before = members.map((m) => m.core.groupSessions().messages(sessionId).length);
   const announcedBefore = members.map((m) => m.group.filter((e) => e.type === 'session-message').length);
   for (let round = 0; round < rounds; round++) for (const m of members) m.core.groupSessions().send(sessionId, `${m.name}${round}`);
-  const total = before + rounds * members.length;
-  for (const m of members) await until(() => m.core.groupSessions().messages(sessionId).length === total, timeoutMs, `${m.name} has ${total} messages`);
-  const order = screen(members[0]!, sessionId, names);
+  const added = rounds * members.length;
+  for (const [i, m] of members.entries()) {
+    await until(() => m.core.groupSessions().messages(sessionId).length === before[i]! + added, timeoutMs, `${m.name} has ${before[i]! + added} messages`);
+  }
+  const order = screen(members[0]!, sessionId, names).slice(before[0]);
   members.forEach((m, i) => {
-    assert.deepEqual(screen(m, sessionId, names), order, `${m.name} shows the same order`);
+    assert.deepEqual(screen(m, sessionId, names).slice(before[i]), order, `${m.name} shows the same order`);
     const shown = m.group.filter((e) => e.type === 'session-message').slice(announcedBefore[i]).map((e) => (e.type === 'session-message' ? e.message.id : ''));
-    assert.equal(shown.length, rounds * members.length, `${m.name}: each new message announced once`);
+    assert.equal(shown.length, added, `${m.name}: each new message announced once`);
     assert.equal(new Set(shown).size, shown.length, `${m.name}: no message announced twice`);
   });
   return order;

@@ -87,6 +87,8 @@ const GROUP_CALLS: { [C in GroupChannel]: (group: GroupSessions, input: In<C>) =
   groupAnswer: (g, i) => g.answer(i.sessionId, i.join),
   groupList: (g) => ({ sessions: g.list(), invitations: g.invitations() }),
   groupMessages: (g, i) => g.messages(i.sessionId),
+  groupInvitePolicy: (g) => g.invitePolicy(),
+  groupSetInvitePolicy: (g, i) => g.setInvitePolicy(i.policy),
 };
 
 export class IpcHandler {

@@ -5,6 +5,7 @@ import { PassphraseSection } from './PassphraseSection.tsx';
 import { PreferencesSection } from './PreferencesSection.tsx';
 import { SmtpSection } from './SmtpSection.tsx';
 import { NetworkSection } from './NetworkSection.tsx';
+import { GroupInvitesSection } from './GroupInvitesSection.tsx';
 
 export function SettingsDialog({ onClose }: { onClose(): void }) {
   const settings = useStore((s) => s.settings);
@@ -16,6 +17,7 @@ export function SettingsDialog({ onClose }: { onClose(): void }) {
           <PreferencesSection settings={settings} />
           <SmtpSection smtp={settings.smtp} />
           <NetworkSection />
+          <GroupInvitesSection />
         </>
       ) : <p role="status">Loading settings…</p>}
       <PassphraseSection />
