@@ -150,9 +150,10 @@ export async function unlockProfile(dir: string, passphrase: Passphrase, options
     dataKey = unwrapDataKey(wrapped, kek, params);
     wipe(kek);
     if (dataKey === undefined) throw StoreError.WRONG_PASSPHRASE(recordUnlockFailure(dir, now()));
-    db.close();
+    // The session keeps this connection: closing it checkpoints the WAL with fsyncs, which stalled
+    // the main thread for 10-90 ms under load (issue 11 item 5) only to open the file again.
+    const store = ProfileStore.open(dir, dataKey, lock, randomBytes, migrations, db);
     db = undefined;
-    const store = ProfileStore.open(dir, dataKey, lock, randomBytes, migrations);
     clearUnlockFailures(dir);
     return store;
   } catch (err) {
@@ -192,10 +193,13 @@ export class ProfileStore {
     this.messages = new Messages(withSession);
   }
 
-  /** @internal Opens the file for a session with an already unwrapped data key, migrating it. */
-  static open(dir: string, dataKey: Uint8Array, lock: ProfileLock, randomBytes: RandomBytes, migrations: readonly Migration[]): ProfileStore {
+  /**
+   * @internal Opens the file for a session with an already unwrapped data key, migrating it;
+   * `opened`: the connection unlock already holds (taken over: closed on failure like our own).
+   */
+  static open(dir: string, dataKey: Uint8Array, lock: ProfileLock, randomBytes: RandomBytes, migrations: readonly Migration[], opened?: Db): ProfileStore {
     const path = join(dir, PROFILE_DB_FILE);
-    const db = openDatabase(path, { create: false });
+    const db = opened ?? openDatabase(path, { create: false });
     const cipher = new RowCipher(dataKey, randomBytes);
     try {
       const version = wrapSqlite(path, () => {
