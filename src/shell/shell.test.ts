@@ -133,6 +133,13 @@ test('session windows: one per conversation, hardened, focused when opened again
   session.close();
   await call(electron, 'openSession', 'app://sotto/', { contactId: 'abc' });
   assert.equal(electron.windows.length, 3, 'a closed session window is opened anew');
+  const sessionId = 'ab'.repeat(16);
+  const group = await call(electron, 'openGroupWindow', 'app://sotto/', { sessionId });
+  assert.deepEqual(group, { ok: true, value: { route: `#/group/${sessionId}`, opened: true } });
+  assert.equal(electron.windows.length, 4, 'a group chat gets its own window');
+  assert.deepEqual(electron.windows[3]!.loaded, [`app://sotto/index.html#/group/${sessionId}`]);
+  await call(electron, 'openGroupWindow', 'app://sotto/', { sessionId });
+  assert.equal(electron.windows.length, 4, 'the same group chat focuses its window');
   assert.ok(shell);
 });
 

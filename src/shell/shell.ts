@@ -69,6 +69,7 @@ export async function startShell(o: ShellOptions): Promise<Shell | null> {
     actions: {
       openExternal: (url) => electron.openExternal(url),
       openSession: async (contactId) => windows.openSession(contactId),
+      openGroupWindow: async (sessionId) => windows.openGroup(sessionId),
     },
     idleSeconds: () => electron.idleSeconds(),
   });

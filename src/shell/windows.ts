@@ -1,6 +1,6 @@
 // The shell's windows: one main window and one session window per conversation (docs/ARCHITECTURE.md
 // "Electron shell"), all hardened (security.ts), all loading routes of the same renderer build.
-import { sessionRoute } from '../ipc/index.ts';
+import { groupRoute, sessionRoute } from '../ipc/index.ts';
 import type { ElectronPort, WindowPort } from './electron-port.ts';
 import { APP_ORIGIN, guardContents, secureWindowOptions } from './security.ts';
 
@@ -40,13 +40,21 @@ export class WindowSet {
   }
 
   openSession(contactId: string): { route: string; opened: boolean } {
-    const route = sessionRoute(contactId);
-    const existing = this.sessions.get(contactId);
+    return this.openConversation(contactId, sessionRoute(contactId));
+  }
+
+  /** A group chat's window (one per session id, like a contact's). */
+  openGroup(sessionId: string): { route: string; opened: boolean } {
+    return this.openConversation(`group:${sessionId}`, groupRoute(sessionId));
+  }
+
+  private openConversation(key: string, route: string): { route: string; opened: boolean } {
+    const existing = this.sessions.get(key);
     if (existing && !existing.isDestroyed()) {
       this.bringForward(existing);
       return { route, opened: true };
     }
-    this.sessions.set(contactId, this.create(route, () => this.sessions.delete(contactId)));
+    this.sessions.set(key, this.create(route, () => this.sessions.delete(key)));
     return { route, opened: true };
   }
 
