@@ -6,7 +6,7 @@
 // What this cannot show (descriptor propagation, circuits, gateways) the *.int.test.ts files do.
 import { connect, type Socket } from 'node:net';
 import sodium from 'libsodium-wrappers-sumo';
-import { equalBytes, otherRole, toHex } from '../../protocol/index.ts';
+import { equalBytes, onionAddressFromPublicKey, otherRole, toHex } from '../../protocol/index.ts';
 import type { Clock } from './clock.ts';
 import type { FoundEntry, Pairing, PublishedValue, RegistryPort, TorPort } from './ports.ts';
 import type { CoreServicesFactory } from './sotto-core.ts';
@@ -31,9 +31,11 @@ export class LoopbackNetwork {
   private readonly streams = new Map<string, Set<Socket>>();
   private n = 0;
 
+  /** A well-formed v3 address (a session endpoint travels as its key), one per call. */
   newOnion(): string {
-    const id = `${(this.n++).toString(36).padStart(8, 'a')}${'b'.repeat(48)}`;
-    return `${id}.onion`;
+    const key = new Uint8Array(32).fill(0xbb);
+    new DataView(key.buffer).setUint32(0, this.n++);
+    return onionAddressFromPublicKey(key);
   }
 
   /** Cuts every established stream to `onion` (a circuit dying), as if the network dropped it. */

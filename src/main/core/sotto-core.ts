@@ -269,7 +269,7 @@ export class SottoCore {
       await this.invitations.expireDue();
       this.sessionLinks = new SessionLinks({
         identity: this.identity, displayName: () => this.displayName, tor, links: this.services.links,
-        connectTimeoutMs: this.o.timings.connectTimeoutMs, onFrame: (peer, frame) => this.groupChats?.receive(peer, frame),
+        connectTimeoutMs: this.o.timings.connectTimeoutMs, clock: this.o.clock, onFrame: (peer, frame) => this.groupChats?.receive(peer, frame),
         onWarning: (code, message) => this.warn(code, message),
       });
       this.groupChats = new GroupSessions({

@@ -93,3 +93,24 @@ test('a group message written on a link that dies at once goes again on the next
   assert.equal(B.core.groupSessions().messages(session.sessionId).filter((m) => m.id === sent.id).length, 1);
   assert.equal(B.group.filter((e) => e.type === 'session-message' && e.message.id === sent.id).length, 1, 'announced once');
 });
+
+test('a session link between members who are not contacts is dialed again when it drops', async (t) => {
+  const ms = await mesh(t, ['A', 'B', 'C'], [['A', 'B'], ['B', 'C']]);
+  const [A, B, C] = [ms.get('A'), ms.get('B'), ms.get('C')];
+  const session = A.core.groupSessions().create('redial');
+  await inviteAndJoin(A, B, session.sessionId, WAIT_MS);
+  await inviteAndJoin(B, C, session.sessionId, WAIT_MS);
+  // A reached C over the endpoint C opened for it (A is the older member, so A dials).
+  const owned = new Set(ms.net.footprint(C.hex).endpoints);
+  const dialsToC = (): number => ms.net.dials.filter((d) => d.from === A.hex && d.ok && owned.has(d.onion)).length;
+  assert.equal(dialsToC(), 1);
+  for (const onion of owned) ms.net.dropStreams(onion);
+  await until(() => dialsToC() === 2, WAIT_MS, 'A dials C\'s endpoint again');
+  await chatRound([A, B, C], session.sessionId, 1, WAIT_MS);
+  C.core.groupSessions().leave(session.sessionId);
+  await untilView([A, B], session.sessionId, { members: 2, coordinator: A }, WAIT_MS);
+  // A is not C's contact: what A dialed of C's is the session endpoint, and leaving removed it.
+  const sessionOnions = new Set(ms.net.dials.filter((d) => d.from === A.hex && owned.has(d.onion)).map((d) => d.onion));
+  assert.equal(sessionOnions.size, 1);
+  await until(() => ms.net.footprint(C.hex).endpoints.every((o) => !sessionOnions.has(o)), WAIT_MS, 'C closes its session endpoint');
+});

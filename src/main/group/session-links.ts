@@ -6,16 +6,25 @@
 // later opens one for them. A link here carries group frames of its session, plus frames of another
 // session for a co-member we have no other link to (an invitation to a second session: the
 // invitee's preference decides, docs/THREAT-MODEL.md); the endpoint goes when this member leaves.
+// The dialer keeps its link up while both are in the session: a failed dial or a link that drops
+// is dialed again after a growing pause (REDIAL_BACKOFF_MS), at most that many times in a row.
 import { createServer, type Server, type Socket } from 'node:net';
 import {
   isGroupPayload, onionAddressFromPublicKey, publicKeyFromOnionAddress, toHex,
   type Identity, type SessionEndpoint, type SessionFrame,
 } from '../../protocol/index.ts';
+import type { Clock } from '../core/clock.ts';
 import type { LinkFactory, LinkPort, TorPort } from '../core/ports.ts';
 import { ENDPOINT_VIRTUAL_PORT } from '../core/rendezvous.ts';
 
 /** Frames held for a member whose link is not up yet (a newcomer's ticket waits for the dial). */
 const MAX_QUEUED_PER_PEER = 64;
+/**
+ * Pauses before each dial again of a session link that failed or dropped; after the last one the
+ * member stays unreached (a warning says so) until it leaves or a new announcement dials again.
+ * Bounded so a member that vanished without a leave costs at most this many connects.
+ */
+export const REDIAL_BACKOFF_MS: readonly number[] = [1_000, 2_000, 4_000, 8_000, 15_000, 30_000, 30_000, 30_000];
 
 export interface SessionLinksOptions {
   identity: Identity;
@@ -23,11 +32,15 @@ export interface SessionLinksOptions {
   tor: TorPort;
   links: LinkFactory;
   connectTimeoutMs: number;
+  clock: Pick<Clock, 'setTimeout' | 'clearTimeout'>;
+  /** Pauses between dials again (tests shrink them). */
+  redialBackoffMs?: readonly number[];
   onFrame(peer: Uint8Array, frame: SessionFrame): void;
   onWarning(code: string, message: string): void;
 }
 
 interface Place {
+  id: string;
   /** Identity keys (hex) that may complete a handshake on our endpoint. */
   allowed: Set<string>;
   links: Map<string, LinkPort>;
@@ -35,9 +48,13 @@ interface Place {
   server: Server | null;
   onion: string | null;
   sockets: Set<Socket>;
+  /** Members whose endpoints we dial (we are the older member): what to dial again if the link drops. */
+  dials: Map<string, Dial>;
   abort: AbortController;
   closed: boolean;
 }
+
+interface Dial { endpoint: SessionEndpoint; secretKey: Uint8Array; failures: number; timer: unknown }
 
 export class SessionLinks {
   private readonly o: SessionLinksOptions;
@@ -50,7 +67,10 @@ export class SessionLinks {
   private place(sessionId: string): Place {
     let p = this.places.get(sessionId);
     if (p === undefined) {
-      p = { allowed: new Set(), links: new Map(), queued: new Map(), server: null, onion: null, sockets: new Set(), abort: new AbortController(), closed: false };
+      p = {
+        id: sessionId, allowed: new Set(), links: new Map(), queued: new Map(), server: null, onion: null, sockets: new Set(), dials: new Map(),
+        abort: new AbortController(), closed: false,
+      };
       this.places.set(sessionId, p);
     }
     return p;
@@ -83,15 +103,46 @@ export class SessionLinks {
   dial(sessionId: string, peer: Uint8Array, endpoint: SessionEndpoint, clientAuthSecretKey: Uint8Array): void {
     const p = this.place(sessionId);
     const hex = toHex(peer);
+    const earlier = p.dials.get(hex);
+    if (earlier !== undefined && earlier.timer !== null) this.o.clock.clearTimeout(earlier.timer);
+    const d: Dial = { endpoint, secretKey: clientAuthSecretKey.slice(), failures: 0, timer: null };
+    p.dials.set(hex, d);
+    this.connect(p, peer, d);
+  }
+
+  private connect(p: Place, peer: Uint8Array, d: Dial): void {
+    const hex = toHex(peer);
+    const sessionId = p.id;
     void (async () => {
       const timeout = AbortSignal.timeout(this.o.connectTimeoutMs);
       const stream = await this.o.tor.connect({
-        onion: onionAddressFromPublicKey(endpoint.onionKey), port: endpoint.port, clientAuthSecretKey,
+        onion: onionAddressFromPublicKey(d.endpoint.onionKey), port: d.endpoint.port, clientAuthSecretKey: d.secretKey,
         isolation: `sotto-session-${sessionId}-${hex}`, signal: AbortSignal.any([timeout, p.abort.signal]),
       });
       const link = await this.o.links.open({ stream, initiator: true, identity: this.o.identity, expectedPeer: peer, displayName: this.o.displayName() });
+      if (p.dials.get(hex) !== d) { link.close('normal'); return; }
+      d.failures = 0;
       this.attach(p, hex, link);
-    })().catch((err: Error) => this.o.onWarning('SESSION_DIAL', `session ${sessionId.slice(0, 8)}: ${err.message}`));
+    })().catch((err: Error) => {
+      this.o.onWarning('SESSION_DIAL', `session ${sessionId.slice(0, 8)}: ${err.message}`);
+      this.redial(p, peer, d);
+    });
+  }
+
+  /** Dials again after the next pause, while we still dial this member (not left, session not closed). */
+  private redial(p: Place, peer: Uint8Array, d: Dial): void {
+    if (p.closed || p.dials.get(toHex(peer)) !== d || d.timer !== null) return;
+    const backoff = this.o.redialBackoffMs ?? REDIAL_BACKOFF_MS;
+    const pause = backoff[d.failures];
+    if (pause === undefined) {
+      this.o.onWarning('SESSION_UNREACHED', `session ${p.id.slice(0, 8)}: gave up dialing ${toHex(peer).slice(0, 8)} after ${backoff.length} tries`);
+      return;
+    }
+    d.failures += 1;
+    d.timer = this.o.clock.setTimeout(() => {
+      d.timer = null;
+      if (!p.closed && p.dials.get(toHex(peer)) === d) this.connect(p, peer, d);
+    }, pause);
   }
 
   /** Writes on this session's link to `to`, or holds the frame until that link is up. */
@@ -134,6 +185,7 @@ export class SessionLinks {
     const hex = toHex(member);
     p.allowed.delete(hex);
     p.queued.delete(hex);
+    this.stopDialing(p, hex);
     p.links.get(hex)?.close('normal');
     p.links.delete(hex);
   }
@@ -145,6 +197,7 @@ export class SessionLinks {
     this.places.delete(sessionId);
     p.closed = true;
     p.abort.abort();
+    for (const hex of [...p.dials.keys()]) this.stopDialing(p, hex);
     for (const link of p.links.values()) link.close('normal');
     for (const s of p.sockets) s.destroy();
     await Promise.all([
@@ -166,10 +219,18 @@ export class SessionLinks {
       // Only a member we opened the endpoint for completes the handshake.
       acceptPeer: (pk) => p.allowed.has(toHex(pk)),
     }).then((link) => {
+      // The link owns the socket now: close() ends it after what was written (our leave), no destroy.
+      p.sockets.delete(socket);
       const hex = toHex(link.remotePublicKey);
       if (p.closed || !p.allowed.has(hex)) { link.close('normal'); return; }
       this.attach(p, hex, link);
     }).catch((err: Error) => { socket.destroy(); this.o.onWarning('SESSION_HANDSHAKE', err.message); });
+  }
+
+  private stopDialing(p: Place, hex: string): void {
+    const d = p.dials.get(hex);
+    if (d !== undefined && d.timer !== null) this.o.clock.clearTimeout(d.timer);
+    p.dials.delete(hex);
   }
 
   private attach(p: Place, hex: string, link: LinkPort): void {
@@ -180,7 +241,13 @@ export class SessionLinks {
     link.onFrame((frame) => {
       if (frame.type === 'session' && isGroupPayload(frame)) this.o.onFrame(link.remotePublicKey, frame);
     });
-    link.onClose(() => { if (p.links.get(hex) === link) p.links.delete(hex); });
+    link.onClose(() => {
+      if (p.links.get(hex) !== link) return; // replaced by a newer link
+      p.links.delete(hex);
+      // The link dropped while both are in: the dialer dials again (the acceptor waits for it).
+      const d = p.dials.get(hex);
+      if (d !== undefined) this.redial(p, link.remotePublicKey, d);
+    });
     const queued = p.queued.get(hex) ?? [];
     p.queued.delete(hex);
     for (const frame of queued) void link.send(frame);
