@@ -52,7 +52,10 @@ function run(cmd, args, env) {
   });
 }
 
-const concurrency = process.env.SOTTO_TEST_CONCURRENCY ?? (suite === 'int' ? '1' : '2');
+// Integration files run two at a time: most of their time is spent waiting on Tor circuits and
+// descriptor uploads, not on the CPU; each file uses its own profiles (and the privacy file its own
+// DHT), so two files share only the testbed's relays and gateways.
+const concurrency = process.env.SOTTO_TEST_CONCURRENCY ?? '2';
 const baseArgs = ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, '--test-timeout=300000'];
 const testArgs = [...baseArgs, ...files];
 
