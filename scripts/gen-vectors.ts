@@ -244,6 +244,8 @@ const gFrames: { name: string; frame: GroupFrame }[] = [
   { name: 'token-release', frame: { type: 'token-release', sessionId: gSession, epoch: 3 } },
   { name: 'leave of a coordinator', frame: { type: 'leave', sessionId: gSession, successor: gB!.publicKey, tokenHolder: gC!.publicKey, epoch: 3 } },
   { name: 'leave of a member', frame: { type: 'leave', sessionId: gSession, successor: null, tokenHolder: null, epoch: 3 } },
+  { name: 'endpoint re-created', frame: { type: 'endpoint', sessionId: gSession, endpoint: { onionKey: det('group-onion/3'), port: 1 } } },
+  { name: 'endpoint closed', frame: { type: 'endpoint', sessionId: gSession, endpoint: null } },
 ];
 const gValid = gFrames.map(({ name, frame }) => {
   const link: SessionFrame = encodeGroupFrame(frame);

@@ -46,6 +46,8 @@ function samples(): GroupFrame[] {
     { type: 'token-release', sessionId, epoch: 3 },
     { type: 'leave', sessionId, successor: b.publicKey, tokenHolder: c.publicKey, epoch: 3 },
     { type: 'leave', sessionId, successor: null, tokenHolder: null, epoch: 0 },
+    { type: 'endpoint', sessionId, endpoint: { onionKey: key(10), port: 1 } },
+    { type: 'endpoint', sessionId, endpoint: null },
   ];
 }
 
@@ -58,7 +60,7 @@ test('every group frame type round-trips through the link frame codec', () => {
     assert.deepEqual(decodeGroupFrame(back as SessionFrame), frame);
     seen.add(frame.type);
   }
-  assert.equal(seen.size, 13);
+  assert.equal(seen.size, 14);
 });
 
 test('strict decoding: every truncation and any trailing byte is a coded error', () => {

@@ -358,6 +358,26 @@ test('a non-coordinator member leaves: everyone drops it, its messages afterward
   assert.throws(() => m.s('B').send({ id: new Uint8Array(16), body: 'x', now: 0 }), (e: unknown) => e instanceof SessionStateError && e.code === 'SESSION_NOT_ACTIVE');
 });
 
+test('a member re-creates its endpoint: the members it names hear the new address (or that it closed), later hand-overs carry it, a non-member is ignored', () => {
+  const m = threeMembers(['D']);
+  const moved = { onionKey: new Uint8Array(32).fill(0x42), port: 1 };
+  m.apply('C', m.s('C').announceEndpoint(moved, [m.key('A'), m.key('D')]));
+  assert.deepEqual(m.packets.map((p) => `${p.to}:${p.type}`), ['A:endpoint'], 'only members are told');
+  m.run();
+  const seen = m.ev('A').filter((e) => e.type === 'member-moved');
+  assert.equal(seen.length, 1);
+  assert.deepEqual(seen[0], { type: 'member-moved', member: m.key('C'), endpoint: moved });
+  assert.deepEqual(m.s('A').memberList.find((x) => toHex(x.member) === toHex(m.key('C')))!.endpoint, moved);
+  assert.deepEqual(m.s('C').memberList.find((x) => toHex(x.member) === toHex(m.key('C')))!.endpoint, moved, 'its own entry, for later hand-overs');
+  m.apply('C', m.s('C').announceEndpoint(null, [m.key('A')]));
+  m.run();
+  assert.equal(m.s('A').memberList.find((x) => toHex(x.member) === toHex(m.key('C')))!.endpoint, null);
+  // From a non-member the frame is dropped like any other.
+  m.packets.push({ from: m.id('D'), to: 'A', bytes: encodeFrame(encodeGroupFrame({ type: 'endpoint', sessionId: SESSION_ID, endpoint: moved })), type: 'endpoint' });
+  m.run();
+  assert.equal(m.dropped('A', 'NOT_MEMBER').length, 1);
+});
+
 test('tickets: a copy shown by D, a self-made one and an old one of a departed member are refused by every member', () => {
   const m = threeMembers(['D']);
   const cTicket = issueSessionTicket({ sessionId: SESSION_ID, member: m.key('C'), issuer: m.id('B'), clientAuthKey, epoch: 2 });

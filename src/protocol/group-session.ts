@@ -71,6 +71,8 @@ export type GroupSessionEvent =
   | { type: 'member-expected'; member: Uint8Array; clientAuthKey: Uint8Array; endpoint: SessionEndpoint | null }
   | { type: 'member-joined'; member: Uint8Array; endpoint: SessionEndpoint | null }
   | { type: 'member-left'; member: Uint8Array }
+  /** A member re-created its session endpoint (or closed it: null); a member that dials it dials here from now on. */
+  | { type: 'member-moved'; member: Uint8Array; endpoint: SessionEndpoint | null }
   | { type: 'coordinator-changed'; coordinator: Uint8Array }
   | { type: 'invite-sent'; invitee: Uint8Array }
   | { type: 'invite-rejected'; invitee: Uint8Array }
@@ -249,6 +251,21 @@ export class GroupSession {
     return step;
   }
 
+  /**
+   * This member re-created its session endpoint (docs/PROTOCOL.md "Session-scoped endpoints"): the
+   * member list it hands over from now on carries `endpoint`, and `to` (the members it serves) hear it.
+   */
+  announceEndpoint(endpoint: SessionEndpoint | null, to: readonly Uint8Array[]): Step {
+    const step = newStep();
+    if (this.status === 'left') return step;
+    const self = this.members.get(this.selfHex)!;
+    this.members.set(this.selfHex, { ...self, endpoint });
+    for (const key of to) {
+      if (this.members.has(toHex(key)) && toHex(key) !== this.selfHex) this.out(step, key, { type: 'endpoint', sessionId: this.sessionId, endpoint });
+    }
+    return step;
+  }
+
   // --- timers ------------------------------------------------------------------------------
 
   tick(now: number): Step {
@@ -363,6 +380,12 @@ export class GroupSession {
         this.grantNext(step, now);
         return step;
       case 'leave': return this.onLeave(step, fromHex, frame.successor, frame.tokenHolder, frame.epoch, now);
+      case 'endpoint': {
+        const m = this.members.get(fromHex)!;
+        this.members.set(fromHex, { ...m, endpoint: frame.endpoint });
+        step.events.push({ type: 'member-moved', member: m.member, endpoint: frame.endpoint });
+        return step;
+      }
       case 'invite':
       case 'members':
         // Answered outside a running session (the invitee has no session yet).

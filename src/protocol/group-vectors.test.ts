@@ -59,7 +59,7 @@ test('group-frames.json: every valid payload decodes to its frame and encodes ba
     assert.equal(toHex(link.payload), row.hex, row.name);
     types.add(frame.type);
   }
-  assert.equal(types.size, 13, 'one vector per frame type at least');
+  assert.equal(types.size, 14, 'one vector per frame type at least');
 });
 
 test('group-frames.json: every invalid payload is refused with its code', () => {

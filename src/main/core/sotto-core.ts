@@ -16,7 +16,7 @@ import { DEFAULT_RENDEZVOUS_TIMINGS, type RendezvousTimings } from './rendezvous
 import { DEFAULT_ENDPOINT_GROUPS, EndpointGroups, type EndpointGroupOptions } from './endpoint-groups.ts';
 import type { LinkFactory, RegistryPort, TorPort } from './ports.ts';
 import { GroupSessions, type GroupEvent } from '../group/group-sessions.ts';
-import { SessionLinks } from '../group/session-links.ts';
+import { RETIRE_AFTER_MS, SessionLinks } from '../group/session-links.ts';
 import { loadInvitePolicy } from '../group/invite-preference.ts';
 import type { z } from 'zod';
 import type { InvitationGateways } from './network-settings.ts';
@@ -42,12 +42,15 @@ export interface CoreTimings extends RendezvousTimings {
   rotateEveryMs: number;
   /** How often pending invitations are checked for expiry. */
   expiryCheckMs: number;
+  /** A group chat endpoint re-created without a member that left keeps its old address this long (session-links.ts). */
+  sessionEndpointRetireMs: number;
 }
 
 export const DEFAULT_CORE_TIMINGS: CoreTimings = {
   ...DEFAULT_RENDEZVOUS_TIMINGS,
   rotateEveryMs: 24 * 3600_000,
   expiryCheckMs: 60_000,
+  sessionEndpointRetireMs: RETIRE_AFTER_MS,
 };
 
 export interface SottoCoreOptions {
@@ -269,7 +272,8 @@ export class SottoCore {
       await this.invitations.expireDue();
       this.sessionLinks = new SessionLinks({
         identity: this.identity, displayName: () => this.displayName, tor, links: this.services.links,
-        connectTimeoutMs: this.o.timings.connectTimeoutMs, clock: this.o.clock, onFrame: (peer, frame) => this.groupChats?.receive(peer, frame),
+        connectTimeoutMs: this.o.timings.connectTimeoutMs, clock: this.o.clock, retireAfterMs: this.o.timings.sessionEndpointRetireMs,
+        onFrame: (peer, frame) => this.groupChats?.receive(peer, frame),
         onWarning: (code, message) => this.warn(code, message),
       });
       this.groupChats = new GroupSessions({

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ready } from '../../protocol/index.ts';
+import { ready, toHex } from '../../protocol/index.ts';
 import { KDF_MINIMAL_FOR_TESTS } from '../store/index.ts';
 import { SottoCore, type CoreTimings } from '../core/sotto-core.ts';
 import { systemClock } from '../core/clock.ts';
@@ -14,7 +14,9 @@ import { LoopbackNetwork } from '../core/loopback-services.ts';
 import { EventLog, until } from '../core/test-support.ts';
 import { chatRound, groupMember, inviteAndJoin, pairSettled, screen, untilView, waitGroup, type GroupMember } from './test-support.ts';
 
-const TIMINGS: Partial<CoreTimings> = { lookupIntervalMs: 100, lookupMaxIntervalMs: 300, connectTimeoutMs: 5_000, expiryCheckMs: 1_000 };
+const TIMINGS: Partial<CoreTimings> = {
+  lookupIntervalMs: 100, lookupMaxIntervalMs: 300, connectTimeoutMs: 5_000, expiryCheckMs: 1_000, sessionEndpointRetireMs: 300,
+};
 const WAIT_MS = 10_000;
 
 interface Mesh { net: LoopbackNetwork; get(name: string): GroupMember }
@@ -113,4 +115,33 @@ test('a session link between members who are not contacts is dialed again when i
   const sessionOnions = new Set(ms.net.dials.filter((d) => d.from === A.hex && owned.has(d.onion)).map((d) => d.onion));
   assert.equal(sessionOnions.size, 1);
   await until(() => ms.net.footprint(C.hex).endpoints.every((o) => !sessionOnions.has(o)), WAIT_MS, 'C closes its session endpoint');
+});
+
+test('a member that left is not authorized on the endpoints opened for it: they are re-created without its key and the others dial the new address', async (t) => {
+  const ms = await mesh(t, ['A', 'B', 'C', 'D'], [['A', 'B'], ['B', 'C'], ['A', 'D']]);
+  const [A, B, C, D] = [ms.get('A'), ms.get('B'), ms.get('C'), ms.get('D')];
+  // C's endpoints at tor level before any session: its contact endpoints; the rest are session ones.
+  const contactEndpointsOfC = new Set(ms.net.footprint(C.hex).endpoints);
+  const sessionEndpointsOfC = (): [string, Uint8Array[]][] => [...ms.net.endpoints]
+    .filter(([onion, e]) => e.owner === C.hex && !contactEndpointsOfC.has(onion)).map(([onion, e]) => [onion, e.keys]);
+  const id = A.core.groupSessions().create('moves').sessionId;
+  await inviteAndJoin(A, B, id, WAIT_MS);
+  await inviteAndJoin(A, D, id, WAIT_MS); // D opens an endpoint for B
+  await inviteAndJoin(B, C, id, WAIT_MS); // C opens one for A and D, the members that are not its contacts
+  const [[oldOnion, oldKeys]] = sessionEndpointsOfC() as [[string, Uint8Array[]]];
+  assert.equal(oldKeys.length, 2);
+  const dialsOfD = (onion: string): number => ms.net.dials.filter((d) => d.from === D.hex && d.ok && d.onion === onion).length;
+  assert.equal(dialsOfD(oldOnion), 1, 'D reached C over the session endpoint');
+
+  A.core.groupSessions().leave(id);
+  await untilView([B, C, D], id, { members: 3, coordinator: B }, WAIT_MS);
+  await until(() => !ms.net.endpoints.has(oldOnion), WAIT_MS, 'the endpoint that authorized A is removed');
+  const now = sessionEndpointsOfC();
+  assert.equal(now.length, 1, 'one session endpoint of C');
+  const [newOnion, newKeys] = now[0]!;
+  assert.notEqual(newOnion, oldOnion);
+  assert.equal(newKeys.length, 1, 'authorized for D only');
+  assert.ok(oldKeys.some((k) => toHex(k) === toHex(newKeys[0]!)));
+  await until(() => dialsOfD(newOnion) === 1, WAIT_MS, 'D dials the new address');
+  await chatRound([B, C, D], id, 1, WAIT_MS);
 });

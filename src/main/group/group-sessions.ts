@@ -316,8 +316,9 @@ export class GroupSessions {
       case 'member-left':
       case 'member-joined':
       case 'coordinator-changed':
-        // A member that left completes no handshake on our endpoint any more.
-        if (e.type === 'member-left') this.o.links?.forget(id, e.member);
+        // A member that left completes no handshake on our endpoint any more, and if the endpoint
+        // authorized it at tor level, it is re-created without it (docs/THREAT-MODEL.md).
+        if (e.type === 'member-left' && this.o.links?.forget(id, e.member)) this.moveEndpoint(id);
         if (session.state !== 'joining') this.o.emit({ type: 'session-members', session: this.info(session) });
         return;
       case 'joined':
@@ -332,6 +333,9 @@ export class GroupSessions {
       case 'invite-expired':
         this.o.emit({ type: 'session-invite', sessionId: id, invitee: toHex(e.invitee), result: 'expired' });
         return;
+      case 'member-moved':
+        this.o.links?.retarget(id, e.member, e.endpoint);
+        return;
       case 'dropped':
         this.warn(id, e.code, `dropped a ${e.frame} frame from ${toHex(e.from).slice(0, 8)}`);
         return;
@@ -344,6 +348,15 @@ export class GroupSessions {
         return;
       }
     }
+  }
+
+  /** Re-creates our session endpoint and tells the members it still serves where it is now. */
+  private moveEndpoint(id: string): void {
+    void this.o.links?.recreateEndpoint(id).then((moved) => {
+      const session = this.sessions.get(id);
+      if (moved === null || session === undefined || this.closed) return;
+      this.apply(session, session.announceEndpoint(moved.endpoint, moved.members));
+    }).catch((err: Error) => this.warn(id, 'SESSION_ENDPOINT', `re-creating the session endpoint failed: ${err.message}`));
   }
 
   private remember(to: Uint8Array, frame: SessionFrame): void {

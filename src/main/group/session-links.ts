@@ -10,7 +10,7 @@
 // is dialed again after a growing pause (REDIAL_BACKOFF_MS), at most that many times in a row.
 import { createServer, type Server, type Socket } from 'node:net';
 import {
-  isGroupPayload, onionAddressFromPublicKey, publicKeyFromOnionAddress, toHex,
+  fromHex, isGroupPayload, onionAddressFromPublicKey, publicKeyFromOnionAddress, toHex,
   type Identity, type SessionEndpoint, type SessionFrame,
 } from '../../protocol/index.ts';
 import type { Clock } from '../core/clock.ts';
@@ -25,6 +25,11 @@ const MAX_QUEUED_PER_PEER = 64;
  * Bounded so a member that vanished without a leave costs at most this many connects.
  */
 export const REDIAL_BACKOFF_MS: readonly number[] = [1_000, 2_000, 4_000, 8_000, 15_000, 30_000, 30_000, 30_000];
+/**
+ * A re-created endpoint's old address stays up this long: removing an onion service closes its
+ * circuits, so the members it serves first hear the new address over their links and dial it.
+ */
+export const RETIRE_AFTER_MS = 20_000;
 
 export interface SessionLinksOptions {
   identity: Identity;
@@ -35,6 +40,8 @@ export interface SessionLinksOptions {
   clock: Pick<Clock, 'setTimeout' | 'clearTimeout'>;
   /** Pauses between dials again (tests shrink them). */
   redialBackoffMs?: readonly number[];
+  /** How long a re-created endpoint's old address stays up (tests shrink it). */
+  retireAfterMs?: number;
   onFrame(peer: Uint8Array, frame: SessionFrame): void;
   onWarning(code: string, message: string): void;
 }
@@ -43,6 +50,14 @@ interface Place {
   id: string;
   /** Identity keys (hex) that may complete a handshake on our endpoint. */
   allowed: Set<string>;
+  /** Their session client-auth keys: what the endpoint is re-created with when one of them leaves. */
+  authKeys: Map<string, Uint8Array>;
+  /** Local port our endpoint forwards to. */
+  port: number;
+  /** Re-creations of our endpoint run one after the other. */
+  moving: Promise<unknown>;
+  /** Earlier addresses of our endpoint, removed after the grace (links over them move meanwhile). */
+  retiring: Map<string, unknown>;
   links: Map<string, LinkPort>;
   queued: Map<string, SessionFrame[]>;
   server: Server | null;
@@ -68,7 +83,7 @@ export class SessionLinks {
     let p = this.places.get(sessionId);
     if (p === undefined) {
       p = {
-        id: sessionId, allowed: new Set(), links: new Map(), queued: new Map(), server: null, onion: null, sockets: new Set(), dials: new Map(),
+        id: sessionId, allowed: new Set(), authKeys: new Map(), port: 0, moving: Promise.resolve(), retiring: new Map(), links: new Map(), queued: new Map(), server: null, onion: null, sockets: new Set(), dials: new Map(),
         abort: new AbortController(), closed: false,
       };
       this.places.set(sessionId, p);
@@ -79,7 +94,10 @@ export class SessionLinks {
   /** Opens this member's endpoint for `members` (identity + session client-auth key); resolves once tor published it. */
   async openEndpoint(sessionId: string, members: { member: Uint8Array; clientAuthKey: Uint8Array }[]): Promise<SessionEndpoint> {
     const p = this.place(sessionId);
-    for (const m of members) p.allowed.add(toHex(m.member));
+    for (const m of members) {
+      p.allowed.add(toHex(m.member));
+      p.authKeys.set(toHex(m.member), m.clientAuthKey.slice());
+    }
     const server = createServer((socket) => this.accept(sessionId, p, socket));
     p.server = server;
     server.on('error', (err) => this.o.onWarning('SESSION_ENDPOINT', err.message));
@@ -88,6 +106,7 @@ export class SessionLinks {
       server.listen(0, '127.0.0.1', () => { server.off('error', reject); resolve(); });
     });
     const port = (server.address() as { port: number }).port;
+    p.port = port;
     const { onion } = await this.o.tor.addEndpoint({
       clientAuthPublicKeys: members.map((m) => m.clientAuthKey), target: { host: '127.0.0.1', port }, signal: p.abort.signal,
     });
@@ -141,7 +160,8 @@ export class SessionLinks {
     d.failures += 1;
     d.timer = this.o.clock.setTimeout(() => {
       d.timer = null;
-      if (!p.closed && p.dials.get(toHex(peer)) === d) this.connect(p, peer, d);
+      // Skipped when a link came up meanwhile (the peer's endpoint moved and we dialed it at once).
+      if (!p.closed && p.dials.get(toHex(peer)) === d && !p.links.has(toHex(peer))) this.connect(p, peer, d);
     }, pause);
   }
 
@@ -178,16 +198,76 @@ export class SessionLinks {
     return false;
   }
 
-  /** A member left: its handshakes are refused from now on and its link here closes. */
-  forget(sessionId: string, member: Uint8Array): void {
+  /**
+   * A member left: its handshakes are refused from now on and its link here closes. True when our
+   * endpoint authorized it at tor level: then it must be re-created without it (recreateEndpoint).
+   */
+  forget(sessionId: string, member: Uint8Array): boolean {
     const p = this.places.get(sessionId);
-    if (p === undefined) return;
+    if (p === undefined) return false;
     const hex = toHex(member);
+    const served = p.onion !== null && p.authKeys.has(hex);
     p.allowed.delete(hex);
+    p.authKeys.delete(hex);
     p.queued.delete(hex);
     this.stopDialing(p, hex);
     p.links.get(hex)?.close('normal');
     p.links.delete(hex);
+    return served;
+  }
+
+  /**
+   * Re-creates our endpoint for the members still authorized (a new onion key and address; the old
+   * one is removed once the new one is up, and links already up stay), so a member that left cannot
+   * even see its descriptor any more. Resolves with the new endpoint (null: nobody left to serve,
+   * the endpoint is closed) and the members to tell, or null when there was no endpoint.
+   */
+  recreateEndpoint(sessionId: string): Promise<{ endpoint: SessionEndpoint | null; members: Uint8Array[] } | null> {
+    const p = this.places.get(sessionId);
+    if (p === undefined) return Promise.resolve(null);
+    const run = p.moving.then(async () => {
+      const old = p.onion;
+      if (p.closed || old === null) return null;
+      const members = [...p.authKeys.keys()].map((hex) => fromHex(hex, 32));
+      let endpoint: SessionEndpoint | null = null;
+      if (members.length > 0) {
+        const { onion } = await this.o.tor.addEndpoint({
+          clientAuthPublicKeys: [...p.authKeys.values()], target: { host: '127.0.0.1', port: p.port }, signal: p.abort.signal,
+        });
+        if (p.closed) {
+          await this.o.tor.removeEndpoint(onion).catch(() => undefined);
+          return null;
+        }
+        p.onion = onion;
+        endpoint = { onionKey: publicKeyFromOnionAddress(onion), port: ENDPOINT_VIRTUAL_PORT };
+        this.retire(p, old);
+      } else {
+        p.onion = null;
+        await this.o.tor.removeEndpoint(old);
+      }
+      return { endpoint, members };
+    });
+    p.moving = run.catch(() => undefined);
+    return run;
+  }
+
+  private retire(p: Place, onion: string): void {
+    p.retiring.set(onion, this.o.clock.setTimeout(() => {
+      p.retiring.delete(onion);
+      void this.o.tor.removeEndpoint(onion).catch((err: Error) => this.o.onWarning('SESSION_ENDPOINT', err.message));
+    }, this.o.retireAfterMs ?? RETIRE_AFTER_MS));
+  }
+
+  /**
+   * A member we dial moved its endpoint: we dial the new address now (that link replaces the one
+   * over the old address, which goes soon) and after every drop (null: it closed it, we stop).
+   */
+  retarget(sessionId: string, peer: Uint8Array, endpoint: SessionEndpoint | null): void {
+    const p = this.places.get(sessionId);
+    const d = p?.dials.get(toHex(peer));
+    if (p === undefined || d === undefined) return;
+    if (endpoint === null) this.stopDialing(p, toHex(peer));
+    else this.dial(sessionId, peer, endpoint, d.secretKey);
   }
 
   /** Closes the session's links (after what was written on them) and its endpoint. */
@@ -198,10 +278,11 @@ export class SessionLinks {
     p.closed = true;
     p.abort.abort();
     for (const hex of [...p.dials.keys()]) this.stopDialing(p, hex);
+    for (const timer of p.retiring.values()) this.o.clock.clearTimeout(timer);
     for (const link of p.links.values()) link.close('normal');
     for (const s of p.sockets) s.destroy();
     await Promise.all([
-      p.onion ? this.o.tor.removeEndpoint(p.onion).catch(() => undefined) : undefined,
+      ...[p.onion, ...p.retiring.keys()].map((onion) => (onion ? this.o.tor.removeEndpoint(onion).catch(() => undefined) : undefined)),
       new Promise<void>((resolve) => (p.server ? p.server.close(() => resolve()) : resolve())),
     ]);
   }
