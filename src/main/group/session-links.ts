@@ -83,7 +83,8 @@ export class SessionLinks {
     let p = this.places.get(sessionId);
     if (p === undefined) {
       p = {
-        id: sessionId, allowed: new Set(), authKeys: new Map(), port: 0, moving: Promise.resolve(), retiring: new Map(), links: new Map(), queued: new Map(), server: null, onion: null, sockets: new Set(), dials: new Map(),
+        id: sessionId, allowed: new Set(), authKeys: new Map(), port: 0, moving: Promise.resolve(), retiring: new Map(),
+        links: new Map(), queued: new Map(), server: null, onion: null, sockets: new Set(), dials: new Map(),
         abort: new AbortController(), closed: false,
       };
       this.places.set(sessionId, p);
@@ -218,8 +219,8 @@ export class SessionLinks {
 
   /**
    * Re-creates our endpoint for the members still authorized (a new onion key and address; the old
-   * one is removed once the new one is up, and links already up stay), so a member that left cannot
-   * even see its descriptor any more. Resolves with the new endpoint (null: nobody left to serve,
+   * one is removed RETIRE_AFTER_MS later, time for the links over it to move), so a member that
+   * left cannot watch its descriptor any more. Resolves with the new endpoint (null: nobody left to serve,
    * the endpoint is closed) and the members to tell, or null when there was no endpoint.
    */
   recreateEndpoint(sessionId: string): Promise<{ endpoint: SessionEndpoint | null; members: Uint8Array[] } | null> {
