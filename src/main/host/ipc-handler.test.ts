@@ -209,4 +209,10 @@ test('group chat channels: locked is coded, bad input loses nothing, invite / jo
   await until(() => heardA.some((e) => e.type === 'session-members' && !e.session.members.includes(b.hex)), WAIT_MS, 'Ana sees Ben leave');
   assert.equal(code(await call(B, 'groupMessages', { sessionId })), 'NO_SESSION');
   assert.equal(code(await call(B, 'groupAnswer', { sessionId, join: true })), 'NO_INVITATION');
+
+  // Who may invite me: saved through the channel, read back; a policy that does not check changes nothing.
+  assert.deepEqual(value(await call(B, 'groupInvitePolicy')), { who: 'contacts' });
+  assert.equal(value(await call(B, 'groupSetInvitePolicy', { policy: { who: 'allow-list', allow: [a.hex] } })), null);
+  assert.equal(code(await call(B, 'groupSetInvitePolicy', { policy: { who: 'everyone' } })), 'IPC_BAD_INPUT');
+  assert.deepEqual(value(await call(B, 'groupInvitePolicy')), { who: 'allow-list', allow: [a.hex] });
 });
