@@ -1,4 +1,5 @@
-import { memo, useLayoutEffect, useRef } from 'react';
+import { memo, useRef } from 'react';
+import { useFollowBottom } from '../../components/use-follow-bottom.ts';
 import type { GroupMessage } from '../../store/group-sessions-slice.ts';
 import { useStore } from '../../store/index.ts';
 import { MessageText } from '../session/MessageText.tsx';
@@ -20,16 +21,7 @@ const GroupMessageItem = memo(function GroupMessageItem({ message: m, author, ow
 export function GroupMessages({ sessionId, names, onLink }: { sessionId: string; names: MemberNames; onLink(url: string): void }) {
   const messages = useStore((s) => s.groups[sessionId]?.messages);
   const ref = useRef<HTMLDivElement>(null);
-  const atBottom = useRef(true);
-  const last = messages?.[messages.length - 1]?.id;
-  useLayoutEffect(() => {
-    const el = ref.current;
-    if (el && atBottom.current) el.scrollTop = el.scrollHeight;
-  }, [last]);
-  const onScroll = () => {
-    const el = ref.current;
-    if (el) atBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < 40;
-  };
+  const onScroll = useFollowBottom(ref, messages?.[messages.length - 1]?.id);
   return (
     <div ref={ref} className="messages" role="log" aria-label="Messages" tabIndex={0} onScroll={onScroll}>
       {messages?.length === 0 && <p className="history-start">No messages yet. A group chat's messages are kept only while you are in it.</p>}

@@ -3,6 +3,7 @@
 import { Fragment, useCallback, useLayoutEffect, useRef, useState } from 'react';
 import { api } from '../../ipc/api.ts';
 import { unwrap } from '../../ipc/call.ts';
+import { useFollowBottom } from '../../components/use-follow-bottom.ts';
 import { useStore } from '../../store/index.ts';
 import { startsNewDay } from './delivery.ts';
 import { DayHeading, MessageItem } from './MessageItem.tsx';
@@ -14,7 +15,6 @@ export function MessageList({ contactId, author, onLink, onError }: { contactId:
   const conversation = useStore((s) => s.conversations[contactId]);
   const ref = useRef<HTMLDivElement>(null);
   const [loading, setLoading] = useState(false);
-  const atBottom = useRef(true);
   const heightBefore = useRef<number | null>(null);
   const messages = conversation?.messages ?? [];
   const first = messages[0]?.id;
@@ -40,15 +40,12 @@ export function MessageList({ contactId, author, onLink, onError }: { contactId:
     }
   }, [first]);
   // New message at the end: follow it if the reader was at the bottom.
-  useLayoutEffect(() => {
-    const el = ref.current;
-    if (el && atBottom.current) el.scrollTop = el.scrollHeight;
-  }, [last]);
+  const followBottom = useFollowBottom(ref, last);
 
   const onScroll = () => {
     const el = ref.current;
     if (!el) return;
-    atBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < 40;
+    followBottom();
     if (el.scrollTop < LOAD_WHEN_PX_FROM_TOP) loadOlder();
   };
 
