@@ -46,6 +46,9 @@ export interface LookupTimings {
   maxAgeMs: number;
 }
 
+/** Get batches of one sweep in flight at once (each its own circuit per gateway asked). */
+const BATCHES_IN_FLIGHT = 3;
+
 export const LOOKUP_TIMINGS: LookupTimings = {
   leadMs: SCHEDULE_DEFAULTS.leadMs,
   graceMs: SCHEDULE_DEFAULTS.graceMs,
@@ -126,24 +129,31 @@ export class Lookup {
     shuffle(asks, this.#env.randomBytes);
     // Batch by batch: one batch that fails on every gateway (a DHT timeout under load) costs only
     // its own keys, the rest of the sweep still counts. Every batch is asked either way, so the
-    // requests a gateway sees do not depend on what failed.
-    const records: (SignedRecord | null)[] = [];
+    // requests a gateway sees do not depend on what failed. BATCHES_IN_FLIGHT at a time: a sweep
+    // takes about one lookup, not one per batch (the first sweep at start is what a contact
+    // already online waits for), with the same requests.
+    const records: (SignedRecord | null)[] = asks.map(() => null);
+    const batches = Math.ceil(asks.length / MAX_KEYS_PER_GET);
     let failures = 0;
     let lastError: unknown = null;
-    for (let i = 0; i < asks.length; i += MAX_KEYS_PER_GET) {
-      const batch = asks.slice(i, i + MAX_KEYS_PER_GET).map((a) => a.key);
-      try {
-        records.push(...(await this.#transport.get(batch, signal)));
-      } catch (err) {
-        if (signal?.aborted) throw err;
-        failures++;
-        lastError = err;
-        records.push(...batch.map(() => null));
-        this.#log('registry.lookup.batch-failed', { error: String(err) });
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < batches) {
+        const from = next++ * MAX_KEYS_PER_GET;
+        const batch = asks.slice(from, from + MAX_KEYS_PER_GET).map((a) => a.key);
+        try {
+          (await this.#transport.get(batch, signal)).forEach((r, j) => { records[from + j] = r; });
+        } catch (err) {
+          if (signal?.aborted) throw err;
+          failures++;
+          lastError = err;
+          this.#log('registry.lookup.batch-failed', { error: String(err) });
+        }
       }
-    }
+    };
+    await Promise.all(Array.from({ length: Math.min(BATCHES_IN_FLIGHT, batches) }, worker));
     // Every batch failed: the transport's own coded error (ALL_GATEWAYS_FAILED with its cause) says why.
-    if (failures > 0 && failures === Math.ceil(asks.length / MAX_KEYS_PER_GET)) throw lastError;
+    if (failures > 0 && failures === batches) throw lastError;
     const out: (SignedRecord | null)[] = slots.map(() => null);
     asks.forEach((a, i) => {
       if (a.slot >= 0) out[a.slot] = records[i] ?? null;
