@@ -146,7 +146,9 @@ test('endpoint groups past a threshold of 0: hiding from one member leaves only 
   assert.equal(net.footprint(A.hex).entries.filter((e) => e.kind === 'endpoint').length, 1, 'only bob is published');
   const m = await B.core.sendMessage({ contactId: (await B.core.listContacts())[0]!.id, body: 'still here' });
   await A.log.wait((e) => e.type === 'message' && e.message.id === m.id, 10_000, 0);
+  // Marked before the toggle: the link may be up again before updateContact resolves.
+  const shown = A.log.mark;
   await A.core.updateContact({ id: invC.contactId!, visible: true });
-  await A.log.wait(presenceOf(invC.contactId!, 'online'), 10_000);
+  await A.log.wait(presenceOf(invC.contactId!, 'online'), 10_000, shown);
   assert.equal(net.footprint(A.hex).entries.filter((e) => e.kind === 'endpoint').length, 2);
 });
