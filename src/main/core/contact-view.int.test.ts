@@ -40,16 +40,26 @@ async function bobSees(A: TestCore, bAtA: string, raw: RawContact, end: () => Pr
   await s.closed;
   const byeAt = Date.now();
   const bye = s.heard.find((f) => f.type === 'bye');
-  const gone: ContactSighting | null = await poll(() => raw.entry(), (e) => e?.state === 'gone', 30_000, 'a gone entry').catch(() => null);
-  const latest = await raw.entry().catch(() => null);
+  await poll(() => raw.entry(), (e) => e?.state === 'gone', 30_000, 'a gone entry').catch(() => null);
   const dial = await raw.dial(live!.onion).then(
     (again) => { again.stream.destroy(); return 'connected'; },
     (err: { code?: string; message: string }) => err.code ?? err.message,
   );
+  // Each replica's 'gone' is its own put over its own circuit and lands on its own: settled once
+  // two reads 1.5 s apart agree; then, 3 s later, nothing fresher may follow.
+  let settled: ContactSighting | null = null;
+  for (let previous = -1, tries = 0; tries < 15; tries++) {
+    settled = await raw.entry().catch(() => null);
+    if (settled !== null && settled.timestamp === previous) break;
+    previous = settled?.timestamp ?? -1;
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+  }
+  await new Promise((resolve) => setTimeout(resolve, 3_000));
+  const latest = await raw.entry().catch(() => null);
   return {
     bye: bye?.type === 'bye' ? bye.reason : 'none',
-    entry: latest === null ? 'none' : `${latest.state}${latest.timestamp === gone?.timestamp ? '' : ' (fresher than the gone)'}`,
-    goneAfterByeMs: gone === null ? Infinity : gone.timestamp - byeAt,
+    entry: latest === null ? 'none' : `${latest.state}${latest.timestamp === settled?.timestamp ? '' : ' (fresher than the gone)'}`,
+    goneAfterByeMs: settled?.state === 'gone' ? settled.timestamp - byeAt : Infinity,
     dial,
   };
 }
