@@ -119,6 +119,10 @@ test('hiding from a contact looks to that contact like a quit: the same bye, the
   for (const [what, v] of [['hide', hidden], ['quit', quit]] as const) {
     assert.ok(v.goneAfterByeMs < 5_000, `${what}: the gone written with the bye (${v.goneAfterByeMs} ms after it)`);
   }
-  assert.notEqual(quit.dial, 'connected');
-  assert.equal(hidden.dial, quit.dial, 'the same dial result');
+  // The dial fails at the onion service both times. Tor names that failure by the state of its own
+  // circuits, not by why the service is gone: after a quit it answered ONION_INTRO_FAILED in three
+  // runs and SOCKS_GENERAL_FAILURE in one, so the outcome is compared, the code only reported.
+  const outcome = (dial: string): string => (dial === 'connected' ? 'connected' : 'refused');
+  assert.equal(outcome(quit.dial), 'refused');
+  assert.equal(outcome(hidden.dial), outcome(quit.dial), 'the same dial result');
 });
