@@ -203,10 +203,15 @@ test('a gateway that drops entries from its answers: the other gateway\'s answer
 test('a gateway that drops every request: puts and gets fall over to the other gateway', { skip }, () => timed('hangupMs', async () => {
   liar.misbehaviour = 'hangup';
   const seenBefore = liar.seen.put + liar.seen.get;
+  const failuresBefore = failures.length;
   const clock = settableClock(midHour);
   const pair = contactPair();
   const { a, b, report, found } = await publishAndLookup(pair, [liarUrl, honest[0]], [liarUrl, honest[1]], clock.now);
-  assert.equal(report.failed, 0, 'every put that the liar dropped was retried on the honest gateway');
+  // Every put the liar dropped was retried on the honest gateway: a put fails only where the
+  // honest gateway failed too (a timeout under load, seen 2 of 48 once on a loaded run).
+  const honestHost = new URL(honest[0]!).hostname;
+  const honestPutFailures = failures.slice(failuresBefore).filter((f) => f.includes('"op":"put"') && f.includes(honestHost)).length;
+  assert.ok(report.failed <= honestPutFailures, `${report.failed} puts failed, the honest gateway failed ${honestPutFailures}: a dropped put was not retried there`);
   assert.ok(liar.seen.put + liar.seen.get > seenBefore, 'the liar was asked and dropped requests');
   // Counted failures, not "unhealthy now": the backoff (2 s +-25 %) may already have run out on a
   // slow machine by the time these lines run.
