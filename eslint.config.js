@@ -43,6 +43,15 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': ['error', { patterns: [...nodeBuiltins, 'electron', '**/main/**'] }] },
   },
   {
+    // Those tests get the runner and assert, nothing else of node: what they test stays browser code.
+    files: ['src/renderer/**/*.test.{ts,tsx}'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [{ group: [...nodeBuiltins, '!node:test', '!node:assert', '!node:assert/strict', 'electron', '**/main/**'], message: 'renderer tests may import node:test and node:assert/strict only' }],
+      }],
+    },
+  },
+  {
     files: ['src/main/**/*.ts', 'src/gateway/**/*.ts', 'src/testbed/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', { paths: ['electron'] }] },
   },
