@@ -17,21 +17,18 @@ if (process.versions.electron) {
   const { app } = await import('electron');
   const { electronPort } = await import('./src/shell/electron-adapter.ts');
   const { startShell } = await import('./src/shell/shell.ts');
-  const { openProfileHost } = await import('./src/main/host/index.ts');
+  const { desktopNetwork, openProfileHost } = await import('./src/main/host/index.ts');
   const log = (line: string): void => { process.stderr.write(`[sotto] ${line}\n`); };
   const home = process.env.SOTTO_HOME ?? join(app.getPath('userData'), 'profiles');
   await startShell({
     electron: electronPort(),
     argv: process.argv,
     ...bundlePaths(fileURLToPath(import.meta.url)),
-    // An installed app runs on the public network with the tor it ships and the profile's gateways
-    // (docs/ARCHITECTURE.md "Network settings"); a development run (or SOTTO_TESTBED) stays on the
-    // local testbed, as `npm start` and the console do (DESIGN D9).
     openProfile: ({ actions, idleSeconds }) => openProfileHost({
       profileDir: join(home, 'default'),
       testbedPath: process.env.SOTTO_TESTBED ?? null,
       defaultTestbedPath: join(process.cwd(), '.testbed', 'testbed.json'),
-      network: app.isPackaged && !process.env.SOTTO_TESTBED ? 'public' : 'testbed',
+      network: desktopNetwork({ packaged: app.isPackaged, testbedPath: process.env.SOTTO_TESTBED || null }),
       resourcesDir: process.resourcesPath, packaged: app.isPackaged,
       log, actions, idleSeconds,
     }),

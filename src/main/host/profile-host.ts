@@ -84,3 +84,12 @@ export function openProfileHost(o: ProfileHostOptions): ProfileHost {
     })()),
   };
 }
+
+/**
+ * The network the desktop app runs on: an installed app on the public network with the tor it
+ * ships and the profile's gateways; a development run, or one given a testbed (SOTTO_TESTBED), on
+ * the local testbed, as `npm start` and the console do (docs/ARCHITECTURE.md "Network settings").
+ */
+export function desktopNetwork(run: { packaged: boolean; testbedPath: string | null }): 'public' | 'testbed' {
+  return run.packaged && run.testbedPath === null ? 'public' : 'testbed';
+}
