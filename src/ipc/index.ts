@@ -20,4 +20,3 @@ export * from './settings.ts';
 export * from './network.ts';
 export * from './group.ts';
 export { externalUrlSchema, isExternalUrl, MAX_EXTERNAL_URL_CHARS } from './external-url.ts';
-export { conversationOrder } from './conversation-order.ts';

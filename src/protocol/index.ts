@@ -51,6 +51,7 @@ export {
 } from './group-ticket.ts';
 export * from './group-frames.ts';
 export { type OrderedMessage, compareSessionMessages, SessionTimeline } from './group-order.ts';
+export { conversationOrder } from './conversation-order.ts';
 export {
   type SessionInvitePolicy, type SessionInviteDecision, sessionInviteDecision, DEFAULT_SESSION_INVITE_POLICY,
 } from './group-privacy.ts';

@@ -13,7 +13,7 @@ export type { Migration, MigrationContext } from './migrations.ts';
 export type { RecordTable, RecordEntry } from './record-table.ts';
 export type { Settings } from './settings.ts';
 export type { Messages, HistoryPage } from './messages.ts';
-export { MAX_HISTORY_PAGE, conversationOrder } from './messages.ts';
+export { MAX_HISTORY_PAGE } from './messages.ts';
 export {
   ContactRecordSchema, InvitationRecordSchema, MessageSchema, STATUS_ORDER, MAX_BODY_LENGTH, MAX_ID_LENGTH,
 } from './records.ts';

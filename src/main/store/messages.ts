@@ -10,7 +10,7 @@
 // Outbox and unread counts would need the (encrypted) direction and status, so each conversation
 // has one encrypted summary row listing the seqs of its outbox and unread messages; it is updated
 // in the same transaction as the message, so the two never disagree.
-import { conversationOrder } from '../../ipc/conversation-order.ts';
+import { conversationOrder } from '../../protocol/conversation-order.ts';
 import { transaction, type Db } from './database.ts';
 import { StoreError } from './errors.ts';
 import {
@@ -38,16 +38,11 @@ export interface HistoryPage {
   limit: number;
 }
 
-/**
- * One order for a conversation on both sides (issue 9 item 6): the sender's timestamp, then the
- * message id. Arrival order (seq) differs between the two sides when messages cross; these two
- * fields are the same on both. Pages are still cut by seq (the only plaintext order on disk), so
- * two messages that cross exactly at a page boundary may sit on neighbouring pages: the order
- * within what is shown is the same on both sides. A contact's clock decides where their messages
- * sit, as the sender's clock does in every messenger that orders by send time. The rule lives in
- * the IPC contract (src/ipc/conversation-order.ts) so the renderer merges pages by the same one.
- */
-export { conversationOrder };
+// Pages are shown in conversation order (src/protocol/conversation-order.ts: the sender's timestamp,
+// then the message id, the same on both sides) but cut by seq, the only plaintext order on disk: two
+// messages that cross exactly at a page boundary may sit on neighbouring pages, while the order
+// within what is shown is the same on both sides. A contact's clock decides where their messages
+// sit, as the sender's clock does in every messenger that orders by send time.
 
 export class Messages {
   readonly #withSession: WithSession;

@@ -1,4 +1,4 @@
-import { conversationOrder } from '../../ipc/conversation-order.ts';
+import { conversationOrder } from '../../protocol/conversation-order.ts';
 import type { HistoryPage, MessageInfo } from '../ipc/contract.ts';
 import type { Slice } from './types.ts';
 
