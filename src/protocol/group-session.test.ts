@@ -403,6 +403,27 @@ test('tickets: a copy shown by D, a self-made one and an old one of a departed m
   assert.deepEqual(m.membersOf('A'), ['A', 'B']);
 });
 
+test('a departed member\'s old ticket is refused by a member that joined after it left (that member never saw the leave)', () => {
+  const m = threeMembers(['D']);
+  const cTicket = issueSessionTicket({ sessionId: SESSION_ID, member: m.key('C'), issuer: m.id('B'), clientAuthKey: authKeyOf(m.key('C')), epoch: 2 });
+  m.apply('C', m.s('C').leave());
+  m.run();
+  m.invite('B', 'D');
+  m.run();
+  assert.deepEqual(m.membersOf('D'), ['A', 'B', 'D']);
+  // C (say a contact of D) shows D the ticket B really issued to it: signed by a current member,
+  // presented by the identity it names, for this session; only its epoch gives it away.
+  const shown: GroupFrame = { type: 'ticket', sessionId: SESSION_ID, ticket: cTicket, endpoint: null };
+  const said: GroupFrame = { type: 'message', sessionId: SESSION_ID, id: new Uint8Array(16).fill(8), lamport: 50, sentAt: 0, body: 'back door' };
+  for (const frame of [shown, said]) m.packets.push({ from: m.id('C'), to: 'D', bytes: encodeFrame(encodeGroupFrame(frame)), type: frame.type });
+  m.run();
+  assert.equal(m.dropped('D', 'EXPIRED').length, 1);
+  assert.equal(m.dropped('D', 'NOT_MEMBER').length, 1, 'its message is dropped');
+  assert.deepEqual(m.membersOf('D'), ['A', 'B', 'D']);
+  assert.deepEqual(m.screen('D'), []);
+  assert.ok(!m.packets.some((p) => p.type === 'admit'));
+});
+
 test('invite preference: contacts only rejects a non-contact without asking; nobody; allow list', () => {
   const m = threeMembers(['D']);
   m.policies.set('D', { policy: { who: 'contacts' }, contacts: new Set([toHex(m.key('A'))]) });

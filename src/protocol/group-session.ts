@@ -10,7 +10,7 @@
 // token holder; requests that reach a member who is not the coordinator are redirected, and a
 // requester whose coordinator left asks the successor again.
 import { equalBytes, fromHex, toHex } from './bytes.ts';
-import { ProtocolError, isProtocolError } from './errors.ts';
+import { CodedError, ProtocolError, isProtocolError } from './errors.ts';
 import {
   MAX_GROUP_MEMBERS, encodeGroupFrame,
   type GroupFrame, type GroupMembersFrame, type SessionEndpoint,
@@ -34,12 +34,10 @@ export type GroupSessionOptions = Partial<typeof GROUP_SESSION_DEFAULTS>;
 
 export type SessionStateErrorCode = 'SESSION_NOT_ACTIVE' | 'SESSION_BUSY' | 'ALREADY_MEMBER' | 'SESSION_FULL' | 'NOT_INVITED';
 
-export class SessionStateError extends Error {
-  readonly code: SessionStateErrorCode;
+export class SessionStateError extends CodedError<SessionStateErrorCode> {
+  override readonly name = 'SessionStateError';
   constructor(code: SessionStateErrorCode, message: string) {
-    super(`${code}: ${message}`);
-    this.name = 'SessionStateError';
-    this.code = code;
+    super(code, `${code}: ${message}`);
   }
   static NOT_ACTIVE(): SessionStateError { return new SessionStateError('SESSION_NOT_ACTIVE', 'this member is not (or no longer) in the session'); }
   static BUSY(): SessionStateError { return new SessionStateError('SESSION_BUSY', 'an invitation from this member is still running'); }
@@ -131,6 +129,13 @@ export class GroupSession {
   private readonly members = new Map<string, SessionMember>();
   /** Hex key -> epoch at which it left: a ticket must be newer to bring it back. */
   private readonly departed = new Map<string, number>();
+  /**
+   * The epoch of this member's own ticket (0 for the creator). A newcomer's ticket is never older:
+   * the token admits one invitation at a time, so anyone invited under an earlier grant was already
+   * in the list our inviter handed over, or had left before we came (a leave we never saw, so
+   * `departed` cannot refuse its old ticket; docs/PROTOCOL.md "Session ticket").
+   */
+  private ticketFloor = 0;
   private readonly timeline = new SessionTimeline<SessionMessage>();
   /** Endpoints of newcomers whose tickets were announced, until they present them. */
   private readonly announced = new Map<string, SessionEndpoint | null>();
@@ -181,6 +186,7 @@ export class GroupSession {
       session.out(step, m.member, { type: 'ticket', sessionId: session.sessionId, ticket: frame.ticket, endpoint: null });
     }
     session.joining = { awaiting, ticket: frame.ticket, since: input.now };
+    session.ticketFloor = frame.ticket.epoch;
     session.finishJoinIfDone(step, []);
     return { session, step };
   }
@@ -516,6 +522,9 @@ export class GroupSession {
       checkSessionTicket(ticket, { sessionId: this.sessionId, presenter: presenting ? from : ticket.member, members: new Set(this.members.keys()) });
       const leftAt = this.departed.get(toHex(ticket.member));
       if (leftAt !== undefined && ticket.epoch <= leftAt) throw ProtocolError.EXPIRED('session ticket (issued before its member left)');
+      if (!this.members.has(toHex(ticket.member)) && ticket.epoch < this.ticketFloor) {
+        throw ProtocolError.EXPIRED('session ticket (issued before this member joined)');
+      }
     } catch (err) {
       if (isProtocolError(err)) return this.drop(step, from, frame, err.code);
       throw err;
