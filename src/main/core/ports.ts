@@ -95,6 +95,11 @@ export interface LinkPort {
    */
   send(frame: Frame): Promise<void>;
   close(reason: ByeReason): void;
+  /**
+   * One ping/pong round trip on this link, ms: the same circuit and session as the frames, no
+   * store (bench/message-rtt.bench.ts measures messages against it). Optional: in-process links lack it.
+   */
+  ping?(): Promise<number>;
   onFrame(listener: (frame: Frame) => void): void;
   /** Called once when the link is closed, for any reason (bye, bad frame, timeout, socket error). */
   onClose(listener: (info: LinkClosed) => void): void;

@@ -318,6 +318,7 @@ export function contactLinkFactory(o: LinkFactoryOptions): LinkFactory {
           peerName: info.hello.displayName,
           send: (frame: Frame) => link.send(frame).catch(() => undefined),
           close: (reason) => { void link.close(reason); },
+          ping: () => link.ping(),
           onFrame: (listener) => {
             frameListener = listener;
             for (const f of early.splice(0)) listener(f);

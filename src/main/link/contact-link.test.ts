@@ -270,3 +270,21 @@ test('keepalive: pings with jitter keep a quiet link up and measure RTT; a silen
   assert.ok(waited >= 250 && waited < 2000, `timed out after ${waited} ms`);
   quiet.p.destroy();
 });
+
+test('ping(): each call gets its own pong, next to the keepalive; pending pings reject when the link closes', async () => {
+  const { a, b } = await linkPair(
+    { identity: alice, expectedPeer: bob.publicKey, hello: { displayName: 'Alice' }, keepaliveMs: 5, keepaliveJitter: 0 },
+    { identity: bob, expectedPeer: alice.publicKey, hello: { displayName: 'Bob' } },
+  );
+  await assert.rejects(a.ping(), (err: LinkError) => err.code === 'LINK_NOT_OPEN');
+  await Promise.all([opened(a), opened(b)]);
+  // Keepalives every 5 ms run alongside: none of their pongs may settle a ping() of ours.
+  const rtts = await Promise.all(Array.from({ length: 20 }, () => a.ping()));
+  for (const rtt of rtts) assert.ok(Number.isFinite(rtt) && rtt >= 0, `rtt ${rtt}`);
+  assert.ok(a.rttMs !== null, 'the last round trip is kept');
+  // A ping in flight when the link closes fails with the close (a closes before reading it: no pong).
+  const pending = assert.rejects(b.ping(), (err: LinkError) => err.code === 'LINK_CLOSED');
+  await a.close();
+  await pending;
+  await assert.rejects(b.ping(), (err: LinkError) => err.code === 'LINK_CLOSED');
+});

@@ -172,7 +172,8 @@ export class ContactLink extends EventEmitter<ContactLinkEvents> {
   private keepaliveTimer: unknown = null;
   private deadPeerTimer: unknown = null;
   private graceTimer: unknown = null;
-  private pendingPing: { nonce: number; sentAt: number } | null = null;
+  /** Pings written and not answered yet, by nonce: the keepalive's and ping()'s. */
+  private readonly pings = new Map<number, { sentAt: number; resolve?: (rttMs: number) => void; reject?: (err: Error) => void }>();
   private needsDrain = false;
   private drainWaiters: { resolve: () => void; reject: (err: Error) => void }[] = [];
   private resolveClosed!: (info: LinkCloseInfo) => void;
@@ -269,6 +270,30 @@ export class ContactLink extends EventEmitter<ContactLinkEvents> {
     return new Promise((resolve, reject) => this.drainWaiters.push({ resolve, reject }));
   }
 
+  /**
+   * One ping/pong round trip on this link, in ms (`now` clock): the floor a message round trip is
+   * measured against (bench/message-rtt.bench.ts), since it crosses the same circuit and Noise
+   * session but touches no store. Rejects with LINK_NOT_OPEN / LINK_CLOSED.
+   */
+  ping(): Promise<number> {
+    if (this.state === 'closed') return Promise.reject(LinkError.CLOSED(this.closeInfo?.code));
+    if (this.state !== 'open') return Promise.reject(LinkError.NOT_OPEN());
+    return new Promise((resolve, reject) => {
+      const nonce = this.writePing();
+      const entry = this.pings.get(nonce);
+      if (entry) Object.assign(entry, { resolve, reject });
+    });
+  }
+
+  /** Writes a ping with a nonce not in flight; returns the nonce. */
+  private writePing(): number {
+    let nonce: number;
+    do nonce = Math.floor(this.random() * 0x1_0000_0000) >>> 0; while (this.pings.has(nonce));
+    this.pings.set(nonce, { sentAt: this.now() });
+    if (!this.stream.write(encodeFrame({ type: 'ping', nonce }))) this.needsDrain = true;
+    return nonce;
+  }
+
   /** Closes with a bye (reason 'normal' unless given); 'duplicate' is what the tie-break uses. */
   close(reason: ByeReason = 'normal'): Promise<LinkCloseInfo> {
     const error = reason === 'duplicate' ? LinkError.DUPLICATE() : LinkError.CLOSED(reason);
@@ -324,12 +349,14 @@ export class ContactLink extends EventEmitter<ContactLinkEvents> {
         // them while the stream is backed up (its own dead-peer timer does not need them).
         if (!this.needsDrain && !this.stream.write(encodeFrame({ type: 'pong', nonce: frame.nonce }))) this.needsDrain = true;
         return;
-      case 'pong':
-        if (this.pendingPing !== null && this.pendingPing.nonce === frame.nonce) {
-          this.rttMs = this.now() - this.pendingPing.sentAt;
-          this.pendingPing = null;
-        }
+      case 'pong': {
+        const ping = this.pings.get(frame.nonce);
+        if (ping === undefined) return;
+        this.pings.delete(frame.nonce);
+        this.rttMs = this.now() - ping.sentAt;
+        ping.resolve?.(this.rttMs);
         return;
+      }
       case 'bye': {
         const error = LinkError.REMOTE_BYE(frame.reason);
         return this.finish({ code: error.code, error, local: false, reason: frame.reason }, null);
@@ -365,9 +392,9 @@ export class ContactLink extends EventEmitter<ContactLinkEvents> {
     this.keepaliveTimer = this.timers.setTimeout(() => {
       this.keepaliveTimer = null;
       if (this.state !== 'open') return;
-      const nonce = Math.floor(this.random() * 0x1_0000_0000) >>> 0;
-      this.pendingPing = { nonce, sentAt: this.now() };
-      if (!this.stream.write(encodeFrame({ type: 'ping', nonce }))) this.needsDrain = true;
+      // A keepalive the peer never answered is not kept: the dead-peer timer judges silence.
+      for (const [nonce, ping] of this.pings) if (ping.resolve === undefined) this.pings.delete(nonce);
+      this.writePing();
       this.scheduleKeepalive();
     }, delay);
   }
@@ -420,6 +447,8 @@ export class ContactLink extends EventEmitter<ContactLinkEvents> {
     const waiters = this.drainWaiters;
     this.drainWaiters = [];
     for (const w of waiters) w.reject(LinkError.CLOSED(info.code));
+    for (const ping of this.pings.values()) ping.reject?.(LinkError.CLOSED(info.code));
+    this.pings.clear();
 
     if (this.streamClosed) {
       this.resolveClosed(info);

@@ -2,6 +2,7 @@
 // key-encryption key (KEK) that wraps one random 32-byte data key, so changing the passphrase only
 // re-wraps 72 bytes. From the data key we derive two subkeys: one seals rows (XChaCha20-Poly1305),
 // one makes opaque row references (keyed BLAKE2b), so a disk reader sees neither ids nor names.
+import { randomBytes as nodeRandomBytes } from 'node:crypto';
 import sodium from 'libsodium-wrappers-sumo';
 import { StoreError } from './errors.ts';
 
@@ -23,7 +24,10 @@ export function sodiumReady(): Promise<void> {
   return ready;
 }
 
-export const defaultRandomBytes: RandomBytes = (n) => sodium.randombytes_buf(n);
+// One call into node's CSPRNG (OpenSSL RAND_bytes). libsodium.js's randombytes_buf asks the host for
+// one 32-bit value per BYTE (its WASM build has no bulk source): 24 calls per nonce, measured as a
+// third of a message commit's time (issue 11 item 2; docs/ARCHITECTURE.md "Message path").
+export const defaultRandomBytes: RandomBytes = (n) => new Uint8Array(nodeRandomBytes(n));
 
 // ---------------------------------------------------------------------------------------------
 // Key derivation
