@@ -1,6 +1,7 @@
 // Coded errors of the registry gateway. Every refusal a client can meet has a stable string code
 // and one HTTP status, so the registry client (src/main/registry) can decide between "fix the
 // request", "retry later" and "switch gateway" without parsing messages.
+import { CodedError, codedGuard } from '../protocol/errors.ts';
 
 export const GATEWAY_ERROR_STATUS = {
   BAD_JSON: 400,
@@ -22,16 +23,14 @@ export const GATEWAY_ERROR_STATUS = {
 
 export type GatewayErrorCode = keyof typeof GATEWAY_ERROR_STATUS;
 
-export class GatewayError extends Error {
-  readonly code: GatewayErrorCode;
+export class GatewayError extends CodedError<GatewayErrorCode> {
+  override readonly name = 'GatewayError';
   readonly status: number;
   /** Seconds a client should wait before retrying (RATE_LIMITED only). */
   readonly retryAfterSeconds: number | undefined;
 
   constructor(code: GatewayErrorCode, message: string, retryAfterSeconds?: number) {
-    super(message);
-    this.name = 'GatewayError';
-    this.code = code;
+    super(code, message);
     this.status = GATEWAY_ERROR_STATUS[code];
     this.retryAfterSeconds = retryAfterSeconds;
   }
@@ -89,6 +88,4 @@ export class GatewayError extends Error {
   }
 }
 
-export function isGatewayError(err: unknown): err is GatewayError {
-  return err instanceof GatewayError;
-}
+export const isGatewayError = codedGuard(GatewayError);

@@ -19,13 +19,31 @@ export type ProtocolErrorCode =
   | 'TOO_LARGE' // over a size limit
   | 'NOT_READY'; // a sodium-backed function called before `await ready()`
 
-export class ProtocolError extends Error {
-  readonly code: ProtocolErrorCode;
+/**
+ * The one shape of every coded error in Sotto (each folder's errors.ts names its codes and
+ * factories): `code` is what callers branch on and what reaches the debug log; `message` says what
+ * happened; `cause` keeps the error underneath. `name` is set per class as a literal, since bundlers
+ * may rename classes.
+ */
+export class CodedError<C extends string> extends Error {
+  readonly code: C;
+
+  constructor(code: C, message: string, opts: { cause?: unknown } = {}) {
+    super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
+    this.code = code;
+  }
+}
+
+/** `isXError(err, code?)` for a CodedError class: the error is one of its kind (with that code). */
+export function codedGuard<E extends CodedError<string>>(kind: abstract new (...args: never[]) => E): (err: unknown, code?: E['code']) => err is E {
+  return (err: unknown, code?: E['code']): err is E => err instanceof kind && (code === undefined || err.code === code);
+}
+
+export class ProtocolError extends CodedError<ProtocolErrorCode> {
+  override readonly name = 'ProtocolError';
 
   constructor(code: ProtocolErrorCode, message: string) {
-    super(`${code}: ${message}`);
-    this.name = 'ProtocolError';
-    this.code = code;
+    super(code, `${code}: ${message}`);
   }
 
   static BAD_LENGTH(what: string, expected?: number | string, actual?: number): ProtocolError {
@@ -90,6 +108,4 @@ export class ProtocolError extends Error {
   }
 }
 
-export function isProtocolError(err: unknown, code?: ProtocolErrorCode): err is ProtocolError {
-  return err instanceof ProtocolError && (code === undefined || err.code === code);
-}
+export const isProtocolError = codedGuard(ProtocolError);

@@ -1,7 +1,7 @@
 // Public surface of src/protocol (docs/ARCHITECTURE.md "src/protocol"). Pure: no I/O, no clock,
 // no randomness of its own. `await ready()` once; everything else is synchronous.
 export { ready } from './sodium.ts';
-export { ProtocolError, isProtocolError, type ProtocolErrorCode } from './errors.ts';
+export { CodedError, codedGuard, ProtocolError, isProtocolError, type ProtocolErrorCode } from './errors.ts';
 export {
   toHex, fromHex, toBase32, fromBase32, toBase64Url, fromBase64Url, toBase64,
   concatBytes, equalBytes, compareBytes, u64be, readU64be, utf8Encode, utf8Decode,

@@ -1,5 +1,6 @@
 // Coded errors for the testbed (STYLE.md: errors are classes with a string `code`, made by
 // small factories, so callers and tests branch on the code, never on message text).
+import { CodedError } from '../protocol/errors.ts';
 
 export type TestbedErrorCode =
   | 'TOR_SPAWN_FAILED'
@@ -13,14 +14,8 @@ export type TestbedErrorCode =
   | 'READY_TIMEOUT'
   | 'SMOKE_FAILED';
 
-export class TestbedError extends Error {
-  readonly code: TestbedErrorCode;
-
-  constructor(code: TestbedErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'TestbedError';
-    this.code = code;
-  }
+export class TestbedError extends CodedError<TestbedErrorCode> {
+  override readonly name = 'TestbedError';
 }
 
 export const torSpawnFailed = (node: string, cause: unknown): TestbedError =>

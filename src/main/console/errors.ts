@@ -1,5 +1,7 @@
 // Coded errors of the console host. Errors of the core and the parts below it (CoreError,
 // StoreError, InviteError, TorError, ...) are printed with their own code (`toErrorInfo`).
+import { CodedError } from '../../protocol/errors.ts';
+
 export type ConsoleErrorCode =
   | 'UNKNOWN_COMMAND'
   | 'BAD_ARGUMENTS'
@@ -11,13 +13,8 @@ export type ConsoleErrorCode =
   | 'INPUT_CLOSED'
   | 'TESTBED_UNAVAILABLE';
 
-export class ConsoleError extends Error {
-  readonly code: ConsoleErrorCode;
-  constructor(code: ConsoleErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'ConsoleError';
-    this.code = code;
-  }
+export class ConsoleError extends CodedError<ConsoleErrorCode> {
+  override readonly name = 'ConsoleError';
 
   static UNKNOWN_COMMAND(name: string): ConsoleError {
     return new ConsoleError('UNKNOWN_COMMAND', `unknown command "${name}" (type help)`);

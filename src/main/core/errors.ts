@@ -1,6 +1,7 @@
 // Coded errors of the core: what the UI (over IPC) shows when a user action cannot be done.
 // Errors from the parts below (StoreError, TorError, ProtocolError, InviteError, ...) pass through
 // unchanged: they already carry a `code`; `toErrorInfo` makes any of them JSON for the IPC layer.
+import { CodedError } from '../../protocol/errors.ts';
 
 export type CoreErrorCode =
   | 'BAD_INPUT'
@@ -19,13 +20,8 @@ export type CoreErrorCode =
   | 'NOT_RUNNING'
   | 'CLOSED';
 
-export class CoreError extends Error {
-  readonly code: CoreErrorCode;
-  constructor(code: CoreErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'CoreError';
-    this.code = code;
-  }
+export class CoreError extends CodedError<CoreErrorCode> {
+  override readonly name = 'CoreError';
 
   static BAD_INPUT(detail: string): CoreError { return new CoreError('BAD_INPUT', detail); }
   static LOCKED(): CoreError { return new CoreError('LOCKED', 'the profile is locked: unlock it first'); }

@@ -6,14 +6,14 @@
 // What this cannot show (descriptor propagation, circuits, gateways) the *.int.test.ts files do.
 import { connect, type Socket } from 'node:net';
 import sodium from 'libsodium-wrappers-sumo';
-import { equalBytes, onionAddressFromPublicKey, otherRole, toHex } from '../../protocol/index.ts';
+import { CodedError, equalBytes, onionAddressFromPublicKey, otherRole, toHex } from '../../protocol/index.ts';
 import type { Clock } from './clock.ts';
 import type { FoundEntry, Pairing, PublishedValue, RegistryPort, TorPort } from './ports.ts';
 import type { CoreServicesFactory } from './sotto-core.ts';
 import { contactLinkFactory } from './wiring.ts';
 
-export class LoopbackError extends Error {
-  constructor(readonly code: string, message: string) { super(message); }
+export class LoopbackError extends CodedError<string> {
+  override readonly name = 'LoopbackError';
 }
 
 interface Endpoint { target: { host: string; port: number }; keys: Uint8Array[]; owner: string }

@@ -6,7 +6,7 @@
 import {
   DEFAULT_NETWORK, checkGatewayList, networkStoredSchema, networkUpdateSchema, type networkViewSchema,
 } from '../../ipc/index.ts';
-import { MAX_INVITATION_GATEWAYS, gatewayUrl, parseGatewayUrl } from '../../protocol/index.ts';
+import { CodedError, MAX_INVITATION_GATEWAYS, gatewayUrl, parseGatewayUrl } from '../../protocol/index.ts';
 import type { z } from 'zod';
 
 export type StoredNetwork = z.output<typeof networkStoredSchema>;
@@ -23,10 +23,10 @@ export interface NetworkSettingsPort {
 
 export type NetworkErrorCode = 'BAD_GATEWAY_URL';
 
-export class NetworkError extends Error {
-  constructor(readonly code: NetworkErrorCode, message: string, readonly index?: number) {
-    super(message);
-    this.name = 'NetworkError';
+export class NetworkError extends CodedError<NetworkErrorCode> {
+  override readonly name = 'NetworkError';
+  constructor(code: NetworkErrorCode, message: string, readonly index?: number) {
+    super(code, message);
   }
 
   /** `reason` is for a person (src/ipc/network.ts), `cause` the protocol's code. */

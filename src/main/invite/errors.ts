@@ -1,5 +1,7 @@
 // Coded errors of the invitation presentation layer (QR, links, e-mail). Bad input from the user
 // (a random picture, a mangled link, an unreachable mail server) is a coded error, never a crash.
+import { CodedError } from '../../protocol/errors.ts';
+
 export type InviteErrorCode =
   | 'NOT_AN_INVITATION_LINK'
   | 'IMAGE_UNSUPPORTED'
@@ -11,13 +13,8 @@ export type InviteErrorCode =
   | 'SMTP_FAILED'
   | 'SMTP_INSECURE';
 
-export class InviteError extends Error {
-  readonly code: InviteErrorCode;
-  constructor(code: InviteErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'InviteError';
-    this.code = code;
-  }
+export class InviteError extends CodedError<InviteErrorCode> {
+  override readonly name = 'InviteError';
 
   static NOT_AN_INVITATION_LINK(detail = 'no sotto://invite/ link found'): InviteError {
     return new InviteError('NOT_AN_INVITATION_LINK', detail);

@@ -1,5 +1,6 @@
 // Coded errors of contact links. Every way a link ends is a LinkError whose `code` says why, so
 // the core can tell "peer went away" (retry later) from "peer misbehaved" (log, maybe block).
+import { CodedError, codedGuard } from '../../protocol/errors.ts';
 
 export type LinkErrorCode =
   | 'LINK_BAD_OPTIONS' // ContactLink built with unusable options (a bug in the caller)
@@ -18,14 +19,8 @@ export type LinkErrorCode =
   | 'LINK_CLOSED' // closed by us (close()), or send() on a closed link
   | 'LINK_NOT_OPEN'; // send() before the hello exchange finished
 
-export class LinkError extends Error {
-  readonly code: LinkErrorCode;
-
-  constructor(code: LinkErrorCode, message: string, opts: { cause?: unknown } = {}) {
-    super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
-    this.name = 'LinkError';
-    this.code = code;
-  }
+export class LinkError extends CodedError<LinkErrorCode> {
+  override readonly name = 'LinkError';
 
   static BAD_OPTIONS(what: string): LinkError {
     return new LinkError('LINK_BAD_OPTIONS', `bad link options: ${what}`);
@@ -91,6 +86,4 @@ export class LinkError extends Error {
   }
 }
 
-export function isLinkError(err: unknown, code?: LinkErrorCode): err is LinkError {
-  return err instanceof LinkError && (code === undefined || err.code === code);
-}
+export const isLinkError = codedGuard(LinkError);

@@ -1,6 +1,7 @@
 // Coded errors of the registry client. Every failure that leaves src/main/registry is a
 // RegistryError whose `code` says what went wrong, made by the factories below (hyperdht's
 // DHTError style), so the core can tell "bad input" from "no gateway answered".
+import { CodedError, codedGuard } from '../../protocol/errors.ts';
 
 export type RegistryErrorCode =
   | 'BAD_INPUT'
@@ -15,15 +16,13 @@ export type RegistryErrorCode =
   | 'ABORTED'
   | 'CLOSED';
 
-export class RegistryError extends Error {
-  readonly code: RegistryErrorCode;
+export class RegistryError extends CodedError<RegistryErrorCode> {
+  override readonly name = 'RegistryError';
   /** The gateway's own error code (src/gateway GatewayError) when it refused a request. */
   readonly gatewayCode: string | undefined;
 
   constructor(code: RegistryErrorCode, message: string, opts: { gatewayCode?: string; cause?: unknown } = {}) {
-    super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
-    this.name = 'RegistryError';
-    this.code = code;
+    super(code, message, opts);
     this.gatewayCode = opts.gatewayCode;
   }
 
@@ -75,9 +74,7 @@ export class RegistryError extends Error {
   }
 }
 
-export function isRegistryError(err: unknown, code?: RegistryErrorCode): err is RegistryError {
-  return err instanceof RegistryError && (code === undefined || err.code === code);
-}
+export const isRegistryError = codedGuard(RegistryError);
 
 function describe(err: unknown): string {
   if (err instanceof Error) {

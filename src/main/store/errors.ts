@@ -1,5 +1,6 @@
 // Coded errors of the profile store. Every failure that leaves this folder is a StoreError whose
 // `code` says what went wrong, made by the small factories below (hyperdht's DHTError style).
+import { CodedError, codedGuard } from '../../protocol/errors.ts';
 
 export type StoreErrorCode =
   | 'INVALID_ARGUMENT'
@@ -17,14 +18,8 @@ export type StoreErrorCode =
   | 'NOT_FOUND'
   | 'IO_ERROR';
 
-export class StoreError extends Error {
-  readonly code: StoreErrorCode;
-
-  constructor(code: StoreErrorCode, message: string, opts: { cause?: unknown } = {}) {
-    super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
-    this.name = 'StoreError';
-    this.code = code;
-  }
+export class StoreError extends CodedError<StoreErrorCode> {
+  override readonly name = 'StoreError';
 
   static INVALID_ARGUMENT(detail: string): StoreError {
     return new StoreError('INVALID_ARGUMENT', detail);
@@ -93,6 +88,4 @@ function waitWords(ms: number): string {
   return s < 60 ? `${s} s` : `${Math.floor(s / 60)} min${s % 60 ? ` ${s % 60} s` : ''}`;
 }
 
-export function isStoreError(err: unknown, code?: StoreErrorCode): err is StoreError {
-  return err instanceof StoreError && (code === undefined || err.code === code);
-}
+export const isStoreError = codedGuard(StoreError);

@@ -1,5 +1,6 @@
 // Coded errors of the Tor layer. Every failure that leaves this folder is a TorError whose `code`
 // says what went wrong, made by the small factories below (hyperdht's DHTError style).
+import { CodedError, codedGuard } from '../../protocol/errors.ts';
 
 export type TorErrorCode =
   | 'NO_TOR_BINARY'
@@ -38,15 +39,13 @@ export type TorErrorCode =
   | 'ONION_BAD_ADDRESS'
   | 'ONION_INTRO_TIMEOUT';
 
-export class TorError extends Error {
-  readonly code: TorErrorCode;
+export class TorError extends CodedError<TorErrorCode> {
+  override readonly name = 'TorError';
   /** tor's numeric status (control reply code or SOCKS reply byte) when tor gave one. */
   readonly status: number | undefined;
 
   constructor(code: TorErrorCode, message: string, opts: { status?: number; cause?: unknown } = {}) {
-    super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
-    this.name = 'TorError';
-    this.code = code;
+    super(code, message, opts);
     this.status = opts.status;
   }
 
@@ -150,6 +149,4 @@ export const SOCKS_REPLY_CODES: ReadonlyMap<number, TorErrorCode> = new Map<numb
   [0xf7, 'ONION_INTRO_TIMEOUT'],
 ]);
 
-export function isTorError(err: unknown, code?: TorErrorCode): err is TorError {
-  return err instanceof TorError && (code === undefined || err.code === code);
-}
+export const isTorError = codedGuard(TorError);

@@ -1,14 +1,14 @@
 // One place that turns a contract Result into a value or a UiError, so components deal with
 // exceptions carrying a code (shown in small print) instead of branching on `ok` everywhere.
+import { CodedError } from '../../protocol/errors.ts';
 import type { Result } from './contract.ts';
 
-export class UiError extends Error {
-  readonly code: string;
+export class UiError extends CodedError<string> {
+  override readonly name = 'UiError';
   /** The wait the host reported before the same call may succeed (UNLOCK_DELAYED). */
   readonly retryAfterMs: number | undefined;
   constructor(code: string, message: string, retryAfterMs?: number) {
-    super(message);
-    this.code = code;
+    super(code, message);
     this.retryAfterMs = retryAfterMs;
   }
 }

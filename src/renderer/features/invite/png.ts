@@ -1,13 +1,11 @@
 // An image file -> PNG bytes as base64, for acceptInvitation({ imagePngBase64 }). Other formats
 // (a phone's JPEG) are redrawn to PNG on a canvas; the core decodes only PNG.
+import { CodedError } from '../../../protocol/errors.ts';
+
 const MAX_IMAGE_BYTES = 12 * 1024 * 1024;
 
-export class ImageFileError extends Error {
-  readonly code: 'IMAGE_TOO_LARGE' | 'IMAGE_UNSUPPORTED';
-  constructor(code: 'IMAGE_TOO_LARGE' | 'IMAGE_UNSUPPORTED', message: string) {
-    super(message);
-    this.code = code;
-  }
+export class ImageFileError extends CodedError<'IMAGE_TOO_LARGE' | 'IMAGE_UNSUPPORTED'> {
+  override readonly name = 'ImageFileError';
 }
 
 async function toPngBlob(file: Blob): Promise<Blob> {
