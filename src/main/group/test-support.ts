@@ -1,7 +1,10 @@
 // Helpers for group chat tests on real cores (loopback services or the testbed): members that
 // record their group events, a pairing whose link has settled, and the invite-and-join a user does.
 import assert from 'node:assert/strict';
-import { decodeContactCode, toHex } from '../../protocol/index.ts';
+import {
+  decodeContactCode, decodeGroupFrame, fromHex, isProtocolError, toHex,
+  type GroupFrame, type GroupSession, type SessionEndpoint, type SessionFrame, type X25519KeyPair,
+} from '../../protocol/index.ts';
 import type { SottoCore } from '../core/sotto-core.ts';
 import { presenceOf, until, type EventLog } from '../core/test-support.ts';
 import type { GroupEvent, SessionMessageInfo } from './group-sessions.ts';
@@ -96,4 +99,61 @@ export async function chatRound(members: GroupMember[], sessionId: string, round
     assert.equal(new Set(shown).size, shown.length, `${m.name}: no message announced twice`);
   });
   return order;
+}
+
+// --- an intruder's reach (group-chat.int.test.ts): what a leak gives, and a client that writes by hand
+
+/**
+ * A wire tap on `m`: every group frame its links hand it, decoded, from then on (a frame that does
+ * not decode is left to the member's own decoder, which reports it). The member still gets each one.
+ */
+export function tapGroupFrames(m: GroupMember): { from: string; frame: GroupFrame }[] {
+  const seen: { from: string; frame: GroupFrame }[] = [];
+  const sessions = m.core.groupSessions();
+  const receive = sessions.receive.bind(sessions);
+  sessions.receive = (from: Uint8Array, frame: SessionFrame): void => {
+    try {
+      seen.push({ from: toHex(from), frame: decodeGroupFrame(frame) });
+    } catch (err) {
+      if (!isProtocolError(err)) throw err;
+    }
+    receive(from, frame);
+  };
+  return seen;
+}
+
+/** What `m` holds in memory for a session: its state machine (member list with endpoints) and its session client-auth key pair. */
+export function sessionMemory(m: GroupMember, sessionId: string): { session: GroupSession; clientAuth: X25519KeyPair } {
+  const sessions = m.core.groupSessions();
+  const session = sessions['sessions'].get(sessionId);
+  const clientAuth = sessions['clientAuth'].get(sessionId);
+  assert.ok(session !== undefined && clientAuth !== undefined, `${m.name} is in the session`);
+  return { session, clientAuth };
+}
+
+/**
+ * A modified client: `intruder` writes a group frame of its own making on its contact link to
+ * `to` (the core has no verb for "present this ticket"). False when no contact link is up.
+ */
+export function writeOnContactLink(intruder: GroupMember, to: GroupMember, frame: SessionFrame): boolean {
+  return intruder.core.groupSessions()['o'].carrier.send(fromHex(to.hex, 32), frame);
+}
+
+/**
+ * A modified client: `intruder` dials `member`'s session endpoint with a session client-auth secret
+ * copied from a member that endpoint authorizes, and writes `frames` on the link if one comes up.
+ */
+export function dialSessionEndpoint(
+  intruder: GroupMember, sessionId: string, member: GroupMember, endpoint: SessionEndpoint, clientAuthSecret: Uint8Array, frames: SessionFrame[],
+): void {
+  const links = intruder.core['sessionLinks'];
+  assert.ok(links !== null, `${intruder.name} is running`);
+  const key = fromHex(member.hex, 32);
+  links.dial(sessionId, key, endpoint, clientAuthSecret);
+  for (const frame of frames) links.send(sessionId, key, frame);
+}
+
+/** The intruder stops dialing (its session links and their redials end). */
+export async function hangUp(intruder: GroupMember, sessionId: string): Promise<void> {
+  await intruder.core['sessionLinks']?.close(sessionId);
 }
