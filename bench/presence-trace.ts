@@ -6,7 +6,7 @@ import type { CoreServicesFactory } from '../src/main/core/sotto-core.ts';
 import type { LinkFactory, RegistryPort, TorPort } from '../src/main/core/ports.ts';
 
 export type Phase =
-  | 'tor ready' | 'first sweep answered' | 'entry found' | 'dial started' | 'onion connected'
+  | 'tor ready' | 'registry started' | 'first sweep answered' | 'entry found' | 'dial started' | 'onion connected'
   | 'link up (dialed)' | 'link up (accepted)' | 'own endpoint uploaded';
 
 /** First time of each phase since the last `reset()`. */
@@ -40,7 +40,8 @@ export function traced(factory: CoreServicesFactory, trace: PhaseTrace): CoreSer
         listener(entry);
       }, o),
       setLinked: (id, linked) => s.registry.setLinked(id, linked),
-      registeredAll: () => s.registry.registeredAll?.(),
+      // The adapter starts the schedule (first sweep) here once tor is up (wiring.ts RegistryAdapter).
+      registeredAll: () => { trace.mark('registry started'); s.registry.registeredAll?.(); },
       stop: (o) => s.registry.stop(o),
     };
     const links: LinkFactory = {

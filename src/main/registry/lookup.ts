@@ -46,8 +46,13 @@ export interface LookupTimings {
   maxAgeMs: number;
 }
 
-/** Get batches of one sweep in flight at once (each its own circuit per gateway asked). */
-const BATCHES_IN_FLIGHT = 3;
+/**
+ * Get batches of one sweep in flight at once (each its own circuit per gateway asked). Eight covers
+ * a whole sweep of the first bucket (16 entries x 1-2 hours x 3 replicas = 4-8 batches), so the
+ * sweep a start runs first costs about one get, not one per wave of batches (issue 11 item 1,
+ * measured in bench/core.bench.ts); a larger address book's sweep goes eight batches at a time.
+ */
+export const BATCHES_IN_FLIGHT = 8;
 
 export const LOOKUP_TIMINGS: LookupTimings = {
   leadMs: SCHEDULE_DEFAULTS.leadMs,
@@ -131,7 +136,7 @@ export class Lookup {
     // its own keys, the rest of the sweep still counts. Every batch is asked either way, so the
     // requests a gateway sees do not depend on what failed. BATCHES_IN_FLIGHT at a time: a sweep
     // takes about one lookup, not one per batch (the first sweep at start is what a contact
-    // already online waits for), with the same requests.
+    // already online waits for), with the same requests, only closer together in time.
     const records: (SignedRecord | null)[] = asks.map(() => null);
     const batches = Math.ceil(asks.length / MAX_KEYS_PER_GET);
     let failures = 0;
