@@ -77,34 +77,31 @@ await transport.close?.();
 
 // The cold floor: what B's start must do at the least, from the same point (its tor just at 100 %
 // on a warm DataDirectory): one registry get (6 keys, both gateways) + one onion connect, each
-// fetching its onion's descriptor first (tor keeps none across a restart). Rounds as the
-// production row's.
-const coldRounds = Number(process.env.SOTTO_BENCH_PROD_ROUNDS ?? 10);
+// fetching its onion's descriptor first (tor keeps none across a restart). One sample per round of
+// the presence rows, taken while B is down, so floor and row see the same load.
 const coldDir = join(work, 'cold-tor');
 await (await startClientTor({ clientTorrc: tb.tor.clientTorrc, dataDir: coldDir })).tor.stop();
-const coldTimes: number[] = [];
-const coldGets: number[] = [];
-for (let i = 0; i < coldRounds; i++) {
+interface ColdFloor { gets: number[]; totals: number[] }
+async function sampleColdFloor(into: ColdFloor): Promise<void> {
   const cold = await startClientTor({ clientTorrc: tb.tor.clientTorrc, dataDir: coldDir });
   const t0 = performance.now();
   const coldTransport = gatewayTransportOverTor({ gateways: tb.gateways.map((g) => `http://${g.onion}`), socksConnect, socksPort: cold.tor.socksPort! });
   try {
     await coldTransport.get(keys);
-    coldGets.push(performance.now() - t0);
-    const s = await connectOnion({ socksPort: cold.tor.socksPort!, serviceId: ep.serviceId, port: 1, isolation: `cold-${i}` });
-    coldTimes.push(performance.now() - t0);
+    into.gets.push(performance.now() - t0);
+    const s = await connectOnion({ socksPort: cold.tor.socksPort!, serviceId: ep.serviceId, port: 1, isolation: `cold-${into.totals.length}` });
+    into.totals.push(performance.now() - t0);
     s.destroy();
   } catch (err) {
-    console.log(`  cold floor round ${i}: ${(err as Error).message}`);
+    console.log(`  cold floor sample: ${(err as Error).message}`);
   }
   await coldTransport.close?.();
   await cold.tor.stop();
 }
-const floorCold = median(coldTimes);
-console.log(`floor (cold): tor restarted, from its 100 % to one registry get + one onion connect done: p50 ${ms(floorCold)}, p95 ${ms(pct(coldTimes, 0.95))} (n=${coldTimes.length}); the get alone p50 ${ms(median(coldGets))}, p95 ${ms(pct(coldGets, 0.95))}`);
+const againstCold = (xs: number[], f: ColdFloor): string => `cold floor (tor restarted, from its 100 % to one registry get + one onion connect) p50 ${ms(median(f.totals))}, p95 ${ms(pct(f.totals, 0.95))}, the get alone p50 ${ms(median(f.gets))} (n=${f.totals.length}); against it: p50 / p50 ${(median(xs) / median(f.totals)).toFixed(2)}x, p95 / p95 ${(pct(xs, 0.95) / pct(f.totals, 0.95)).toFixed(2)}x, p95 / p50 ${(pct(xs, 0.95) / median(f.totals)).toFixed(2)}x`;
 
 // ---- 1 + 2: two cores. `open` makes (or reopens) a core; B restarts with a warm tor DataDirectory.
-/** A core on the testbed whose start is traced (bench/presence-trace.ts); `schedule` picks the timings. */
+/** Makes (or reopens) a core on the testbed whose start is traced (bench/presence-trace.ts); no `timings`: the production defaults. */
 type Opener = (name: string, dir?: string) => Promise<TestCore & { trace: PhaseTrace }>;
 function opener(services: () => CoreServicesFactory, timings?: Partial<CoreTimings>): Opener {
   const open: Opener = async (name, dir) => {
@@ -129,7 +126,7 @@ const timeOf = (c: TestCore, from: number, match: (e: CoreEvent) => boolean): nu
  * events (A sees B online, B sees A online), the later of the two. Per round, the phases of B's
  * start and A's accept (presence-trace.ts), relative to B's tor ready.
  */
-async function timeToPresence(label: string, open: Opener, rounds: number): Promise<{ A: TestCore; B: TestCore; aAtB: string; times: number[] }> {
+async function timeToPresence(label: string, open: Opener, rounds: number): Promise<{ A: TestCore; B: TestCore; aAtB: string; times: number[]; cold: ColdFloor }> {
   const A = await open('bench-a');
   let B = await open('bench-b');
   const inv = await A.core.createInvitation({ kind: 'sealed', contactCode: B.core.profile().contactCode });
@@ -140,10 +137,12 @@ async function timeToPresence(label: string, open: Opener, rounds: number): Prom
   const aSees: number[] = [];
   const bSees: number[] = [];
   const phases = new Map<string, number[]>();
+  const cold: ColdFloor = { gets: [], totals: [] };
   for (let i = 0; i < rounds; i++) {
     const m = A.log.mark;
     await B.core.close();
     await A.log.wait(presenceOf(bAtA, 'offline'), 60_000, m);
+    await sampleColdFloor(cold);
     const m2 = A.log.mark;
     A.trace.reset();
     B = await open('bench-b', B.dir);
@@ -166,11 +165,11 @@ async function timeToPresence(label: string, open: Opener, rounds: number): Prom
     }
   }
   console.log(`  ${label}: A sees B p50 ${ms(median(aSees))}, B sees A p50 ${ms(median(bSees))}; phase p50 after B's tor ready: ${[...phases].sort((x, y) => median(x[1]) - median(y[1])).map(([p, ts]) => `${p} ${median(ts).toFixed(0)}`).join(', ')}`);
-  return { A, B, aAtB, times };
+  return { A, B, aAtB, times, cold };
 }
 
 const testSchedule = await timeToPresence('test schedule', opener(() => servicesFor(tb), TEST_TIMINGS), 3);
-console.log(`B's tor bootstrapped -> both see each other online, test schedule (sweeps 8-12 s): ${p50p95(testSchedule.times, floorOnline)} of the floor`);
+console.log(`B's tor bootstrapped -> both see each other online, test schedule (sweeps 8-12 s): ${p50p95(testSchedule.times, floorOnline)} of the warm floor; ${againstCold(testSchedule.times, testSchedule.cold)}`);
 const { A, B } = testSchedule;
 const { aAtB } = testSchedule;
 
@@ -192,7 +191,7 @@ for (const d of [A.dir, B.dir]) await removeDir(d);
 const production = opener(() => realServices({ gateways: tb.gateways.map((g) => `http://${g.onion}`), torrc: tb.tor.clientTorrc }));
 const prod = await timeToPresence('production schedule', production, Number(process.env.SOTTO_BENCH_PROD_ROUNDS ?? 10));
 const period = `lookup period ${SWEEP_DEFAULTS.sweepMinMs / 1000}-${SWEEP_DEFAULTS.sweepMaxMs / 1000} s`;
-console.log(`B's tor bootstrapped -> both see each other online, production schedule (A already online; ${period}): ${p50p95(prod.times, floorOnline)} of the warm floor; against the cold floor: ratio p50 ${(median(prod.times) / floorCold).toFixed(2)}x, p95 ${(pct(prod.times, 0.95) / floorCold).toFixed(2)}x`);
+console.log(`B's tor bootstrapped -> both see each other online, production schedule (A already online; ${period}): ${p50p95(prod.times, floorOnline)} of the warm floor; ${againstCold(prod.times, prod.cold)}`);
 console.log(`  a contact that comes online later and does not dial us is read by our next sweep: within one ${period}`);
 await Promise.all([prod.A.core.close(), prod.B.core.close()]);
 for (const d of [prod.A.dir, prod.B.dir]) await removeDir(d);
