@@ -205,7 +205,10 @@ async function measure(): Promise<void> {
   const torRss = await processRssBytes(torPid ?? undefined);
   const nodeRss = rss.type === 'rss' ? rss.rss : NaN;
   const floor = floorRss.type === 'rss' ? floorRss.rss : NaN;
-  console.log(`RSS with ${count} contacts: core process ${(nodeRss / 2 ** 20).toFixed(0)} MB (goal < 150; floor: the same process before unlock, modules loaded, ${(floor / 2 ** 20).toFixed(0)} MB), its tor ${(torRss / 2 ** 20).toFixed(0)} MB (goal < 40)`);
+  // Open circuits: each registry request has its own (isolation), and tor keeps a used circuit
+  // until MaxCircuitDirtiness; they are most of this tor's memory.
+  const circuits = control ? ((await control.getInfo(['circuit-status'])).get('circuit-status') ?? '').split('\n').filter((l) => / BUILT /.test(l)).length : NaN;
+  console.log(`RSS with ${count} contacts: core process ${(nodeRss / 2 ** 20).toFixed(0)} MB (goal < 150; floor: the same process before unlock, modules loaded, ${(floor / 2 ** 20).toFixed(0)} MB), its tor ${(torRss / 2 ** 20).toFixed(0)} MB (goal < 40) with ${circuits} circuits open`);
 
   if (control) {
     let launched = 0;

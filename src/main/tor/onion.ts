@@ -53,7 +53,11 @@ export interface OnionEndpoint {
 
 export interface OnionEndpointsOptions {
   control: TorControl;
-  /** Creations in flight (ADD_ONION sent, no UPLOADED yet). 4 onions ~ 12 intro circuits + uploads. */
+  /**
+   * Creations in flight (ADD_ONION sent, no UPLOADED yet); 8 onions ~ 24 intro circuits + uploads.
+   * Each waits ~1 s for its upload whatever the load, so the cap sets the pace: 500 contacts in
+   * 32 group onions took 19 s at 4 (bench/contacts500.bench.ts, issue 11 item 4).
+   */
   maxPendingCreates?: number;
   /** How long to wait for the first UPLOADED before giving up (and deleting the onion). */
   uploadTimeoutMs?: number;
@@ -86,7 +90,7 @@ export class OnionEndpoints {
     this.control.on('close', (err) => {
       for (const watch of this.closeWatchers) watch(err);
     });
-    this.limiter = new Limiter(opts.maxPendingCreates ?? 4);
+    this.limiter = new Limiter(opts.maxPendingCreates ?? 8);
     this.uploadTimeoutMs = opts.uploadTimeoutMs ?? 120_000;
     this.maxClientAuthKeys = opts.maxClientAuthKeys ?? 64;
     this.detach = opts.detach ?? false;
