@@ -7,7 +7,9 @@
 //      from its 100 %: B's own situation, every onion descriptor still to fetch);
 //   2. message round trip over the link (send -> ack) vs. raw Tor stream round trip (1-byte echo);
 //   3. RSS of a core with 100 contacts (node process + its tor).
-// p50 and p95 of every row (issue 11). SOTTO_BENCH_SETTLE_MS shortens row 3's wait.
+// p50 and p95 of every row (issue 11). SOTTO_BENCH_SETTLE_MS shortens row 3's wait;
+// SOTTO_BENCH_PROD_ROUNDS sets row 1's production rounds (default 10); SOTTO_BENCH_PHASES=1 prints
+// each round's phases (bench/presence-trace.ts), not only their medians.
 import { createServer, type Socket } from 'node:net';
 import { mkdtemp, readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
