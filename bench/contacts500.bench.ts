@@ -198,17 +198,19 @@ async function measure(): Promise<void> {
   console.log(`${count} contacts: unlock returned after ${(unlockMs / 1000).toFixed(2)} s`);
   console.log(`unlock -> entry names an onion that takes a connect, seen from outside: ${times.length} of ${count} contacts; p50 ${q(0.5)}, p95 ${q(0.95)}, all ${times.length === count ? q(1) : 'not within the deadline'} (goal < 60 s; first writes spread over ${SPREAD_MS / 1000} s, production 600 s; ${onions.size} distinct onions, ${sweeps} observer sweeps; floor: one sweep + one connect, the observer's own steps)`);
 
-  // ---- memory and circuits once everything is up.
-  tell({ type: 'rss' });
-  const rss = await next('rss', 10_000);
-  const torPid = await torPidOf(dir);
-  const torRss = await processRssBytes(torPid ?? undefined);
-  const nodeRss = rss.type === 'rss' ? rss.rss : NaN;
+  // ---- memory and open circuits once everything is up, and again after the circuit window.
   const floor = floorRss.type === 'rss' ? floorRss.rss : NaN;
-  // Open circuits: each registry request has its own (isolation), and tor keeps a used circuit
-  // until MaxCircuitDirtiness; they are most of this tor's memory.
-  const circuits = control ? ((await control.getInfo(['circuit-status'])).get('circuit-status') ?? '').split('\n').filter((l) => / BUILT /.test(l)).length : NaN;
-  console.log(`RSS with ${count} contacts: core process ${(nodeRss / 2 ** 20).toFixed(0)} MB (goal < 150; floor: the same process before unlock, modules loaded, ${(floor / 2 ** 20).toFixed(0)} MB), its tor ${(torRss / 2 ** 20).toFixed(0)} MB (goal < 40) with ${circuits} circuits open`);
+  const memory = async (when: string): Promise<void> => {
+    tell({ type: 'rss' });
+    const rss = await next('rss', 10_000);
+    const torRss = await processRssBytes((await torPidOf(dir)) ?? undefined);
+    // Open circuits by purpose: each registry request has one of its own (isolation).
+    const open = control ? ((await control.getInfo(['circuit-status'])).get('circuit-status') ?? '').split('\n').filter((l) => / BUILT /.test(l)) : [];
+    const purposes = new Map<string, number>();
+    for (const l of open) { const p = /PURPOSE=(\S+)/.exec(l)?.[1] ?? '?'; purposes.set(p, (purposes.get(p) ?? 0) + 1); }
+    console.log(`RSS with ${count} contacts, ${when}: core process ${((rss.type === 'rss' ? rss.rss : NaN) / 2 ** 20).toFixed(0)} MB (goal < 150; floor: the same process before unlock, modules loaded, ${(floor / 2 ** 20).toFixed(0)} MB), its tor ${(torRss / 2 ** 20).toFixed(0)} MB (goal < 40) with ${open.length} circuits open (${[...purposes].map(([p, n]) => `${p} ${n}`).join(', ')})`);
+  };
+  await memory('all entries up');
 
   if (control) {
     let launched = 0;
@@ -218,7 +220,8 @@ async function measure(): Promise<void> {
     const w0 = performance.now();
     await new Promise((r) => setTimeout(r, windowMs)); // a measurement window, not a wait for an event
     const perHour = launched / ((performance.now() - w0) / 3_600_000);
-    console.log(`circuits launched by the core's tor, ${count} contacts at rest: ${launched} in ${(windowMs / 1000).toFixed(0)} s = ${perHour.toFixed(0)} per hour (production sweeps every ${SWEEP_DEFAULTS.sweepMinMs / 1000}-${SWEEP_DEFAULTS.sweepMaxMs / 1000} s)`);
+    console.log(`circuits launched by the core's tor, ${count} contacts: ${launched} in ${(windowMs / 1000).toFixed(0)} s = ${perHour.toFixed(0)} per hour (production sweeps every ${SWEEP_DEFAULTS.sweepMinMs / 1000}-${SWEEP_DEFAULTS.sweepMaxMs / 1000} s)`);
+    await memory(`${(windowMs / 1000).toFixed(0)} s later`);
     control.close();
   }
 
