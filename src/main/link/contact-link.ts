@@ -278,20 +278,15 @@ export class ContactLink extends EventEmitter<ContactLinkEvents> {
   ping(): Promise<number> {
     if (this.state === 'closed') return Promise.reject(LinkError.CLOSED(this.closeInfo?.code));
     if (this.state !== 'open') return Promise.reject(LinkError.NOT_OPEN());
-    return new Promise((resolve, reject) => {
-      const nonce = this.writePing();
-      const entry = this.pings.get(nonce);
-      if (entry) Object.assign(entry, { resolve, reject });
-    });
+    return new Promise((resolve, reject) => this.writePing({ resolve, reject }));
   }
 
-  /** Writes a ping with a nonce not in flight; returns the nonce. */
-  private writePing(): number {
+  /** Writes a ping with a nonce not in flight; `waiter` (ping()) hears its round trip. */
+  private writePing(waiter: { resolve: (rttMs: number) => void; reject: (err: Error) => void } | null): void {
     let nonce: number;
     do nonce = Math.floor(this.random() * 0x1_0000_0000) >>> 0; while (this.pings.has(nonce));
-    this.pings.set(nonce, { sentAt: this.now() });
+    this.pings.set(nonce, { sentAt: this.now(), ...waiter });
     if (!this.stream.write(encodeFrame({ type: 'ping', nonce }))) this.needsDrain = true;
-    return nonce;
   }
 
   /** Closes with a bye (reason 'normal' unless given); 'duplicate' is what the tie-break uses. */
@@ -394,7 +389,7 @@ export class ContactLink extends EventEmitter<ContactLinkEvents> {
       if (this.state !== 'open') return;
       // A keepalive the peer never answered is not kept: the dead-peer timer judges silence.
       for (const [nonce, ping] of this.pings) if (ping.resolve === undefined) this.pings.delete(nonce);
-      this.writePing();
+      this.writePing(null);
       this.scheduleKeepalive();
     }, delay);
   }
