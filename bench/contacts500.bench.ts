@@ -11,6 +11,7 @@
 // production sweep period), SOTTO_BENCH_SPREAD_MS (first writes' spread, default 60 s),
 // SOTTO_BENCH_DEADLINE_MS (default 300 s).
 import { fork } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -95,7 +96,7 @@ async function measure(): Promise<void> {
     new DataView(peerSeed.buffer).setUint32(0, i + 1);
     peerSeed[31] = 0x50;
     const identity = identityFromSeed(peerSeed);
-    const sharedKey = new Uint8Array(32).map(() => Math.floor(Math.random() * 256));
+    const sharedKey = new Uint8Array(randomBytes(32));
     return { id: toHex(peerSeed.subarray(0, 16)), identity, sharedKey, coreRole: roleOf(me.publicKey, identity.publicKey) };
   });
   for (const p of peers) {
