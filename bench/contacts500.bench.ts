@@ -16,8 +16,11 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { clientAuthKeyPair, identityFromSeed, otherRole, ready, roleOf, toHex } from '../src/protocol/index.ts';
-import { FAST_PUBLISHER_TIMINGS, GatewayTransport, Registry, SWEEP_DEFAULTS, tcpConnector, verifySignedRecord } from '../src/main/registry/index.ts';
+import { clientAuthKeyPair, DEFAULT_REPLICAS, identityFromSeed, otherRole, ready, roleOf, toHex } from '../src/protocol/index.ts';
+import {
+  entriesPerIndex, FAST_PUBLISHER_TIMINGS, GATEWAY_TRANSPORT_DEFAULTS, GatewayTransport, MAX_KEYS_PER_GET, PUBLISHER_TIMINGS, Registry, SWEEP_DEFAULTS,
+  tcpConnector, verifySignedRecord,
+} from '../src/main/registry/index.ts';
 import { createProfile, KDF_MINIMAL_FOR_TESTS } from '../src/main/store/index.ts';
 import { addClientAuth, connectOnion, TorControl, toServiceId } from '../src/main/tor/index.ts';
 import { parseControlPortFile } from '../src/main/tor/torrc.ts';
@@ -222,6 +225,13 @@ async function measure(): Promise<void> {
     await new Promise((r) => setTimeout(r, windowMs)); // a measurement window, not a wait for an event
     const perHour = launched / ((performance.now() - w0) / 3_600_000);
     console.log(`circuits launched by the core's tor, ${count} contacts: ${launched} in ${(windowMs / 1000).toFixed(0)} s = ${perHour.toFixed(0)} per hour (production sweeps every ${SWEEP_DEFAULTS.sweepMinMs / 1000}-${SWEEP_DEFAULTS.sweepMaxMs / 1000} s)`);
+    // The schedule's own count: bounded by the bucket (N slots), never per contact. Each request is
+    // one Tor stream with its own isolation, so at least one new circuit (onion: intro + rend).
+    const n = entriesPerIndex(count);
+    const mean = (a: number, b: number): number => (a + b) / 2 / 1000;
+    const gets = (3600 / mean(SWEEP_DEFAULTS.sweepMinMs, SWEEP_DEFAULTS.sweepMaxMs)) * Math.ceil((n * 2 * DEFAULT_REPLICAS) / MAX_KEYS_PER_GET) * GATEWAY_TRANSPORT_DEFAULTS.getFanout;
+    const puts = n * DEFAULT_REPLICAS * (3600 / mean(PUBLISHER_TIMINGS.refreshMinMs, PUBLISHER_TIMINGS.refreshMaxMs));
+    console.log(`registry requests per hour by the production schedule (N = ${n}, 2 hours looked up, ${DEFAULT_REPLICAS} replicas): ${gets.toFixed(0)} gets + ${puts.toFixed(0)} puts = ${(gets + puts).toFixed(0)}, each on its own circuit(s)`);
     await memory(`${(windowMs / 1000).toFixed(0)} s later`);
     control.close();
   }
