@@ -5,21 +5,19 @@
 //      (issue 11 item 1). Two floors: "warm" (a tor running for a while: the gateways' and the echo
 //      service's descriptors cached) and "cold" (a tor restarted on a warm DataDirectory, timed
 //      from its 100 %: B's own situation, every onion descriptor still to fetch);
-//   2. message round trip over the link (send -> ack) vs. raw Tor stream round trip (1-byte echo);
-//   3. RSS of a core with 100 contacts (node process + its tor).
-// p50 and p95 of every row (issue 11). SOTTO_BENCH_SETTLE_MS shortens row 3's wait;
-// SOTTO_BENCH_PROD_ROUNDS sets row 1's production rounds (default 10); SOTTO_BENCH_PHASES=1 prints
-// each round's phases (bench/presence-trace.ts), not only their medians.
+// The message round trip is bench/message-rtt.bench.ts, 500 contacts bench/contacts500.bench.ts.
+// p50 and p95 of every row (issue 11). SOTTO_BENCH_PROD_ROUNDS sets row 1's production rounds
+// (default 10); SOTTO_BENCH_PHASES=1 prints each round's phases (bench/presence-trace.ts), not only
+// their medians.
 import { createServer, type Socket } from 'node:net';
-import { mkdtemp, readdir, readFile } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ready, recordKeyPair, toHex, identityFromSeed } from '../src/protocol/index.ts';
+import { ready, recordKeyPair } from '../src/protocol/index.ts';
 import { OnionEndpoints, connectOnion, socksConnect } from '../src/main/tor/index.ts';
 import { gatewayTransportOverTor } from '../src/main/registry/index.ts';
-import { unlockProfile } from '../src/main/store/index.ts';
 import { startClientTor } from '../src/testbed/client-tor.ts';
-import { EventLog, TEST_TIMINGS, makeCore, presenceOf, removeDir, servicesFor, testbed, type TestCore } from '../src/main/core/test-support.ts';
+import { EventLog, TEST_TIMINGS, presenceOf, removeDir, servicesFor, testbed, type TestCore } from '../src/main/core/test-support.ts';
 import { SottoCore, type CoreServicesFactory, type CoreTimings } from '../src/main/core/sotto-core.ts';
 import type { CoreEvent } from '../src/main/core/types.ts';
 import { PhaseTrace, traced } from './presence-trace.ts';
@@ -56,7 +54,6 @@ const transport = gatewayTransportOverTor({ gateways: tb.gateways.map((g) => `ht
 const keys = Array.from({ length: 6 }, (_, i) => recordKeyPair(new Uint8Array(32).fill(i + 1)).publicKey);
 const lookupTimes: number[] = [];
 const connectTimes: number[] = [];
-const rttTimes: number[] = [];
 for (let i = 0; i < ROUNDS; i++) {
   let t0 = performance.now();
   await transport.get(keys);
@@ -64,17 +61,11 @@ for (let i = 0; i < ROUNDS; i++) {
   t0 = performance.now();
   const s = await connectOnion({ socksPort, serviceId: ep.serviceId, port: 1, isolation: `bench-${i}` });
   connectTimes.push(performance.now() - t0);
-  for (let k = 0; k < 5; k++) {
-    const t1 = performance.now();
-    await new Promise<void>((resolve) => { s.once('data', () => resolve()); s.write('x'); });
-    rttTimes.push(performance.now() - t1);
-  }
   s.destroy();
 }
 const floorOnline = median(lookupTimes) + median(connectTimes);
-const floorRtt = median(rttTimes);
 console.log(`floor: registry lookup (6 keys, gateway over Tor): ${ms(median(lookupTimes))}, onion connect (new circuit): ${ms(median(connectTimes))}, sum ${ms(floorOnline)}`);
-console.log(`floor: raw Tor stream RTT (1 byte echo over an onion): p50 ${ms(floorRtt)}, p95 ${ms(pct(rttTimes, 0.95))}; lookup p95 ${ms(pct(lookupTimes, 0.95))}, connect p95 ${ms(pct(connectTimes, 0.95))}`);
+console.log(`floor: lookup p95 ${ms(pct(lookupTimes, 0.95))}, connect p95 ${ms(pct(connectTimes, 0.95))}`);
 await transport.close?.();
 
 // The cold floor: what B's start must do at the least, from the same point (its tor just at 100 %
@@ -173,17 +164,7 @@ async function timeToPresence(label: string, open: Opener, rounds: number): Prom
 const testSchedule = await timeToPresence('test schedule', opener(() => servicesFor(tb), TEST_TIMINGS), 3);
 console.log(`B's tor bootstrapped -> both see each other online, test schedule (sweeps 8-12 s): ${p50p95(testSchedule.times, floorOnline)} of the warm floor; ${againstCold(testSchedule.times, testSchedule.cold)}`);
 const { A, B } = testSchedule;
-const { aAtB } = testSchedule;
 
-const msgTimes: number[] = [];
-for (let i = 0; i < 20; i++) {
-  const m = B.log.mark;
-  const t0 = performance.now();
-  const sent = await B.core.sendMessage({ contactId: aAtB, body: `ping ${i}` });
-  await B.log.wait((e) => e.type === 'message-status' && e.messageId === sent.id && e.status === 'acked', 30_000, m);
-  msgTimes.push(performance.now() - t0);
-}
-console.log(`message round trip (persist, send, receiver persists, ack, status stored): ${p50p95(msgTimes, floorRtt)} raw Tor stream RTT; goal 1.2 x RTT + 2 ms = ${ms(1.2 * floorRtt + 2)}`);
 await Promise.all([A.core.close(), B.core.close()]);
 for (const d of [A.dir, B.dir]) await removeDir(d);
 
@@ -198,37 +179,7 @@ console.log(`  a contact that comes online later and does not dial us is read by
 await Promise.all([prod.A.core.close(), prod.B.core.close()]);
 for (const d of [prod.A.dir, prod.B.dir]) await removeDir(d);
 
-// ---- 3: RSS with 100 contacts (peers that never come online: endpoints + entries, no links).
-const C = await makeCore(tb, 'bench-c');
-await C.core.close();
-const store = await unlockProfile(C.dir, 'pass-bench-c');
-for (let i = 0; i < 100; i++) {
-  const peer = identityFromSeed(new Uint8Array(32).fill(0).map((_, j) => (j === 0 ? i + 1 : j === 1 ? 77 : 0)));
-  await store.contacts.put(toHex(new Uint8Array(16).fill(i + 1)), {
-    nickname: `peer ${i}`, identityPk: toHex(peer.publicKey), sharedKey: toHex(new Uint8Array(32).fill(i + 3)), phase: 'confirmed',
-    visible: true, verified: false, receipts: false, typing: false, createdAt: Date.now(),
-  });
-}
-store.lock();
-const t100 = performance.now();
-const C2 = await makeCore(tb, 'bench-c', { dir: C.dir, create: false });
-console.log(`core with 100 contacts: unlock returned after ${ms(performance.now() - t100)}`);
-// Endpoints come up in the background; give them the time they need before measuring.
-await new Promise((r) => setTimeout(r, Number(process.env.SOTTO_BENCH_SETTLE_MS ?? 60_000)));
-const nodeRss = process.memoryUsage().rss;
-let torRss = 0;
-for (const pid of await readdir('/proc').catch(() => [] as string[])) {
-  if (!/^\d+$/.test(pid)) continue;
-  const cmd = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
-  if (/(^|\/)tor\0/.test(cmd) && cmd.includes(C.dir)) {
-    const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
-    torRss += Number(/^VmRSS:\s+(\d+)/m.exec(status)?.[1] ?? 0) * 1024;
-  }
-}
-console.log(`RSS with 100 contacts: node ${(nodeRss / 2 ** 20).toFixed(0)} MB (this bench process holds the floor tors' handles too), tor ${(torRss / 2 ** 20).toFixed(0)} MB`);
-await C2.core.close();
-
 await endpoints.remove(ep.serviceId).catch(() => undefined);
 echo.close();
 await Promise.all([host.tor.stop(), client.tor.stop()]);
-for (const d of [C.dir, work]) await removeDir(d);
+await removeDir(work);
