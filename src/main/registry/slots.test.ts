@@ -223,6 +223,33 @@ test('a status change or a new contact writes nothing, a hide writes only that c
   await r.close();
 });
 
+test('slot timers due together share the put bound: a burst waits its turn instead of opening every circuit at once', async () => {
+  const pair = contactPair();
+  // A store whose puts take a while, as a put over Tor does, counting the puts in flight.
+  class SlowBoard extends Board {
+    inFlight = 0;
+    maxInFlight = 0;
+    override async put(r: SignedRecord): Promise<void> {
+      this.maxInFlight = Math.max(this.maxInFlight, ++this.inFlight);
+      await new Promise((resolve) => setTimeout(resolve, 15));
+      this.inFlight--;
+      return super.put(r);
+    }
+  }
+  const board = new SlowBoard();
+  const r = registry(board, pair.a.identity, Date.now, undefined, { spreadMs: 1, concurrency: 4, refreshMinMs: 60_000, refreshMaxMs: 60_000, sweepMinMs: 60_000, sweepMaxMs: 60_000 });
+  try {
+    r.setContacts([pair.a.contact]);
+    await r.start();
+    const deadline = Date.now() + 20_000;
+    while (board.puts.length < 48 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+    assert.equal(board.puts.length, 48, 'every slot written once');
+    assert.equal(board.maxInFlight, 4, 'never more puts in flight than the bound, and the bound was used');
+  } finally {
+    await r.close(); // its timers are referenced here: a failed assertion must not leave them running
+  }
+});
+
 /** What the contact (pair.b) reads under our keys for it: its newest entry, or null. */
 async function peerReads(board: Board, pair: ReturnType<typeof contactPair>, now = Date.now): Promise<ContactSighting | null> {
   const peer = registry(board, pair.b.identity, now);

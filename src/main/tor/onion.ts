@@ -10,7 +10,7 @@
 // reconnects to a long-running tor it does not own.
 import { TorError } from './errors.ts';
 import type { TorControl, ControlEvent } from './control.ts';
-import { Limiter } from './limiter.ts';
+import { Limiter } from '../limiter.ts';
 import { parseKeywords } from './reply-parser.ts';
 import { assertX25519Key, base32Encode, isServiceId, toServiceId } from './onion-address.ts';
 
@@ -90,7 +90,7 @@ export class OnionEndpoints {
     this.control.on('close', (err) => {
       for (const watch of this.closeWatchers) watch(err);
     });
-    this.limiter = new Limiter(opts.maxPendingCreates ?? 8);
+    this.limiter = new Limiter(opts.maxPendingCreates ?? 8, () => TorError.ABORTED('waiting for a creation slot'));
     this.uploadTimeoutMs = opts.uploadTimeoutMs ?? 120_000;
     this.maxClientAuthKeys = opts.maxClientAuthKeys ?? 64;
     this.detach = opts.detach ?? false;

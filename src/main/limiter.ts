@@ -1,14 +1,15 @@
-// A counting semaphore: at most `max` holders at once, others wait in FIFO order. Used to stagger
-// onion creation (each new onion builds ~3 intro circuits plus 2 x 6 descriptor uploads; tor
-// builds at most 32 circuits at once, DESIGN D5).
-import { TorError } from './errors.ts';
+// A counting semaphore: at most `max` holders at once, others wait in FIFO order. Each use is a
+// burst of Tor work that must not all start at once: onion creation (src/main/tor/onion.ts: each
+// new onion builds ~3 intro circuits plus 2 x 6 descriptor uploads; tor builds at most 32 circuits
+// at once) and registry writes (src/main/registry/publisher.ts: each put its own circuits).
 
 export class Limiter {
   private active = 0;
   private readonly waiting: Array<{ grant: () => void; reject: (e: Error) => void; signal?: AbortSignal | undefined; onAbort: () => void }> = [];
 
-  constructor(private readonly max: number) {
-    if (!Number.isInteger(max) || max < 1) throw TorError.BAD_INPUT(`limit must be a positive integer, got ${max}`);
+  /** `aborted` makes the error a waiter rejects with when its signal aborts (the owner's coded error). */
+  constructor(private readonly max: number, private readonly aborted: () => Error) {
+    if (!Number.isInteger(max) || max < 1) throw new RangeError(`limit must be a positive integer, got ${max}`);
   }
 
   get pending(): number {
@@ -21,7 +22,7 @@ export class Limiter {
 
   /** Resolves with a release function once a slot is free. */
   acquire(signal?: AbortSignal): Promise<() => void> {
-    if (signal?.aborted) return Promise.reject(TorError.ABORTED('waiting for a creation slot'));
+    if (signal?.aborted) return Promise.reject(this.aborted());
     if (this.active < this.max) {
       this.active++;
       return Promise.resolve(this.releaser());
@@ -37,7 +38,7 @@ export class Limiter {
         onAbort: () => {
           const i = this.waiting.indexOf(entry);
           if (i !== -1) this.waiting.splice(i, 1);
-          reject(TorError.ABORTED('waiting for a creation slot'));
+          reject(this.aborted());
         },
       };
       signal?.addEventListener('abort', entry.onAbort, { once: true });
