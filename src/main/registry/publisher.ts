@@ -23,6 +23,7 @@
 //   is up), unless it has no link (then it takes a free slot at once, see above).
 // goOffline() (quit or lock) writes every slot of the current hours once: members 'gone' (a hidden
 // member's kept 'gone' as is), dummies noise.
+import { setMaxListeners } from 'node:events';
 import { Limiter } from '../limiter.ts';
 import { RegistryError } from './errors.ts';
 import { defaultEnvironment, shuffle, sleep, uniform, type Environment } from './environment.ts';
@@ -155,6 +156,8 @@ export class Publisher {
     this.#store = opts.plans ?? null;
     this.#log = opts.log ?? (() => {});
     this.#puts = new Limiter(this.#t.concurrency, () => RegistryError.ABORTED('a registry write waiting its turn'));
+    // Every put waiting its turn and every put in flight listens on it: one per slot (N x r) at most.
+    setMaxListeners(0, this.#stopped.signal);
   }
 
   get replicas(): number {
