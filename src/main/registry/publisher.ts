@@ -52,9 +52,10 @@ export interface PublisherTimings {
   leadMs: number;
   graceMs: number;
   /**
-   * Puts in flight at once, on every write path (slot timers, publishNow, goOffline): each is its own
-   * Tor circuits, and a short spread over many contacts would otherwise open them all at once
-   * (measured at 500 contacts and a 60 s spread: 1,536 puts started together, most timed out).
+   * Puts in flight at once: slot timers' writes share one bound (a short spread over many contacts
+   * would otherwise open every put's circuits at once; measured at 500 contacts and a 60 s spread:
+   * 1,536 puts started together, most timed out), and publishNow / goOffline keep one each, so a
+   * quit's 'gone' writes never wait behind a burst of first writes.
    */
   concurrency: number;
   /** Chance that a scheduled write carries a fresh value rather than re-putting the last one. */
@@ -156,7 +157,7 @@ export class Publisher {
     this.#store = opts.plans ?? null;
     this.#log = opts.log ?? (() => {});
     this.#puts = new Limiter(this.#t.concurrency, () => RegistryError.ABORTED('a registry write waiting its turn'));
-    // Every put waiting its turn and every put in flight listens on it: one per slot (N x r) at most.
+    // Every slot write waiting its turn and every put in flight listens on it: one per slot (N x r) at most.
     setMaxListeners(0, this.#stopped.signal);
   }
 
@@ -543,20 +544,12 @@ export class Publisher {
     const signal = this.#stopped.signal;
     for (let i = 0; i < order.length; i++) {
       await sleep(this.#env.timers, start + (offsets[i] ?? 0) - this.#env.now(), signal);
-      const release = signal.aborted ? null : await this.#puts.acquire(signal).catch(() => null);
-      if (release === null) {
+      while (inFlight.size >= this.#t.concurrency && !signal.aborted) await Promise.race(inFlight);
+      if (signal.aborted) {
         report.aborted = true;
         break;
       }
-      let w: Write;
-      try {
-        w = this.#decide(order[i]!, offline);
-      } catch (err) {
-        release();
-        report.failed++;
-        this.#log('registry.put.failed', { kind, error: String(err) });
-        continue;
-      }
+      const w = this.#decide(order[i]!, offline);
       report[w.kind]++;
       const p: Promise<void> = this.#write(w).then(
         () => undefined,
@@ -564,10 +557,7 @@ export class Publisher {
           report.failed++;
           this.#log('registry.put.failed', { kind, error: String(err) });
         },
-      ).finally(() => {
-        release();
-        inFlight.delete(p);
-      });
+      ).finally(() => inFlight.delete(p));
       inFlight.add(p);
     }
     await Promise.all(inFlight);
