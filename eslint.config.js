@@ -38,13 +38,13 @@ export default tseslint.config(
   },
   {
     files: ['src/renderer/**/*.{ts,tsx}'],
-    // Unit tests of pure renderer logic run under node's test runner, so they import node:test.
-    ignores: ['src/renderer/**/*.test.{ts,tsx}'],
     rules: { 'no-restricted-imports': ['error', { patterns: [...nodeBuiltins, 'electron', '**/main/**'] }] },
   },
   {
-    // Those tests get the runner and assert, nothing else of node: what they test stays browser code.
-    files: ['src/renderer/**/*.test.{ts,tsx}'],
+    // Unit tests of pure renderer logic run under node's test runner, so they live outside
+    // src/renderer (test/renderer) and get the runner and assert, nothing else of node: what they
+    // test stays browser code.
+    files: ['test/renderer/**/*.test.{ts,tsx}'],
     rules: {
       'no-restricted-imports': ['error', {
         patterns: [{ group: [...nodeBuiltins, '!node:test', '!node:assert', '!node:assert/strict', 'electron', '**/main/**'], message: 'renderer tests may import node:test and node:assert/strict only' }],

@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 const suites = process.argv.length > 2 ? process.argv.slice(2) : ['unit'];
 const suite = suites[0];
 const root = new URL('..', import.meta.url).pathname;
-const roots = ['src', 'electron.main.test.ts', 'scripts'];
+const roots = ['src', 'test', 'electron.main.test.ts', 'scripts'];
 
 function walk(p, out) {
   if (!existsSync(p)) return out;

@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createSottoStore } from './index.ts';
-import { applyEvent } from './events.ts';
-import type { GroupInfo, GroupMessage } from './group-sessions-slice.ts';
+import { createSottoStore } from '../../../src/renderer/store/index.ts';
+import { applyEvent } from '../../../src/renderer/store/events.ts';
+import type { GroupInfo, GroupMessage } from '../../../src/renderer/store/group-sessions-slice.ts';
 
 const SID = 'ab'.repeat(16);
 const ANA = 'a1'.repeat(32);

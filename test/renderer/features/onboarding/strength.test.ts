@@ -2,8 +2,8 @@
 // refuses below (the core's side: src/main/store/unlock-throttle.test.ts).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { MIN_PASSPHRASE_SCORE } from '../../../ipc/text.ts';
-import { passphraseStrength } from './strength.ts';
+import { MIN_PASSPHRASE_SCORE } from '../../../../src/ipc/text.ts';
+import { passphraseStrength } from '../../../../src/renderer/features/onboarding/strength.ts';
 
 test('a passphrase is acceptable exactly from the contract\'s minimum score on', async () => {
   const scores = new Set<number>();

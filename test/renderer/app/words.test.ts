@@ -1,12 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { windowTitle } from './title.ts';
-import { networkLine } from '../features/contacts/NetworkStatus.tsx';
-import { torProgressText } from '../features/onboarding/TorProgress.tsx';
-import { acceptInputOf } from '../features/invite/accept-input.ts';
-import { deliveryWord } from '../features/session/delivery.ts';
-import { userWords, waitWords } from '../components/user-words.ts';
-import { unwrap } from '../ipc/call.ts';
+import { windowTitle } from '../../../src/renderer/app/title.ts';
+import { networkLine } from '../../../src/renderer/features/contacts/NetworkStatus.tsx';
+import { torProgressText } from '../../../src/renderer/features/onboarding/TorProgress.tsx';
+import { acceptInputOf } from '../../../src/renderer/features/invite/accept-input.ts';
+import { deliveryWord } from '../../../src/renderer/features/session/delivery.ts';
+import { userWords, waitWords } from '../../../src/renderer/components/user-words.ts';
+import { unwrap } from '../../../src/renderer/ipc/call.ts';
 
 test('window titles carry the unread count', () => {
   assert.equal(windowTitle(null, 0), 'Sotto');

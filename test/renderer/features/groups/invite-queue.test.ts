@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { ChannelInput, Result, SottoApi } from '../../ipc/contract.ts';
-import { setApi } from '../../ipc/api.ts';
-import { createSottoStore } from '../../store/index.ts';
-import { followGroupInvites } from './invite-queue.ts';
+import type { ChannelInput, Result, SottoApi } from '../../../../src/renderer/ipc/contract.ts';
+import { setApi } from '../../../../src/renderer/ipc/api.ts';
+import { createSottoStore } from '../../../../src/renderer/store/index.ts';
+import { followGroupInvites } from '../../../../src/renderer/features/groups/invite-queue.ts';
 
 const SID = 'ab'.repeat(16);
 const [ANA, BEN, CHEN] = ['a1', 'b2', 'c3'].map((b) => b.repeat(32)) as [string, string, string];

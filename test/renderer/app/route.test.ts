@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseRoute } from './route.ts';
+import { parseRoute } from '../../../src/renderer/app/route.ts';
 
 test('routes: main, session, accept', () => {
   assert.deepEqual(parseRoute(''), { name: 'main', acceptLink: null });

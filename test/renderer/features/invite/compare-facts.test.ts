@@ -3,9 +3,9 @@
 // the same safety number). The e2e journey compares them across the two windows.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { redeemerFacts } from './ConfirmRedeemerDialog.tsx';
-import { acceptedFacts } from './AcceptDialog.tsx';
-import { contact as testContact } from '../contacts/test-contacts.ts';
+import { redeemerFacts } from '../../../../src/renderer/features/invite/ConfirmRedeemerDialog.tsx';
+import { acceptedFacts } from '../../../../src/renderer/features/invite/AcceptDialog.tsx';
+import { contact as testContact } from '../../../../src/renderer/features/contacts/test-contacts.ts';
 
 test('the confirm dialog lists name, fingerprint and safety number', () => {
   const facts = redeemerFacts({ displayName: '', contactCode: 'code', fingerprint: '1234 5678', safetyNumber: '11111 22222' });

@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { sortContacts } from './sort.ts';
-import { contactAccessibleName, contactName } from './presence.ts';
-import { contact } from './test-contacts.ts';
+import { sortContacts } from '../../../../src/renderer/features/contacts/sort.ts';
+import { contactAccessibleName, contactName } from '../../../../src/renderer/features/contacts/presence.ts';
+import { contact } from '../../../../src/renderer/features/contacts/test-contacts.ts';
 
 test('online first, then away, busy, dnd, offline, pending; by name within a state', () => {
   const list = [

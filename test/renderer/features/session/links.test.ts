@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { splitLinks } from './links.ts';
+import { splitLinks } from '../../../../src/renderer/features/session/links.ts';
 
 test('plain text stays one part', () => {
   assert.deepEqual(splitLinks('hello there'), [{ kind: 'text', text: 'hello there' }]);

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { expiryWords } from './expiry.ts';
+import { expiryWords } from '../../../../src/renderer/features/invite/expiry.ts';
 
 const now = new Date(2026, 10, 24, 9, 30).getTime(); // a Tuesday morning, local time
 

@@ -1,12 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { MessageInfo } from '../ipc/contract.ts';
-import { contact } from '../features/contacts/test-contacts.ts';
-import { createSottoStore } from './index.ts';
-import { applyEvent } from './events.ts';
-import { selectTotalUnread } from './selectors.ts';
-import { noticeWords } from '../components/user-words.ts';
-import { contactName } from '../features/contacts/presence.ts';
+import type { MessageInfo } from '../../../src/renderer/ipc/contract.ts';
+import { contact } from '../../../src/renderer/features/contacts/test-contacts.ts';
+import { createSottoStore } from '../../../src/renderer/store/index.ts';
+import { applyEvent } from '../../../src/renderer/store/events.ts';
+import { selectTotalUnread } from '../../../src/renderer/store/selectors.ts';
+import { noticeWords } from '../../../src/renderer/components/user-words.ts';
+import { contactName } from '../../../src/renderer/features/contacts/presence.ts';
 
 function msg(seq: number, over: Partial<MessageInfo> = {}): MessageInfo {
   return {
