@@ -30,16 +30,14 @@ import { removeDir, testbed, torPidOf } from '../src/main/core/test-support.ts';
 import { realServices } from '../src/main/core/wiring.ts';
 import { SottoCore } from '../src/main/core/sotto-core.ts';
 import { ENDPOINT_VIRTUAL_PORT } from '../src/main/core/rendezvous.ts';
+import { skipWithoutTestbed } from './support.ts';
 
 const PASSPHRASE = 'pass-bench-500';
 const SPREAD_MS = Number(process.env.SOTTO_BENCH_SPREAD_MS ?? 60_000);
 type ToCore = { type: 'unlock' } | { type: 'rss' } | { type: 'close' };
 type FromCore = { type: 'loaded' } | { type: 'unlocked' } | { type: 'rss'; rss: number } | { type: 'failed'; message: string };
 
-if (!process.env.SOTTO_TESTBED) {
-  console.log('skipped: needs the shared testbed (SOTTO_TESTBED=<description file>)');
-  process.exit(0);
-}
+skipWithoutTestbed();
 if (process.argv[2] === '--core') await runCore(process.argv[3]!);
 else await measure();
 

@@ -24,17 +24,14 @@ import { PhaseTrace, traced } from './presence-trace.ts';
 import { realServices } from '../src/main/core/wiring.ts';
 import { SWEEP_DEFAULTS } from '../src/main/registry/index.ts';
 import { KDF_MINIMAL_FOR_TESTS } from '../src/main/store/index.ts';
+import { pct, skipWithoutTestbed } from './support.ts';
 
-const pct = (xs: number[], p: number): number => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))] ?? NaN;
 const median = (xs: number[]): number => pct(xs, 0.5);
 const p50p95 = (xs: number[], floor: number): string => `p50 ${ms(pct(xs, 0.5))}, p95 ${ms(pct(xs, 0.95))} (n=${xs.length}), ratio p50 ${(pct(xs, 0.5) / floor).toFixed(2)}x, p95 ${(pct(xs, 0.95) / floor).toFixed(2)}x`;
 const ms = (x: number): string => `${x.toFixed(1)} ms`;
 const ROUNDS = 7;
 
-if (!process.env.SOTTO_TESTBED) {
-  console.log('skipped: needs the shared testbed (SOTTO_TESTBED=<description file>)');
-  process.exit(0);
-}
+skipWithoutTestbed();
 await ready();
 const tb = await testbed();
 

@@ -13,11 +13,9 @@ import type { CoreServicesFactory } from '../src/main/core/sotto-core.ts';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { skipWithoutTestbed } from './support.ts';
 
-if (!process.env.SOTTO_TESTBED) {
-  console.log('skipped: needs the shared testbed (SOTTO_TESTBED=<description file>)');
-  process.exit(0);
-}
+skipWithoutTestbed();
 await ready();
 const tb = await testbed();
 const sizes = (process.env.SOTTO_BENCH_SIZES ?? '16,64,100').split(',').map(Number);

@@ -13,9 +13,9 @@ import { join } from 'node:path';
 import WebSocket, { WebSocketServer } from 'ws';
 import { SottoCore } from '../src/main/index.ts';
 import { IpcHandler, UiSettings, startBrowserHost } from '../src/main/host/index.ts';
+import { pct } from './support.ts';
 
 const N = 2000;
-const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))]!;
 const us = (ms: number) => `${(ms * 1000).toFixed(0)} us`;
 
 async function rounds(one: () => Promise<unknown>): Promise<number[]> {

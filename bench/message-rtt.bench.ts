@@ -21,18 +21,15 @@ import { KDF_MINIMAL_FOR_TESTS } from '../src/main/store/index.ts';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pct, skipWithoutTestbed } from './support.ts';
 
 const ROUNDS = Number(process.env.SOTTO_BENCH_RTT_ROUNDS ?? 10);
 const PER_ROUND = 10;
 
-if (!process.env.SOTTO_TESTBED) {
-  console.log('skipped: needs the shared testbed (SOTTO_TESTBED=<description file>)');
-  process.exit(0);
-}
+skipWithoutTestbed();
 await ready();
 const tb = await testbed();
 
-const pct = (xs: number[], p: number): number => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))] ?? NaN;
 const ms = (x: number): string => `${x.toFixed(2)} ms`;
 const row = (xs: number[]): string => `p50 ${ms(pct(xs, 0.5))}, p95 ${ms(pct(xs, 0.95))} (n=${xs.length})`;
 

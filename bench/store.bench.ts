@@ -20,8 +20,8 @@ import { channelPair, type ChannelPair } from '../src/main/core/channel-pair.ts'
 import { SottoCore } from '../src/main/core/sotto-core.ts';
 import { LoopbackNetwork } from '../src/main/core/loopback-services.ts';
 import { systemClock, type Clock } from '../src/main/core/clock.ts';
+import { pct } from './support.ts';
 
-const pct = (xs: number[], p: number): number => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))] ?? NaN;
 const ms = (x: number): string => `${x < 1 ? x.toFixed(3) : x.toFixed(1)} ms`;
 const row = (what: string, xs: number[], floorName: string, floor: number[]): void => {
   console.log(`${what}: p50 ${ms(pct(xs, 0.5))}, p95 ${ms(pct(xs, 0.95))} (n=${xs.length}); floor ${floorName}: p50 ${ms(pct(floor, 0.5))}, p95 ${ms(pct(floor, 0.95))}; ratio p50 ${(pct(xs, 0.5) / pct(floor, 0.5)).toFixed(2)}x, p95 ${(pct(xs, 0.95) / pct(floor, 0.95)).toFixed(2)}x`);
