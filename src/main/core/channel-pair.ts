@@ -70,6 +70,8 @@ export interface ChannelPair {
   b: PairSide;
   /** The TCP sockets under the link (a dials b): pause one to hold the other side's writes. */
   sockets: { a: import('node:net').Socket; b: import('node:net').Socket };
+  /** Closes the link and joins the two channels by a new one (a reconnect; `sockets` follow). */
+  relink(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -80,12 +82,19 @@ export async function channelPair(): Promise<ChannelPair> {
   const sharedKey = toHex(new Uint8Array(32).fill(0x5c));
   const conversationId = toHex(new Uint8Array(16).fill(0x3d));
   const stores = await Promise.all(['a', 'b'].map((n) => createProfile(join(root, n), { name: n, passphrase: `pass ${n}`, kdf: KDF_MINIMAL_FOR_TESTS })));
-  const { dialer, listener } = await tcpPair();
   const factory = contactLinkFactory({ clock: systemClock });
-  const [linkA, linkB] = await Promise.all([
-    factory.open({ stream: dialer, initiator: true, identity: ids[0], expectedPeer: ids[1].publicKey, displayName: 'a' }),
-    factory.open({ stream: listener, initiator: false, identity: ids[1], expectedPeer: ids[0].publicKey, displayName: 'b' }),
-  ]);
+  const sockets = {} as ChannelPair['sockets'];
+  const linked = async (): Promise<[LinkPort, LinkPort]> => {
+    const { dialer, listener } = await tcpPair();
+    sockets.a = dialer;
+    sockets.b = listener;
+    return Promise.all([
+      factory.open({ stream: dialer, initiator: true, identity: ids[0], expectedPeer: ids[1].publicKey, displayName: 'a' }),
+      factory.open({ stream: listener, initiator: false, identity: ids[1], expectedPeer: ids[0].publicKey, displayName: 'b' }),
+    ]);
+  };
+  const [linkA, linkB] = await linked();
+  const links: LinkPort[] = [linkA, linkB];
   const side = async (i: 0 | 1, link: LinkPort): Promise<PairSide> => {
     const store = stores[i]!;
     const contactId = i === 0 ? 'contact-b' : 'contact-a';
@@ -112,7 +121,16 @@ export async function channelPair(): Promise<ChannelPair> {
   const a = await side(0, linkA);
   const b = await side(1, linkB);
   return {
-    a, b, sockets: { a: dialer, b: listener },
+    a, b, sockets,
+    relink: async () => {
+      const closed = links.map((l) => new Promise<void>((resolve) => l.onClose(() => resolve())));
+      for (const l of links) l.close('normal');
+      await Promise.all(closed);
+      const [nextA, nextB] = await linked();
+      links.splice(0, 2, nextA, nextB);
+      a.channel.attach(counted(nextA, a), 'main');
+      b.channel.attach(counted(nextB, b), 'main');
+    },
     close: async () => {
       await Promise.all([a.channel.stop({ dropEntries: false, bye: 'shutdown' }), b.channel.stop({ dropEntries: false, bye: 'shutdown' })]);
       for (const s of stores) s.lock();

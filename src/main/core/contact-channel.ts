@@ -85,6 +85,14 @@ export class ContactChannel {
    * item 3: a burst of k messages is k frames, not k^2/2). Reset with every new link.
    */
   private sentOnLink = new Set<string>();
+  /**
+   * Ids this link's peer acked whose `acked` is not committed yet: shown (and reported) as acked
+   * at once. The ack is the peer's promise that its commit is done, so the user learns it one
+   * commit sooner; our own `acked` commit is bookkeeping off the round trip (issue 11 item 2,
+   * docs/ARCHITECTURE.md "Message path"). If it is lost (crash, failed commit), the store still
+   * says queued: the next link re-sends, the peer de-duplicates and acks again.
+   */
+  private ackedOnLink = new Set<string>();
   /** New outgoing messages (queue()) not yet written; the next flush takes them. */
   private pendingOut: StoredMessage[] = [];
   /** The next flush reads the whole outbox from the store (new link, confirmation). */
@@ -235,9 +243,15 @@ export class ContactChannel {
         this.incoming.add({ link, frameId: frame.id, message });
         return;
       }
-      case 'ack':
-        this.acks.add(toHex(frame.messageId));
+      case 'ack': {
+        const id = toHex(frame.messageId);
+        if (this.sentOnLink.delete(id)) {
+          this.ackedOnLink.add(id);
+          this.host.emit({ type: 'message-status', contactId: this.contactId, messageId: id, status: 'acked' });
+        }
+        this.acks.add(id);
         return;
+      }
       case 'receipt':
         if (frame.kind === 'read') await this.setStatus(toHex(frame.messageId), 'read');
         return;
@@ -279,11 +293,17 @@ export class ContactChannel {
     if (fresh.length > 0) this.host.emit({ type: 'unread', contactId: this.contactId, count: await store.messages.unreadCount(this.contactId) });
   }
 
-  /** A burst of acks: one transaction. An ack for a message we do not have (deleted) is skipped. */
+  /**
+   * A burst of acks: one transaction. An ack for a message we do not have (deleted) is skipped;
+   * one already reported when its frame arrived is not reported twice.
+   */
   private async commitAcks(ids: string[]): Promise<void> {
-    for (const m of await this.host.store.messages.updateStatusMany(this.contactId, ids, 'acked')) {
-      this.sentOnLink.delete(m.id);
-      this.host.emit({ type: 'message-status', contactId: this.contactId, messageId: m.id, status: m.status });
+    try {
+      for (const m of await this.host.store.messages.updateStatusMany(this.contactId, ids, 'acked')) {
+        if (!this.ackedOnLink.has(m.id)) this.host.emit({ type: 'message-status', contactId: this.contactId, messageId: m.id, status: m.status });
+      }
+    } finally {
+      for (const id of ids) this.ackedOnLink.delete(id);
     }
   }
 
@@ -313,7 +333,8 @@ export class ContactChannel {
    * per side per message, docs/ARCHITECTURE.md "Message path"); the store says 'queued' until acked.
    */
   shownStatus(message: StoredMessage): MessageStatus {
-    return message.status === 'queued' && this.sentOnLink.has(message.id) ? 'sent' : message.status;
+    if (message.status !== 'queued') return message.status;
+    return this.ackedOnLink.has(message.id) ? 'acked' : this.sentOnLink.has(message.id) ? 'sent' : 'queued';
   }
 
   private scheduleFlush(): void {
@@ -338,7 +359,7 @@ export class ContactChannel {
     }
     for (const m of batch) {
       if (this.link !== link) return; // attach() of the next link asked for a rescan
-      if (this.sentOnLink.has(m.id)) continue;
+      if (this.sentOnLink.has(m.id) || this.ackedOnLink.has(m.id)) continue;
       this.sentOnLink.add(m.id);
       this.host.emit({ type: 'message-status', contactId: this.contactId, messageId: m.id, status: 'sent' });
       // Back-pressure: the next frame waits until the stream takes more.

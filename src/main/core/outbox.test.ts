@@ -70,3 +70,30 @@ test('back-pressure: while the receiver does not read, the flush waits; nothing 
   assert.equal(b.received.get('message'), K);
   assert.equal(await b.store.messages.unreadCount(b.contactId), K, 'each stored once');
 });
+
+test('delivered is shown when the ack arrives; a lost `acked` commit means one re-send on the next link, one copy', async (t) => {
+  const pair = await channelPair();
+  t.after(() => pair.close());
+  const { a, b } = pair;
+  // Our own `acked` commit fails once (a full disk, a crash before it): the ack was already shown.
+  const messages = a.store.messages;
+  const update = messages.updateStatusMany.bind(messages);
+  let failures = 0;
+  messages.updateStatusMany = async (...args) => {
+    if (failures++ === 0) throw new Error('disk full');
+    return update(...args);
+  };
+  const m = await a.send('hello');
+  const acked = (): boolean => a.events.some((e) => e.type === 'message-status' && e.messageId === m.id && e.status === 'acked');
+  await until('acked shown', acked);
+  await until('the failed commit reported', () => a.events.some((e) => e.type === 'warning' && e.code === 'OUTBOX'));
+  assert.equal((await messages.listOutbox(a.contactId)).length, 1, 'the store still says queued');
+  assert.equal(a.sends.byType.get('message'), 1);
+
+  await pair.relink();
+  await until('the next link delivers it again and the ack is stored', drained(a));
+  assert.equal(a.sends.byType.get('message'), 2, 're-sent once, on the new link');
+  assert.equal(b.received.get('message'), 2);
+  assert.equal((await b.store.messages.history(b.contactId, { limit: 10 })).length, 1, 'the peer keeps one copy');
+  assert.equal((await messages.history(a.contactId, { limit: 10 }))[0]?.status, 'acked');
+});
