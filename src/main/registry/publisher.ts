@@ -68,6 +68,15 @@ export interface PublisherTimings {
   endpointWaitMs: number;
   /** One decoy per hour plan (#scheduleDecoy); a test that times events turns them off. */
   decoys: boolean;
+  /**
+   * A slot whose write failed (every gateway timed out or was unreachable) tries again after a
+   * uniform delay in [retryMinMs, retryMaxMs], doubled per failure in a row, never later than its
+   * refresh would have been: a gateway outage at start no longer hides us for 15-20 min. Failures
+   * come from the transport, the same for member and dummy slots, so when a retry happens says
+   * nothing about which slots are real (docs/THREAT-MODEL.md "Registry schedule").
+   */
+  retryMinMs: number;
+  retryMaxMs: number;
 }
 
 export const PUBLISHER_TIMINGS: PublisherTimings = {
@@ -81,6 +90,8 @@ export const PUBLISHER_TIMINGS: PublisherTimings = {
   freshProbability: 0.5,
   endpointWaitMs: 120_000,
   decoys: true,
+  retryMinMs: 30_000,
+  retryMaxMs: 90_000,
 };
 
 /** Test timings: the same schedule logic with a spread window of tens of milliseconds. */
@@ -145,6 +156,8 @@ export class Publisher {
   #saving: Promise<void> = Promise.resolve();
   readonly #stopped = new AbortController();
   readonly #puts: Limiter;
+  /** Scheduled writes of a slot that failed in a row (retryMinMs); a slot of a past hour is dropped with its plan. */
+  readonly #failures = new WeakMap<Slot, number>();
 
   constructor(opts: PublisherOptions) {
     this.#transport = opts.transport;
@@ -462,15 +475,23 @@ export class Publisher {
     } catch {
       return; // closed
     }
+    let failures = 0;
     try {
       if (!this.#running || slot.timer !== null || this.#plans.get(slot.hour)?.slots[slot.index]?.[slot.k] !== slot) return;
       await this.#write(this.#decide(slot, false));
+      this.#failures.delete(slot);
     } catch (err) {
-      this.#log('registry.put.failed', { kind: 'scheduled', error: String(err) });
+      failures = (this.#failures.get(slot) ?? 0) + 1;
+      this.#failures.set(slot, failures);
+      this.#log('registry.put.failed', { kind: 'scheduled', failures, error: String(err) });
     } finally {
       release();
     }
-    if (slot.timer === null) this.#schedule(slot, nextRefreshDelay(this.#env.randomBytes(4), { minMs: this.#t.refreshMinMs, maxMs: this.#t.refreshMaxMs }));
+    if (slot.timer !== null) return;
+    const refresh = nextRefreshDelay(this.#env.randomBytes(4), { minMs: this.#t.refreshMinMs, maxMs: this.#t.refreshMaxMs });
+    const backoff = 2 ** Math.min(failures - 1, 10);
+    const retry = this.#t.retryMinMs + uniform(this.#env.randomBytes) * (this.#t.retryMaxMs - this.#t.retryMinMs);
+    this.#schedule(slot, failures === 0 ? refresh : Math.min(refresh, Math.floor(retry * backoff)));
   }
 
   #clearTimer(slot: Slot): void {

@@ -250,6 +250,42 @@ test('slot timers due together share the put bound: a burst waits its turn inste
   }
 });
 
+test('a gateway outage at start: every failed slot, member and dummy alike, is written again soon, not at its refresh', async () => {
+  const pair = contactPair();
+  // Every put fails until the outage ends (all gateways unreachable), then the store works again.
+  let outage = true;
+  class DownBoard extends Board {
+    failed = 0;
+    override async put(r: SignedRecord): Promise<void> {
+      if (outage) {
+        this.failed++;
+        throw new Error('ALL_GATEWAYS_FAILED');
+      }
+      return super.put(r);
+    }
+  }
+  const board = new DownBoard();
+  // Refreshes a minute away: only a retry can write a slot within the deadline below.
+  const r = registry(board, pair.a.identity, Date.now, undefined, {
+    spreadMs: 1, refreshMinMs: 60_000, refreshMaxMs: 60_000, retryMinMs: 20, retryMaxMs: 40, sweepMinMs: 60_000, sweepMaxMs: 60_000,
+  });
+  try {
+    r.setContacts([pair.a.contact]);
+    await r.start();
+    const deadline = Date.now() + 20_000;
+    // Two rounds of failures (the back-off doubles), then the outage ends.
+    while (board.failed < 96 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
+    outage = false;
+    while (board.keysSince(0).size < 48 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+    assert.equal(board.keysSince(0).size, 48, 'every slot written after the outage, well before its refresh');
+    assert.equal(board.puts.length, 48, 'once each: a success goes back to the refresh schedule');
+    const seen = await peerReads(board, pair);
+    assert.equal(seen?.state, 'online', 'the contact finds our entry');
+  } finally {
+    await r.close();
+  }
+});
+
 /** What the contact (pair.b) reads under our keys for it: its newest entry, or null. */
 async function peerReads(board: Board, pair: ReturnType<typeof contactPair>, now = Date.now): Promise<ContactSighting | null> {
   const peer = registry(board, pair.b.identity, now);
