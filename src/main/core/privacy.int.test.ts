@@ -9,6 +9,9 @@
 // 3 s (production 10 min), slot refresh every 120 s (production 15-20 min, so a window of less than
 // 2 min holds exactly one write per slot), one lookup sweep every 25 s (production 90-120 s; a
 // sweep takes a few seconds over Tor, so sweeps stay apart and can be told apart by their gaps).
+// A failed write's retry waits for the refresh here (production: 30-90 s): a put that timed out
+// at the client may still have reached a node, and its retry would be an early rewrite caused by
+// the transport, not by an event, which is what these tests look for (retries: slots.test.ts).
 // Contacts of the 1- and 17-contact profiles are seeded into the store (peers that never run): a
 // registry node's view does not depend on whether they do.
 import { test, before, after } from 'node:test';
@@ -27,7 +30,7 @@ import { SottoCore } from './sotto-core.ts';
 import { realServices } from './wiring.ts';
 import { removeDir, testbed, TEST_TIMINGS, torPidOf, until } from './test-support.ts';
 
-const SCALED = { ...FAST_PUBLISHER_TIMINGS, spreadMs: 3_000, refreshMinMs: 120_000, refreshMaxMs: 120_000, sweepMinMs: 25_000, sweepMaxMs: 25_000 };
+const SCALED = { ...FAST_PUBLISHER_TIMINGS, spreadMs: 3_000, refreshMinMs: 120_000, refreshMaxMs: 120_000, retryMinMs: 120_000, retryMaxMs: 120_000, sweepMinMs: 25_000, sweepMaxMs: 25_000 };
 const REPLICAS = 3;
 
 let net: RegistryNet;
