@@ -11,7 +11,7 @@ import type { Clock } from './clock.ts';
 import type { LinkFactory, LinkPort, RegistryPort, TorPort } from './ports.ts';
 import { preferLink } from '../link/index.ts';
 import { HIDE_BYE, announcedTo, visibilityOf, type Visibility } from './visibility.ts';
-import { Rendezvous, type RendezvousTimings } from './rendezvous.ts';
+import { Rendezvous, rememberedEndpointOf, type RememberedEndpoint, type RendezvousTimings } from './rendezvous.ts';
 import { PEER_FAULT_LINK_CODES } from './link-faults.ts';
 import type { EndpointGroups } from './endpoint-groups.ts';
 import { declineWasTaken } from './invitation-session.ts';
@@ -57,6 +57,8 @@ export interface CoreContactFields {
   invitationId?: string;
   /** Display name the contact announced in hello. */
   peerName?: string;
+  /** The contact's endpoint while our last run had a link to it (Rendezvous "remembered"). */
+  peerEndpoint?: RememberedEndpoint | null;
 }
 export type CoreContactRecord = ContactRecord & CoreContactFields;
 
@@ -140,6 +142,8 @@ export class ContactChannel {
 
   private makeRendezvous(id: string, sharedKey: Uint8Array, ownRole: 0 | 1, via: 'main' | 'bootstrap'): Rendezvous {
     const h = this.host;
+    // Only a confirmed contact's own pairing comes back to a remembered endpoint.
+    const remembers = via === 'main' && this.record.phase === 'confirmed';
     return new Rendezvous({
       pairing: { id, sharedKey, ownRole, peerIdentityPk: this.peer, firstMeeting: via === 'bootstrap' || this.record.phase === 'pending' },
       expectedPeer: this.peer,
@@ -150,6 +154,10 @@ export class ContactChannel {
       // Entries only say where to dial (Rendezvous); presence comes from the link alone (presence.ts).
       onEntry: () => undefined,
       onWarning: (code, message) => h.emit({ type: 'warning', code, message, contactId: this.contactId }),
+      ...(remembers ? {
+        remembered: rememberedEndpointOf(this.record.peerEndpoint),
+        onRemember: (peerEndpoint: RememberedEndpoint | null) => { void this.notePeerEndpoint(peerEndpoint); },
+      } : {}),
       // The bootstrap under s is short-lived and may meet a redeemer we do not know: never grouped.
       groups: via === 'main' ? h.groups ?? null : null,
     });
@@ -274,6 +282,12 @@ export class ContactChannel {
         // The link handles these itself (keepalive; bye arrives as onClose with its reason).
         return;
     }
+  }
+
+  private async notePeerEndpoint(peerEndpoint: RememberedEndpoint | null): Promise<void> {
+    this.record = { ...this.record, peerEndpoint };
+    await this.host.store.contacts.update(this.contactId, { peerEndpoint } as Partial<ContactRecord>)
+      .catch((err: Error) => this.host.emit({ type: 'warning', code: 'STORE', message: err.message, contactId: this.contactId }));
   }
 
   private async notePeerName(name: string): Promise<void> {

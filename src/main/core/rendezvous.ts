@@ -6,7 +6,7 @@
 // survives (one per contact) is the owner's decision.
 import { setMaxListeners } from 'node:events';
 import { createServer, type Server, type Socket } from 'node:net';
-import { clientAuthKeyPair, otherRole, type Identity } from '../../protocol/index.ts';
+import { clientAuthKeyPair, otherRole, publicKeyFromOnionAddress, type Identity } from '../../protocol/index.ts';
 import type { FoundEntry, LinkFactory, LinkPort, Pairing, PublishedValue, RegistryPort, TorPort } from './ports.ts';
 import type { Visibility } from './visibility.ts';
 import type { Clock } from './clock.ts';
@@ -32,6 +32,30 @@ export interface RendezvousTimings {
    * online: only a link does (presence.ts).
    */
   entryFreshMs: number;
+  /**
+   * A remembered endpoint (the peer's, from a run that stopped with the link up) is dialed at the
+   * next start only within this long of when it was seen: endpoints rotate every 24 h.
+   */
+  rememberedFreshMs: number;
+}
+
+/**
+ * Where the peer was reachable when our last run stopped with a link to it up (docs/ARCHITECTURE.md
+ * "Returning to a contact"): dialed once at the next start, beside the first lookup sweep.
+ */
+export interface RememberedEndpoint { onion: string; seenAt: number }
+
+/** A remembered endpoint read back from the store, or null when it is absent or malformed. */
+export function rememberedEndpointOf(value: unknown): RememberedEndpoint | null {
+  if (typeof value !== 'object' || value === null) return null;
+  const { onion, seenAt } = value as Record<string, unknown>;
+  if (typeof onion !== 'string' || typeof seenAt !== 'number' || !Number.isFinite(seenAt)) return null;
+  try {
+    publicKeyFromOnionAddress(onion);
+  } catch {
+    return null;
+  }
+  return { onion, seenAt };
 }
 
 export const DEFAULT_RENDEZVOUS_TIMINGS: RendezvousTimings = {
@@ -39,6 +63,7 @@ export const DEFAULT_RENDEZVOUS_TIMINGS: RendezvousTimings = {
   lookupMaxIntervalMs: 10 * 60_000,
   connectTimeoutMs: 60_000,
   entryFreshMs: 90 * 60_000,
+  rememberedFreshMs: 24 * 3_600_000,
 };
 
 export interface RendezvousOptions {
@@ -55,6 +80,10 @@ export interface RendezvousOptions {
   onLink(link: LinkPort): void;
   onEntry(entry: FoundEntry | null): void;
   onWarning(code: string, message: string): void;
+  /** The peer's endpoint from our last run, dialed once at start (a confirmed contact's main pairing only). */
+  remembered?: RememberedEndpoint | null;
+  /** What to remember for the next start now (null: nothing); the owner persists it. */
+  onRemember?(endpoint: RememberedEndpoint | null): void;
   /**
    * Large address book (DESIGN D5): serve this pairing from a shared group endpoint instead of an
    * onion and listener of its own. Absent: one endpoint per pairing, exactly as before.
@@ -72,7 +101,12 @@ export class Rendezvous {
   private visibility: Visibility = { kind: 'hidden' };
   private linkUp = false;
   private stopped = false;
-  private dialing = false;
+  /** The onion being dialed, if any. */
+  private dialing: string | null = null;
+  /** The peer's endpoint as last seen in a fresh entry or reached by a dial. */
+  private peerSeen: RememberedEndpoint | null = null;
+  /** The onion the owner holds as remembered (what onRemember last said). */
+  private rememberedOnion: string | null = null;
   /** The last entry we failed to reach, and when it may be tried again (back-off). */
   private failed: { key: string; failures: number; retryAt: number } | null = null;
   private unwatch: (() => void) | null = null;
@@ -93,6 +127,9 @@ export class Rendezvous {
   /** Starts serving; `visibility` hidden publishes a dummy and serves no endpoint. */
   async start(visibility: Visibility): Promise<void> {
     this.watch(visibility);
+    const remembered = this.o.remembered ?? null;
+    this.rememberedOnion = remembered?.onion ?? null;
+    if (remembered && visibility.kind === 'visible') void this.dialRemembered(remembered);
     if (this.o.groups) {
       await this.setVisibility(visibility);
       return;
@@ -154,7 +191,46 @@ export class Rendezvous {
   setLinkUp(up: boolean): void {
     this.linkUp = up;
     if (!up) this.failed = null;
-    if (!this.stopped) this.o.registry.setLinked(this.pairing.id, up);
+    if (this.stopped) return;
+    this.o.registry.setLinked(this.pairing.id, up);
+    // A link that ends while we run (the peer quit, hid, or the circuit died) leaves nothing to
+    // come back to; one that is up when we stop is remembered (our stop never gets here).
+    if (up) this.remember();
+    else this.setRemembered(null);
+  }
+
+  /** While linked: the peer's current endpoint is what the next start dials first. */
+  private remember(): void {
+    if (this.linkUp && this.peerSeen && this.peerSeen.onion !== this.rememberedOnion) this.setRemembered(this.peerSeen);
+  }
+
+  private setRemembered(endpoint: RememberedEndpoint | null): void {
+    if ((endpoint?.onion ?? null) === this.rememberedOnion) return;
+    this.rememberedOnion = endpoint?.onion ?? null;
+    this.o.onRemember?.(endpoint);
+  }
+
+  /**
+   * The peer's endpoint from our last run, dialed once beside the first sweep: a contact that
+   * stayed online while we were away is reached in one connect instead of a lookup and a connect.
+   * Nothing to learn for anyone: we only dial while visible to them, and a peer that left, hid
+   * or rotated its endpoint answers as a dead onion does (hide = quit, docs/THREAT-MODEL.md). A
+   * failure is not a warning (the contact simply left) and sets no back-off on the sweep's dials.
+   */
+  private async dialRemembered(endpoint: RememberedEndpoint): Promise<void> {
+    if (this.o.clock.now() - endpoint.seenAt > this.o.timings.rememberedFreshMs) {
+      this.setRemembered(null);
+      return;
+    }
+    this.dialing = endpoint.onion;
+    try {
+      await this.connect(endpoint.onion);
+      this.peerSeen = endpoint;
+    } catch {
+      if (!this.stopped && !this.linkUp) this.setRemembered(null);
+    } finally {
+      if (this.dialing === endpoint.onion) this.dialing = null;
+    }
   }
 
   async stop(opts: { dropEntries: boolean }): Promise<void> {
@@ -258,10 +334,14 @@ export class Rendezvous {
     const now = this.o.clock.now();
     const fresh = entry !== null && now - entry.timestamp <= this.o.timings.entryFreshMs ? entry : null;
     this.o.onEntry(fresh);
-    if (!fresh || fresh.gone || this.linkUp || this.dialing || this.visibility.kind !== 'visible') return;
+    if (fresh && !fresh.gone) {
+      this.peerSeen = { onion: fresh.onion, seenAt: now };
+      this.remember();
+    }
+    if (!fresh || fresh.gone || this.linkUp || this.dialing === fresh.onion || this.visibility.kind !== 'visible') return;
     const key = `${fresh.onion}/${fresh.timestamp}`;
     if (this.failed && this.failed.key === key && now < this.failed.retryAt) return;
-    this.dialing = true;
+    this.dialing = fresh.onion;
     try {
       await this.connect(fresh.onion);
       this.failed = null;
@@ -273,7 +353,7 @@ export class Rendezvous {
       this.failed = { key, failures, retryAt: now + Math.round(wait * (0.8 + 0.4 * this.o.clock.random())) };
       this.o.onWarning('RENDEZVOUS', (err as Error).message);
     } finally {
-      this.dialing = false;
+      if (this.dialing === fresh.onion) this.dialing = null;
     }
   }
 
