@@ -11,12 +11,16 @@
 //     tor (/proc/<pid>/stat), as % of one core, p50/p95 over slices and over the whole window;
 //   - the floor: the same child before unlock (modules loaded, idle) over a window of the same
 //     length, and a bootstrapped client tor at rest (our dialer, before it dials), with the ratios;
-//   - the child's pending handles by type (process.getActiveResourcesInfo()) at start and end of
-//     the window, and RSS of the child and its tor.
+//   - the child's pending handles by type (process.getActiveResourcesInfo(): ref'd only) and the
+//     timers pending on the core's clock (every core, link and registry timer) at start and end of
+//     the window, the timers that fired by delay, and RSS of the child and its tor.
 // Prints; never asserts. SOTTO_BENCH_CONTACTS (default 100), SOTTO_BENCH_IDLE_MS (window, default
 // 120 s, also the floor's), SOTTO_BENCH_SLICE_MS (default 10 s), SOTTO_BENCH_SPREAD_MS (first
-// writes' spread, default 30 s; production 10 min, which only delays the start).
+// writes' spread, default 30 s; production 10 min, which only delays the start); SOTTO_BENCH_PROFILE=1:
+// where the core's idle CPU goes (V8 profiler in the child, printed to stderr); SOTTO_DEBUG=1: where
+// the timers that fire were set.
 import { fork } from 'node:child_process';
+import { Session } from 'node:inspector/promises';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -71,7 +75,7 @@ interface Window {
   whole: number;
   others: { name: string; slices: number[]; whole: number }[];
 }
-type ToCore = { type: 'unlock' } | { type: 'sample' } | { type: 'list' } | { type: 'close' };
+type ToCore = { type: 'unlock' } | { type: 'sample' } | { type: 'list' } | { type: 'profile'; on: boolean } | { type: 'close' };
 type FromCore =
   | { type: 'loaded' } | { type: 'unlocked' } | { type: 'failed'; message: string }
   | ({ type: 'sample' } & Sample)
@@ -108,7 +112,8 @@ async function runCore(dir: string): Promise<void> {
   // for no timer that grows without bound; unref'd timers are invisible to getActiveResourcesInfo).
   const pending = new Set<unknown>();
   let fired: Record<string, number> = {};
-  // SOTTO_DEBUG: where the timers that fire were set (the first frame outside this file), printed at close.
+  // SOTTO_DEBUG: where the timers that fire were set (three frames outside this file), printed with
+  // each list (the list after the window prints the window's).
   const origins = new Map<string, number>();
   const originOf = (): string => (new Error().stack ?? '').split('\n').filter((l) => l.includes(' at ') && !l.includes('idle100.bench'))
     .slice(0, 3).map((l) => l.trim().replace(/^at /, '').replace(/\(?file:\/\/\S*\/src\//, '').replace(/\)$/, '')).join(' < ');
@@ -159,9 +164,47 @@ async function runCore(dir: string): Promise<void> {
       core.listContacts().then((list) => send({ type: 'list', online: list.filter((c) => c.presence.state === 'online').length, total: list.length }),
         (err: Error) => send({ type: 'failed', message: err.message }));
     }
+    if (m.type === 'profile') void (m.on ? profiler.start() : profiler.stopAndPrint());
     if (m.type === 'close') void core.close().finally(() => process.exit(0));
   });
+  const profiler = cpuProfiler();
   send({ type: 'loaded' });
+}
+
+/**
+ * SOTTO_BENCH_PROFILE: V8's sampling profiler over the idle window in the child, self time summed
+ * by file and by function, printed to stderr: what the idle CPU is spent on. The profiler costs CPU
+ * of its own, so the window's figures in such a run are not the idle cost.
+ */
+function cpuProfiler(): { start(): Promise<void>; stopAndPrint(): Promise<void> } {
+  const session = new Session();
+  return {
+    async start() {
+      session.connect();
+      await session.post('Profiler.enable');
+      await session.post('Profiler.start');
+    },
+    async stopAndPrint() {
+      const { profile } = await session.post('Profiler.stop');
+      session.disconnect();
+      const totalUs = profile.endTime - profile.startTime;
+      const perHit = totalUs / Math.max(1, profile.samples?.length ?? 1);
+      const byFile = new Map<string, number>();
+      const byFunction = new Map<string, number>();
+      for (const node of profile.nodes) {
+        const hits = node.hitCount ?? 0;
+        if (hits === 0) continue;
+        const f = node.callFrame;
+        const file = f.url.replace(/^file:\/\/.*?\/(node_modules|src|bench)\//, '$1/') || '(native)';
+        byFile.set(file, (byFile.get(file) ?? 0) + hits * perHit);
+        const fn = `${f.functionName || '(anonymous)'} ${file}:${f.lineNumber + 1}`;
+        byFunction.set(fn, (byFunction.get(fn) ?? 0) + hits * perHit);
+      }
+      const top = (m: Map<string, number>): string => [...m].sort((a, b) => b[1] - a[1]).slice(0, 12)
+        .map(([k, us]) => `    ${((us / totalUs) * 100).toFixed(3)} % ${k}`).join('\n');
+      console.error(`[core] profile over ${(totalUs / 1e6).toFixed(0)} s, self time as % of one core, by file:\n${top(byFile)}\n  by function:\n${top(byFunction)}`);
+    },
+  };
 }
 
 /** utime + stime of a process in ms, from /proc/<pid>/stat (clock ticks: 100 per second on Linux). */
@@ -187,11 +230,11 @@ async function measure(): Promise<void> {
     peerSeed[31] = 0x1d;
     const identity = identityFromSeed(peerSeed);
     const sharedKey = new Uint8Array(randomBytes(32));
-    return { id: toHex(peerSeed.subarray(0, 16)), identity, sharedKey, coreRole: roleOf(me.publicKey, identity.publicKey) };
+    return { id: toHex(peerSeed.subarray(0, 16)), name: `peer ${i + 1}`, identity, sharedKey, coreRole: roleOf(me.publicKey, identity.publicKey) };
   });
   for (const p of peers) {
     await store.contacts.put(p.id, {
-      nickname: `peer ${p.id.slice(0, 6)}`, identityPk: toHex(p.identity.publicKey), sharedKey: toHex(p.sharedKey), phase: 'confirmed',
+      nickname: p.name, identityPk: toHex(p.identity.publicKey), sharedKey: toHex(p.sharedKey), phase: 'confirmed',
       visible: true, verified: false, receipts: false, typing: false, createdAt: Date.now(),
     });
   }
@@ -297,8 +340,8 @@ async function measure(): Promise<void> {
   const links = new Map<string, ContactLink>();
   const closedLinks: string[] = [];
   const onionOf = new Map<string, string>();
-  const authed = new Set<string>();
-  const queue: (typeof peers)[number][] = [];
+  const authed = new Map<string, Promise<void>>();
+  const queue: { peer: (typeof peers)[number]; attempt: number }[] = [];
   let dialsRunning = 0;
   let failedDials = 0;
   /** One contact's link: the onion (a group onion holds up to 16 contacts), Noise, hello, presence. */
@@ -306,27 +349,30 @@ async function measure(): Promise<void> {
     const serviceId = toServiceId(onionOf.get(peer.id)!);
     // One client-auth key per onion in a tor: any member's key opens the group's descriptor; each
     // contact still authenticates as itself in Noise, which is what the core routes on.
-    if (!authed.has(serviceId)) {
-      authed.add(serviceId);
-      await addClientAuth(dialer.control, serviceId, clientAuthKeyPair(peer.sharedKey, peer.coreRole).secretKey);
-    }
+    // Every dial of the onion waits for the key: without it tor cannot read the descriptor.
+    if (!authed.has(serviceId)) authed.set(serviceId, addClientAuth(dialer.control, serviceId, clientAuthKeyPair(peer.sharedKey, peer.coreRole).secretKey));
+    await authed.get(serviceId);
     const socket = await connectOnion({ socksPort: dialer.socksPort!, serviceId, port: ENDPOINT_VIRTUAL_PORT, isolation: `idle-${peer.id}`, backoffsMs: [250, 500, 1000, 1000, 2000, 2000, 4000, 4000, 8000] });
     // Production link timings on this side too: the core's keepalives are answered, ours are sent.
-    const link = new ContactLink({ socket, initiator: true, identity: peer.identity, expectedPeer: me.publicKey, hello: { displayName: `peer ${peer.id.slice(0, 6)}` } });
+    const link = new ContactLink({ socket, initiator: true, identity: peer.identity, expectedPeer: me.publicKey, hello: { displayName: peer.name } });
     await new Promise<void>((resolve, reject) => {
       link.once('open', () => resolve());
       link.once('close', (info) => reject(info.error));
     });
-    link.on('close', (info) => { links.delete(peer.id); closedLinks.push(`${peer.id.slice(0, 6)} ${info.code}`); });
+    link.on('close', (info) => { links.delete(peer.id); closedLinks.push(`${peer.name} ${info.code}`); });
     links.set(peer.id, link);
     await link.send({ type: 'presence', state: 'online', text: '' });
   };
   const pump = (): void => {
     while (dialsRunning < DIALS_IN_FLIGHT && queue.length > 0) {
-      const peer = queue.shift()!;
+      const { peer, attempt } = queue.shift()!;
       dialsRunning++;
-      void openLink(peer).catch((err: Error) => { failedDials++; console.log(`  link of ${peer.id.slice(0, 6)} failed: ${err.message}`); })
-        .finally(() => { dialsRunning--; pump(); });
+      void openLink(peer).catch((err: Error) => {
+        // A failed circuit is tor's everyday business: two more tries, then the contact stays offline.
+        failedDials++;
+        console.log(`  link of ${peer.name} failed (attempt ${attempt}): ${err.message}`);
+        if (attempt < 3) queue.push({ peer, attempt: attempt + 1 });
+      }).finally(() => { dialsRunning--; pump(); });
     }
   };
   const deadline = t0 + Number(process.env.SOTTO_BENCH_DEADLINE_MS ?? 240_000);
@@ -345,7 +391,7 @@ async function measure(): Promise<void> {
       const s = found.get(p.id);
       if (!s || s.state === 'gone') continue;
       onionOf.set(p.id, s.onion);
-      queue.push(p);
+      queue.push({ peer: p, attempt: 1 });
     }
     pump();
     console.log(`  ${((performance.now() - t0) / 1000).toFixed(1)} s: ${onionOf.size} entries seen, ${links.size} links open`);
@@ -358,19 +404,24 @@ async function measure(): Promise<void> {
     shown = await list();
   }
   const distinct = new Set(onionOf.values()).size;
-  console.log(`${links.size} of ${COUNT} links open ${((performance.now() - t0) / 1000).toFixed(1)} s after unlock (${distinct} distinct onions, ${failedDials} dials failed); core's listContacts: ${shown.online} of ${shown.total} online`);
+  console.log(`${links.size} of ${COUNT} links open ${((performance.now() - t0) / 1000).toFixed(1)} s after unlock (${distinct} distinct onions, ${failedDials} dial attempts failed); core's listContacts: ${shown.online} of ${shown.total} online`);
 
   // ---- the idle window: nothing typed, 100 contacts online, production keepalives and sweeps.
   const coreTor = (await torPidOf(dir)) ?? undefined;
   const rssBefore = { core: (await sample()).rss, tor: await processRssBytes(coreTor) };
   const harnessCpu1 = process.cpuUsage();
+  const profiling = process.env.SOTTO_BENCH_PROFILE !== undefined;
+  if (profiling) child.send({ type: 'profile', on: true } satisfies ToCore);
   const idle = await window({ "core's tor": coreTor, "contacts' tor (a circuit per link)": dialer.pid });
+  if (profiling) child.send({ type: 'profile', on: false } satisfies ToCore);
   const harnessIdle = process.cpuUsage(harnessCpu1);
   const shownAfter = await list();
   const rssAfter = { core: idle.last.rss, tor: await processRssBytes(coreTor) };
-  console.log(`idle over ${(WINDOW_MS / 1000).toFixed(0)} s with ${shown.online} contacts online (at the end: ${shownAfter.online} online, ${links.size} links open${closedLinks.length > 0 ? `, closed: ${closedLinks.join('; ')}` : ''}); production keepalive ${LINK_DEFAULTS.keepaliveMs / 1000} s +-${LINK_DEFAULTS.keepaliveJitter * 100} % per link each way, sweeps every ${SWEEP_DEFAULTS.sweepMinMs / 1000}-${SWEEP_DEFAULTS.sweepMaxMs / 1000} s:`);
+  console.log(`idle over ${(WINDOW_MS / 1000).toFixed(0)} s${profiling ? ' UNDER THE PROFILER' : ''} with ${shown.online} contacts online (at the end: ${shownAfter.online} online, ${links.size} links open${closedLinks.length > 0 ? `, closed: ${closedLinks.join('; ')}` : ''}); production keepalive ${LINK_DEFAULTS.keepaliveMs / 1000} s +-${LINK_DEFAULTS.keepaliveJitter * 100} % per link each way, sweeps every ${SWEEP_DEFAULTS.sweepMinMs / 1000}-${SWEEP_DEFAULTS.sweepMaxMs / 1000} s:`);
   console.log(`  ${line('core process', idle.slices, idle.whole)}; floor ${percent(floor.whole)} (p50 ${percent(pct(floor.slices, 0.5))}); ratio ${(idle.whole / floor.whole).toFixed(1)}x, p50 ${(pct(idle.slices, 0.5) / pct(floor.slices, 0.5)).toFixed(1)}x (goal < 1 % of one core)`);
   for (const o of idle.others) console.log(`  ${line(o.name, o.slices, o.whole)}`);
+  // In order: a slice with a registry sweep (every 90-120 s) or slot refreshes stands out.
+  console.log(`  slices in order, core process: ${idle.slices.map((x) => x.toFixed(2)).join(' ')}; core's tor: ${idle.others[0]?.slices.map((x) => x.toFixed(1)).join(' ') ?? '-'} (%)`);
   const [torFloor] = floor.others;
   const [coreTorIdle] = idle.others;
   if (torFloor && coreTorIdle) console.log(`  core's tor vs a client tor at rest (${percent(torFloor.whole)}): ${(coreTorIdle.whole / torFloor.whole).toFixed(1)}x`);
