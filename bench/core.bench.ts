@@ -2,7 +2,10 @@
 // Ratios against floors measured in the same run; never asserts. Rows:
 //   1. B's tor bootstrapped -> A and B both see each other online, vs. one registry lookup + one
 //      onion connect, with the test schedule (sweeps every 8-12 s) and with the production schedule
-//      (issue 11 item 1). Two floors: "warm" (a tor running for a while: the gateways' and the echo
+//      (issue 11 item 1), each B start in two cases: B returning (it was linked to A when it
+//      stopped, so it dials A's remembered endpoint at once) and B finding A by lookup (the
+//      remembered endpoint erased from B's closed profile first: a first start since A came
+//      online, or a memory older than A's endpoint). Two floors: "warm" (a tor running for a while: the gateways' and the echo
 //      service's descriptors cached) and "cold" (a tor restarted on a warm DataDirectory, timed
 //      from its 100 %: B's own situation, every onion descriptor still to fetch);
 // The message round trip is bench/message-rtt.bench.ts, 500 contacts bench/contacts500.bench.ts.
@@ -23,7 +26,7 @@ import type { CoreEvent } from '../src/main/core/types.ts';
 import { PhaseTrace, traced } from './presence-trace.ts';
 import { realServices } from '../src/main/core/wiring.ts';
 import { SWEEP_DEFAULTS } from '../src/main/registry/index.ts';
-import { KDF_MINIMAL_FOR_TESTS } from '../src/main/store/index.ts';
+import { KDF_MINIMAL_FOR_TESTS, unlockProfile } from '../src/main/store/index.ts';
 import { pct, skipWithoutTestbed } from './support.ts';
 
 const median = (xs: number[]): number => pct(xs, 0.5);
@@ -90,6 +93,16 @@ async function sampleColdFloor(into: ColdFloor): Promise<void> {
 }
 const againstCold = (xs: number[], f: ColdFloor): string => `cold floor (tor restarted, from its 100 % to one registry get + one onion connect) p50 ${ms(median(f.totals))}, p95 ${ms(pct(f.totals, 0.95))}, the get alone p50 ${ms(median(f.gets))} (n=${f.totals.length}); against it: p50 / p50 ${(median(xs) / median(f.totals)).toFixed(2)}x, p95 / p95 ${(pct(xs, 0.95) / pct(f.totals, 0.95)).toFixed(2)}x, p95 / p50 ${(pct(xs, 0.95) / median(f.totals)).toFixed(2)}x`;
 
+/** B's profile (closed) forgets A's endpoint: its next start must find A by lookup. */
+async function forgetEndpoint(dir: string, passphrase: string, contactId: string): Promise<void> {
+  const store = await unlockProfile(dir, passphrase);
+  try {
+    await store.contacts.update(contactId, { peerEndpoint: null } as Record<string, unknown>);
+  } finally {
+    store.lock();
+  }
+}
+
 // ---- 1 + 2: two cores. `open` makes (or reopens) a core; B restarts with a warm tor DataDirectory.
 /** Makes (or reopens) a core on the testbed whose start is traced (bench/presence-trace.ts); no `timings`: the production defaults. */
 type Opener = (name: string, dir?: string) => Promise<TestCore & { trace: PhaseTrace }>;
@@ -116,22 +129,27 @@ const timeOf = (c: TestCore, from: number, match: (e: CoreEvent) => boolean): nu
  * events (A sees B online, B sees A online), the later of the two. Per round, the phases of B's
  * start and A's accept (presence-trace.ts), relative to B's tor ready.
  */
-async function timeToPresence(label: string, open: Opener, rounds: number): Promise<{ A: TestCore; B: TestCore; aAtB: string; times: number[]; cold: ColdFloor }> {
+type Start = 'returning' | 'lookup';
+async function timeToPresence(label: string, open: Opener, rounds: number, starts: Start[]): Promise<{ A: TestCore; B: TestCore; aAtB: string; times: Map<Start, number[]>; cold: ColdFloor }> {
   const A = await open('bench-a');
   let B = await open('bench-b');
   const inv = await A.core.createInvitation({ kind: 'sealed', contactCode: B.core.profile().contactCode });
   const aAtB = (await B.core.acceptInvitation({ link: inv.link })).contact.id;
   const bAtA = inv.contactId!;
   await A.log.wait(presenceOf(bAtA, 'online'), 180_000, 0);
-  const times: number[] = [];
+  const times = new Map<Start, number[]>(starts.map((k) => [k, []]));
   const aSees: number[] = [];
   const bSees: number[] = [];
   const phases = new Map<string, number[]>();
   const cold: ColdFloor = { gets: [], totals: [] };
-  for (let i = 0; i < rounds; i++) {
+  // Rounds alternate between the starts; a 'lookup' round first: B's dial then leaves the
+  // endpoint a 'returning' round needs (the pairing session may have had A dial B instead).
+  for (let i = 0; i < rounds * starts.length; i++) {
+    const start = starts[i % starts.length]!;
     const m = A.log.mark;
     await B.core.close();
     await A.log.wait(presenceOf(bAtA, 'offline'), 60_000, m);
+    if (start === 'lookup') await forgetEndpoint(B.dir, 'pass-bench-b', aAtB);
     await sampleColdFloor(cold);
     const m2 = A.log.mark;
     A.trace.reset();
@@ -147,19 +165,20 @@ async function timeToPresence(label: string, open: Opener, rounds: number): Prom
     const b = timeOf(B, 0, presenceOf(aAtB, 'online'))! - bootstrappedAt;
     aSees.push(a);
     bSees.push(b);
-    times.push(Math.max(a, b));
+    times.get(start)!.push(Math.max(a, b));
     const trace: [string, number][] = [...[...B.trace.at].map(([p, t]): [string, number] => [`B ${p}`, t]), ...[...A.trace.at].map(([p, t]): [string, number] => [`A ${p}`, t])];
     for (const [p, t] of trace) phases.set(p, [...(phases.get(p) ?? []), t - bootstrappedAt]);
     if (process.env.SOTTO_BENCH_PHASES) {
-      console.log(`  ${label} round ${i}: both ${ms(Math.max(a, b))} (A sees B ${ms(a)}, B sees A ${ms(b)}); ${trace.sort((x, y) => x[1] - y[1]).map(([p, t]) => `${p} +${(t - bootstrappedAt).toFixed(0)}`).join(', ')}`);
+      console.log(`  ${label} round ${i} (${start}): both ${ms(Math.max(a, b))} (A sees B ${ms(a)}, B sees A ${ms(b)}); ${trace.sort((x, y) => x[1] - y[1]).map(([p, t]) => `${p} +${(t - bootstrappedAt).toFixed(0)}`).join(', ')}`);
     }
   }
   console.log(`  ${label}: A sees B p50 ${ms(median(aSees))}, B sees A p50 ${ms(median(bSees))}; phase p50 after B's tor ready: ${[...phases].sort((x, y) => median(x[1]) - median(y[1])).map(([p, ts]) => `${p} ${median(ts).toFixed(0)}`).join(', ')}`);
   return { A, B, aAtB, times, cold };
 }
 
-const testSchedule = await timeToPresence('test schedule', opener(() => servicesFor(tb), TEST_TIMINGS), 3);
-console.log(`B's tor bootstrapped -> both see each other online, test schedule (sweeps 8-12 s): ${p50p95(testSchedule.times, floorOnline)} of the warm floor; ${againstCold(testSchedule.times, testSchedule.cold)}`);
+const testSchedule = await timeToPresence('test schedule', opener(() => servicesFor(tb), TEST_TIMINGS), 3, ['lookup']);
+const testTimes = testSchedule.times.get('lookup')!;
+console.log(`B's tor bootstrapped -> both see each other online, test schedule (sweeps 8-12 s), found by lookup: ${p50p95(testTimes, floorOnline)} of the warm floor; ${againstCold(testTimes, testSchedule.cold)}`);
 const { A, B } = testSchedule;
 
 await Promise.all([A.core.close(), B.core.close()]);
@@ -169,9 +188,14 @@ for (const d of [A.dir, B.dir]) await removeDir(d);
 // and default core timings, as a user runs them; only the KDF is the tests' (unlock speed is row 5
 // of bench/store.bench.ts). SOTTO_BENCH_PROD_ROUNDS shrinks it while developing (default 10).
 const production = opener(() => realServices({ gateways: tb.gateways.map((g) => `http://${g.onion}`), torrc: tb.tor.clientTorrc }));
-const prod = await timeToPresence('production schedule', production, Number(process.env.SOTTO_BENCH_PROD_ROUNDS ?? 10));
+const prod = await timeToPresence('production schedule', production, Number(process.env.SOTTO_BENCH_PROD_ROUNDS ?? 10), ['lookup', 'returning']);
 const period = `lookup period ${SWEEP_DEFAULTS.sweepMinMs / 1000}-${SWEEP_DEFAULTS.sweepMaxMs / 1000} s`;
-console.log(`B's tor bootstrapped -> both see each other online, production schedule (A already online; ${period}): ${p50p95(prod.times, floorOnline)} of the warm floor; ${againstCold(prod.times, prod.cold)}`);
+const connectsAlone = prod.cold.totals.map((t, i) => t - prod.cold.gets[i]!);
+for (const [start, what] of [['returning', 'B returning (A\'s remembered endpoint dialed at start)'], ['lookup', 'B finding A by lookup (no remembered endpoint)']] as const) {
+  const xs = prod.times.get(start)!;
+  console.log(`B's tor bootstrapped -> both see each other online, production schedule (A already online; ${period}), ${what}: ${p50p95(xs, floorOnline)} of the warm floor; ${againstCold(xs, prod.cold)}`);
+}
+console.log(`  the cold floor's connect alone (after its get): p50 ${ms(median(connectsAlone))}, p95 ${ms(pct(connectsAlone, 0.95))}`);
 console.log(`  a contact that comes online later and does not dial us is read by our next sweep: within one ${period}`);
 await Promise.all([prod.A.core.close(), prod.B.core.close()]);
 for (const d of [prod.A.dir, prod.B.dir]) await removeDir(d);
