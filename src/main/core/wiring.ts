@@ -132,6 +132,7 @@ class RegistryAdapter implements RegistryPort {
   private allRegistered = false;
   constructor(private readonly registry: Registry, private readonly clock: Clock, private readonly o: { endpointLifetimeMs: number; coalesceMs: number; offlineBudgetMs: number; startSettleMs: number }) {
     registry.events.on('sightings', (found) => this.dispatch(found));
+    registry.events.on('first-sighting', (s) => this.dispatch(new Map([[s.contactId, s]])));
   }
 
   async publish(pairing: Pairing, value: PublishedValue): Promise<void> {

@@ -68,3 +68,47 @@ test('a sweep sends all its batches at once (up to BATCHES_IN_FLIGHT), padded as
     await Promise.all([a.close(), b.close()]);
   }
 });
+
+test('a contact\'s first entry is heard as soon as its batch answers, before the sweep\'s slowest batch', async () => {
+  const clock = settableClock(Math.floor(Date.now() / HOUR_MS) * HOUR_MS + 20 * 60_000);
+  const transport = (): GatewayTransport => new GatewayTransport({
+    gateways: net.gateways.map((g) => g.url), connect: tcpConnector(), verify: (r) => verifyRecord(r.publicKey, r.seq, r.value, r.signature),
+  });
+  const pair = contactPair();
+  const a = new Registry({ transport: transport(), identity: pair.a.identity, timings: FAST_PUBLISHER_TIMINGS, env: { now: clock.now } });
+  // Batches with nothing of the contact's in them (padding) are held back until released.
+  const inner = transport();
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => { release = resolve; });
+  let held = 0;
+  const slow: RegistryTransport = {
+    put: inner.put.bind(inner),
+    close: () => inner.close(),
+    async get(keys, signal) {
+      const answer = await inner.get(keys, signal);
+      if (answer.every((r) => r === null)) {
+        held++;
+        await released;
+      }
+      return answer;
+    },
+  };
+  const b = new Registry({ transport: slow, identity: pair.b.identity, timings: FAST_PUBLISHER_TIMINGS, env: { now: clock.now } });
+  try {
+    a.setContacts([pair.a.contact]);
+    b.setContacts([pair.b.contact]);
+    assert.equal((await a.publishNow()).failed, 0);
+    const first = new Promise<string>((resolve) => b.events.once('first-sighting', (s) => resolve(s.state)));
+    let done = false;
+    const sweep = b.sweep().finally(() => { done = true; });
+    assert.equal(await first, 'online');
+    assert.equal(done, false, 'heard while the sweep still waits for its other batches');
+    release();
+    const found = await sweep;
+    assert.ok(held > 0, 'padding batches were held back');
+    assert.equal(found.get(pair.b.contact.id)?.state, 'online', 'the sweep\'s result has the entry too');
+  } finally {
+    release();
+    await Promise.all([a.close(), b.close()]);
+  }
+});

@@ -108,27 +108,44 @@ export class Lookup {
     const slots = this.slots(contact, now);
     const padTo = Math.ceil(slots.length / MAX_KEYS_PER_GET) * MAX_KEYS_PER_GET;
     const results = await this.#fetch(slots, padTo, signal);
-    return this.#best(contact, slots, results, now);
+    return this.#best(slots, results, now);
   }
 
-  /** Every contact at once, padded to N x hours x r keys whatever the number of contacts. */
-  async sweep(contacts: CheckedContact[], entriesPerIndexNow?: number, signal?: AbortSignal): Promise<Map<string, ContactSighting | null>> {
+  /**
+   * Every contact at once, padded to N x hours x r keys whatever the number of contacts. Each
+   * record is checked as its batch answers; `onFirst` hears a contact's first valid entry that is
+   * not 'gone' at that moment, so a dial need not wait for the sweep's slowest batch (issue 11
+   * item 1). The result still holds each contact's newest entry over all batches.
+   */
+  async sweep(contacts: CheckedContact[], entriesPerIndexNow?: number, signal?: AbortSignal, onFirst?: (s: ContactSighting) => void): Promise<Map<string, ContactSighting | null>> {
     const now = this.#env.now();
     const hours = lookupHours(now, { leadMs: this.#t.leadMs, graceMs: this.#t.graceMs }).length;
     const slots = contacts.flatMap((c) => this.slots(c, now));
     const n = Math.max(entriesPerIndexNow ?? 0, entriesPerIndex(contacts.length));
     const padTo = n * hours * this.#replicas;
-    const results = await this.#fetch(slots, padTo, signal);
-    const out = new Map<string, ContactSighting | null>();
-    for (const c of contacts) {
-      const mine = slots.map((s, i) => ({ s, r: results[i] ?? null })).filter((x) => x.s.contact === c);
-      out.set(c.id, this.#best(c, mine.map((x) => x.s), mine.map((x) => x.r), now));
-    }
+    const opened: (ContactSighting | null)[] = slots.map(() => null);
+    const heard = new Set<string>();
+    await this.#fetch(slots, padTo, signal, (i, record) => {
+      const sighting = this.#open(slots[i]!, record, now);
+      opened[i] = sighting;
+      if (sighting === null || sighting.state === 'gone' || heard.has(sighting.contactId)) return;
+      heard.add(sighting.contactId);
+      onFirst?.(sighting);
+    });
+    const out = new Map<string, ContactSighting | null>(contacts.map((c) => [c.id, null]));
+    opened.forEach((sighting) => {
+      if (sighting === null) return;
+      const best = out.get(sighting.contactId) ?? null;
+      if (best === null || sighting.timestamp > best.timestamp) out.set(sighting.contactId, sighting);
+    });
     return out;
   }
 
-  /** Gets the slots' keys mixed with random keys up to `padTo`, shuffled; results in slot order. */
-  async #fetch(slots: Slot[], padTo: number, signal?: AbortSignal): Promise<(SignedRecord | null)[]> {
+  /**
+   * Gets the slots' keys mixed with random keys up to `padTo`, shuffled; results in slot order.
+   * `onRecord` hears each slot's record as soon as its batch answers.
+   */
+  async #fetch(slots: Slot[], padTo: number, signal?: AbortSignal, onRecord?: (slot: number, record: SignedRecord) => void): Promise<(SignedRecord | null)[]> {
     const asks: { slot: number; key: Uint8Array }[] = slots.map((s, slot) => ({ slot, key: s.publicKey }));
     for (let i = slots.length; i < padTo; i++) asks.push({ slot: -1, key: this.#env.randomBytes(32) });
     shuffle(asks, this.#env.randomBytes);
@@ -146,14 +163,21 @@ export class Lookup {
       while (next < batches) {
         const from = next++ * MAX_KEYS_PER_GET;
         const batch = asks.slice(from, from + MAX_KEYS_PER_GET).map((a) => a.key);
+        let answer: (SignedRecord | null)[];
         try {
-          (await this.#transport.get(batch, signal)).forEach((r, j) => { records[from + j] = r; });
+          answer = await this.#transport.get(batch, signal);
         } catch (err) {
           if (signal?.aborted) throw err;
           failures++;
           lastError = err;
           this.#log('registry.lookup.batch-failed', { error: String(err) });
+          continue;
         }
+        answer.forEach((r, j) => {
+          records[from + j] = r;
+          const slot = asks[from + j]!.slot;
+          if (r !== null && slot >= 0) onRecord?.(slot, r);
+        });
       }
     };
     await Promise.all(Array.from({ length: Math.min(BATCHES_IN_FLIGHT, batches) }, worker));
@@ -166,42 +190,47 @@ export class Lookup {
     return out;
   }
 
-  #best(contact: CheckedContact, slots: Slot[], records: (SignedRecord | null)[], now: number): ContactSighting | null {
+  #best(slots: Slot[], records: (SignedRecord | null)[], now: number): ContactSighting | null {
     let best: ContactSighting | null = null;
     slots.forEach((slot, i) => {
       const record = records[i];
-      if (record === null || record === undefined) return;
-      // The transport verified already; checked again here because this is where trust is decided.
-      if (!sameBytes(record.publicKey, slot.publicKey) || !verifyRecord(record.publicKey, record.seq, record.value, record.signature)) return;
-      try {
-        const entry = openRegistryValue(record.value, {
-          sharedKey: contact.sharedKey,
-          hour: slot.hour,
-          index: slot.index,
-          role: contact.peerRole,
-          now,
-          maxAgeMs: this.#t.maxAgeMs,
-          ...(contact.peerIdentityPk === undefined ? {} : { expectedPublisher: contact.peerIdentityPk }),
-        });
-        if (best === null || entry.timestamp > best.timestamp) {
-          best = {
-            contactId: contact.id,
-            state: entry.state,
-            onion: onionAddressFromPublicKey(entry.onionPublicKey),
-            port: entry.virtualPort,
-            timestamp: entry.timestamp,
-            endpointExpiresAt: entry.endpointExpiresAt,
-            publisherPublicKey: entry.publisherPublicKey,
-            hour: slot.hour,
-          };
-        }
-      } catch (err) {
-        // A dummy of someone else cannot sit under this key; failures are stale, forged by the
-        // other holder of K_AB, or replayed from another slot. Skipped, counted in the log.
-        if (!isProtocolError(err)) throw err;
-        this.#log('registry.lookup.rejected', { code: err.code, hour: slot.hour, index: slot.index });
-      }
+      const sighting = record ? this.#open(slot, record, now) : null;
+      if (sighting !== null && (best === null || sighting.timestamp > best.timestamp)) best = sighting;
     });
     return best;
+  }
+
+  /** One slot's record checked and opened, or null when it is not a valid entry of the contact's. */
+  #open(slot: Slot, record: SignedRecord, now: number): ContactSighting | null {
+    const contact = slot.contact;
+    // The transport verified already; checked again here because this is where trust is decided.
+    if (!sameBytes(record.publicKey, slot.publicKey) || !verifyRecord(record.publicKey, record.seq, record.value, record.signature)) return null;
+    try {
+      const entry = openRegistryValue(record.value, {
+        sharedKey: contact.sharedKey,
+        hour: slot.hour,
+        index: slot.index,
+        role: contact.peerRole,
+        now,
+        maxAgeMs: this.#t.maxAgeMs,
+        ...(contact.peerIdentityPk === undefined ? {} : { expectedPublisher: contact.peerIdentityPk }),
+      });
+      return {
+        contactId: contact.id,
+        state: entry.state,
+        onion: onionAddressFromPublicKey(entry.onionPublicKey),
+        port: entry.virtualPort,
+        timestamp: entry.timestamp,
+        endpointExpiresAt: entry.endpointExpiresAt,
+        publisherPublicKey: entry.publisherPublicKey,
+        hour: slot.hour,
+      };
+    } catch (err) {
+      // A dummy of someone else cannot sit under this key; failures are stale, forged by the
+      // other holder of K_AB, or replayed from another slot. Skipped, counted in the log.
+      if (!isProtocolError(err)) throw err;
+      this.#log('registry.lookup.rejected', { code: err.code, hour: slot.hour, index: slot.index });
+      return null;
+    }
   }
 }

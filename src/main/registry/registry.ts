@@ -14,6 +14,11 @@ import type { RegistryTransport } from './transport.ts';
 export interface RegistryEvents {
   /** One sweep's result: every pairing's newest valid entry, or null (none, or none that decrypts). */
   sightings: [Map<string, ContactSighting | null>];
+  /**
+   * During a sweep, a pairing's first valid entry that is not 'gone', as soon as its batch answered
+   * (a dial can start before the slowest batch); the `sightings` that follow hold the newest.
+   */
+  'first-sighting': [ContactSighting];
   /** A contact published an endpoint (state online/away/busy/dnd) newer than the last one seen. */
   endpoint: [ContactSighting];
   /** A contact's newest entry says 'gone': it went offline (or hid from us). */
@@ -145,7 +150,9 @@ export class Registry {
   /** Looks every contact up in one padded sweep; emits events for what is new. */
   async sweep(signal?: AbortSignal): Promise<Map<string, ContactSighting | null>> {
     this.#check();
-    const found = await this.#lookup.sweep(this.#contacts, this.#publisher.entriesNow(), signal);
+    const found = await this.#lookup.sweep(this.#contacts, this.#publisher.entriesNow(), signal, (s) => {
+      if (!this.#closed) this.events.emit('first-sighting', s);
+    });
     if (this.#closed) return found;
     for (const s of found.values()) this.#report(s);
     this.events.emit('sightings', found);
