@@ -10,18 +10,16 @@
 // SOTTO_BENCH_CONTACTS (default 500), SOTTO_BENCH_CIRC_MS (circuit window, default 120 s: one
 // production sweep period), SOTTO_BENCH_SPREAD_MS (first writes' spread, default 60 s),
 // SOTTO_BENCH_DEADLINE_MS (default 300 s).
-import { fork } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { clientAuthKeyPair, DEFAULT_REPLICAS, identityFromSeed, otherRole, ready, roleOf, toHex } from '../src/protocol/index.ts';
+import { clientAuthKeyPair, DEFAULT_REPLICAS, otherRole, ready } from '../src/protocol/index.ts';
 import {
   entriesPerIndex, FAST_PUBLISHER_TIMINGS, GATEWAY_TRANSPORT_DEFAULTS, GatewayTransport, MAX_KEYS_PER_GET, PUBLISHER_TIMINGS, Registry, SWEEP_DEFAULTS,
   tcpConnector, verifySignedRecord,
 } from '../src/main/registry/index.ts';
-import { createProfile, KDF_MINIMAL_FOR_TESTS } from '../src/main/store/index.ts';
+import { KDF_MINIMAL_FOR_TESTS } from '../src/main/store/index.ts';
 import { addClientAuth, connectOnion, TorControl, toServiceId } from '../src/main/tor/index.ts';
 import { parseControlPortFile } from '../src/main/tor/torrc.ts';
 import { startClientTor } from '../src/testbed/client-tor.ts';
@@ -31,6 +29,7 @@ import { realServices } from '../src/main/core/wiring.ts';
 import { SottoCore } from '../src/main/core/sotto-core.ts';
 import { ENDPOINT_VIRTUAL_PORT } from '../src/main/core/rendezvous.ts';
 import { skipWithoutTestbed } from './support.ts';
+import { forkCore, seedContacts } from './seeded-core.ts';
 
 const PASSPHRASE = 'pass-bench-500';
 const SPREAD_MS = Number(process.env.SOTTO_BENCH_SPREAD_MS ?? 60_000);
@@ -89,24 +88,7 @@ async function measure(): Promise<void> {
   const dir = join(work, 'profile');
 
   // ---- the profile: 500 confirmed contacts, each with its own identity and K_AB.
-  const store = await createProfile(dir, { name: 'bench-500', passphrase: PASSPHRASE, kdf: KDF_MINIMAL_FOR_TESTS });
-  const { seed } = await store.identity();
-  const me = identityFromSeed(seed);
-  const peers = Array.from({ length: count }, (_, i) => {
-    const peerSeed = new Uint8Array(32);
-    new DataView(peerSeed.buffer).setUint32(0, i + 1);
-    peerSeed[31] = 0x50;
-    const identity = identityFromSeed(peerSeed);
-    const sharedKey = new Uint8Array(randomBytes(32));
-    return { id: toHex(peerSeed.subarray(0, 16)), identity, sharedKey, coreRole: roleOf(me.publicKey, identity.publicKey) };
-  });
-  for (const p of peers) {
-    await store.contacts.put(p.id, {
-      nickname: `peer ${p.id.slice(0, 6)}`, identityPk: toHex(p.identity.publicKey), sharedKey: toHex(p.sharedKey), phase: 'confirmed',
-      visible: true, verified: false, receipts: false, typing: false, createdAt: Date.now(),
-    });
-  }
-  store.lock();
+  const { me, peers } = await seedContacts(dir, { name: 'bench-500', passphrase: PASSPHRASE, count, tag: 0x50 });
 
   // ---- outside: the contacts' view of the registry (direct to the gateways) and a tor to dial with.
   const observer = new Registry({
@@ -120,22 +102,8 @@ async function measure(): Promise<void> {
   const { tor: dialer } = await startClientTor({ clientTorrc: tb.tor.clientTorrc, dataDir: join(work, 'dialer-tor') });
 
   // ---- the core in its own process.
-  const child = fork(fileURLToPath(import.meta.url), ['--core', dir], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  const inbox: FromCore[] = [];
-  const waiters: { type: FromCore['type']; resolve: (m: FromCore) => void }[] = [];
-  child.on('message', (m: FromCore) => {
-    const w = waiters.findIndex((x) => x.type === m.type || m.type === 'failed');
-    if (w >= 0) waiters.splice(w, 1)[0]!.resolve(m); else inbox.push(m);
-  });
-  const next = (type: FromCore['type'], timeoutMs: number): Promise<FromCore> => {
-    const i = inbox.findIndex((m) => m.type === type || m.type === 'failed');
-    if (i >= 0) return Promise.resolve(inbox.splice(i, 1)[0]!);
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`core: no ${type} within ${timeoutMs} ms`)), timeoutMs);
-      waiters.push({ type, resolve: (m) => { clearTimeout(timer); resolve(m); } });
-    });
-  };
-  const tell = (m: ToCore): void => { child.send(m); };
+  const core = forkCore<ToCore, FromCore>(fileURLToPath(import.meta.url), ['--core', dir]);
+  const { next, tell } = core;
   await next('loaded', 60_000);
   tell({ type: 'rss' });
   const floorRss = await next('rss', 10_000);
@@ -234,8 +202,7 @@ async function measure(): Promise<void> {
     control.close();
   }
 
-  tell({ type: 'close' });
-  await new Promise<void>((resolve) => { child.once('exit', () => resolve()); setTimeout(() => { child.kill('SIGKILL'); resolve(); }, 30_000).unref(); });
+  await core.close({ type: 'close' });
   await observer.close();
   await dialer.stop();
   await removeDir(work);

@@ -16,19 +16,20 @@
 //     the window, the timers that fired by delay, and RSS of the child and its tor.
 // Prints; never asserts. SOTTO_BENCH_CONTACTS (default 100), SOTTO_BENCH_IDLE_MS (window, default
 // 120 s, also the floor's), SOTTO_BENCH_SLICE_MS (default 10 s), SOTTO_BENCH_SPREAD_MS (first
-// writes' spread, default 30 s; production 10 min, which only delays the start); SOTTO_BENCH_PROFILE=1:
+// writes' spread, default 30 s; production 10 min, which only delays the start), SOTTO_BENCH_SETTLE_MS
+// (wait before the window, default 0; 960000 puts it among the slot refreshes); SOTTO_BENCH_PROFILE=1:
 // where the core's idle CPU goes (V8 profiler in the child, printed to stderr); SOTTO_DEBUG=1: where
 // the timers that fire were set.
-import { fork } from 'node:child_process';
 import { Session } from 'node:inspector/promises';
-import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { clientAuthKeyPair, identityFromSeed, otherRole, ready, roleOf, toHex } from '../src/protocol/index.ts';
-import { GatewayTransport, Registry, tcpConnector, verifySignedRecord, SWEEP_DEFAULTS } from '../src/main/registry/index.ts';
-import { createProfile, KDF_MINIMAL_FOR_TESTS } from '../src/main/store/index.ts';
+import { clientAuthKeyPair, DEFAULT_REPLICAS, otherRole, ready } from '../src/protocol/index.ts';
+import {
+  entriesPerIndex, GatewayTransport, PUBLISHER_TIMINGS, Registry, SWEEP_DEFAULTS, tcpConnector, verifySignedRecord,
+} from '../src/main/registry/index.ts';
+import { KDF_MINIMAL_FOR_TESTS } from '../src/main/store/index.ts';
 import { addClientAuth, connectOnion, toServiceId } from '../src/main/tor/index.ts';
 import { ContactLink, LINK_DEFAULTS } from '../src/main/link/index.ts';
 import { startClientTor } from '../src/testbed/client-tor.ts';
@@ -39,12 +40,15 @@ import { SottoCore } from '../src/main/core/sotto-core.ts';
 import { systemClock, type Clock } from '../src/main/core/clock.ts';
 import { ENDPOINT_VIRTUAL_PORT } from '../src/main/core/rendezvous.ts';
 import { pct, skipWithoutTestbed } from './support.ts';
+import { forkCore, seedContacts, type SeededPeer } from './seeded-core.ts';
 
 const PASSPHRASE = 'pass-bench-idle';
 const COUNT = Number(process.env.SOTTO_BENCH_CONTACTS ?? 100);
 const WINDOW_MS = Number(process.env.SOTTO_BENCH_IDLE_MS ?? 120_000);
 const SLICE_MS = Number(process.env.SOTTO_BENCH_SLICE_MS ?? 10_000);
 const SPREAD_MS = Number(process.env.SOTTO_BENCH_SPREAD_MS ?? 30_000);
+/** Wait between all links up and the window: 0, or ~16 min to put the window among slot refreshes. */
+const SETTLE_MS = Number(process.env.SOTTO_BENCH_SETTLE_MS ?? 0);
 /** Onion dials in flight at once: the testbed's tors manage ~15 onion requests/s (contacts500). */
 const DIALS_IN_FLIGHT = 8;
 
@@ -90,6 +94,8 @@ function delayBucket(ms: number): string {
   return '>10min';
 }
 const percent = (x: number): string => `${x.toFixed(2)} %`;
+/** Against a floor that may read 0 at /proc's 10 ms resolution. */
+const ratio = (x: number, floor: number): string => (floor > 0 ? `${(x / floor).toFixed(1)}x` : 'n/a (floor 0)');
 const mb = (bytes: number): string => `${(bytes / 2 ** 20).toFixed(0)} MB`;
 const handleList = (h: Record<string, number>): string => Object.entries(h).sort().map(([k, v]) => `${k} ${v}`).join(', ');
 
@@ -222,45 +228,16 @@ async function measure(): Promise<void> {
   const dir = join(work, 'profile');
 
   // ---- the profile: COUNT confirmed contacts, each with its own identity and K_AB.
-  const store = await createProfile(dir, { name: 'bench-idle', passphrase: PASSPHRASE, kdf: KDF_MINIMAL_FOR_TESTS });
-  const me = identityFromSeed((await store.identity()).seed);
-  const peers = Array.from({ length: COUNT }, (_, i) => {
-    const peerSeed = new Uint8Array(32);
-    new DataView(peerSeed.buffer).setUint32(0, i + 1);
-    peerSeed[31] = 0x1d;
-    const identity = identityFromSeed(peerSeed);
-    const sharedKey = new Uint8Array(randomBytes(32));
-    return { id: toHex(peerSeed.subarray(0, 16)), name: `peer ${i + 1}`, identity, sharedKey, coreRole: roleOf(me.publicKey, identity.publicKey) };
-  });
-  for (const p of peers) {
-    await store.contacts.put(p.id, {
-      nickname: p.name, identityPk: toHex(p.identity.publicKey), sharedKey: toHex(p.sharedKey), phase: 'confirmed',
-      visible: true, verified: false, receipts: false, typing: false, createdAt: Date.now(),
-    });
-  }
-  store.lock();
+  const { me, peers } = await seedContacts(dir, { name: 'bench-idle', passphrase: PASSPHRASE, count: COUNT, tag: 0x1d });
 
   // ---- the contacts' tor (one for all 100: each link on a circuit of its own, isolation per contact).
   const { tor: dialer } = await startClientTor({ clientTorrc: tb.tor.clientTorrc, dataDir: join(work, 'dialer-tor') });
 
   // ---- the core in its own process.
-  const child = fork(fileURLToPath(import.meta.url), ['--core', dir], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  const inbox: FromCore[] = [];
-  const waiters: { type: FromCore['type']; resolve: (m: FromCore) => void }[] = [];
-  child.on('message', (m: FromCore) => {
-    const w = waiters.findIndex((x) => x.type === m.type || m.type === 'failed');
-    if (w >= 0) waiters.splice(w, 1)[0]!.resolve(m); else inbox.push(m);
-  });
-  const next = (type: FromCore['type'], timeoutMs: number): Promise<FromCore> => {
-    const i = inbox.findIndex((m) => m.type === type || m.type === 'failed');
-    if (i >= 0) return Promise.resolve(inbox.splice(i, 1)[0]!);
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`core: no ${type} within ${timeoutMs} ms`)), timeoutMs);
-      waiters.push({ type, resolve: (m) => { clearTimeout(timer); resolve(m); } });
-    });
-  };
+  const core = forkCore<ToCore, FromCore>(fileURLToPath(import.meta.url), ['--core', dir]);
+  const { next, tell } = core;
   const asked = async (type: 'sample' | 'list'): Promise<FromCore> => {
-    child.send({ type } satisfies ToCore);
+    tell({ type });
     const m = await next(type, 30_000);
     if (m.type === 'failed') throw new Error(`core: ${m.message}`);
     return m;
@@ -329,7 +306,7 @@ async function measure(): Promise<void> {
 
   // ---- unlock, then play the contacts: find each entry from outside, dial, open a link.
   const t0 = performance.now();
-  child.send({ type: 'unlock' } satisfies ToCore);
+  tell({ type: 'unlock' });
   const unlocked = await next('unlocked', 120_000);
   if (unlocked.type === 'failed') throw new Error(`unlock failed: ${unlocked.message}`);
   console.log(`unlock returned after ${((performance.now() - t0) / 1000).toFixed(1)} s`);
@@ -341,11 +318,11 @@ async function measure(): Promise<void> {
   const closedLinks: string[] = [];
   const onionOf = new Map<string, string>();
   const authed = new Map<string, Promise<void>>();
-  const queue: { peer: (typeof peers)[number]; attempt: number }[] = [];
+  const queue: { peer: SeededPeer; attempt: number }[] = [];
   let dialsRunning = 0;
   let failedDials = 0;
   /** One contact's link: the onion (a group onion holds up to 16 contacts), Noise, hello, presence. */
-  const openLink = async (peer: (typeof peers)[number]): Promise<void> => {
+  const openLink = async (peer: SeededPeer): Promise<void> => {
     const serviceId = toServiceId(onionOf.get(peer.id)!);
     // One client-auth key per onion in a tor: any member's key opens the group's descriptor; each
     // contact still authenticates as itself in Noise, which is what the core routes on.
@@ -406,34 +383,45 @@ async function measure(): Promise<void> {
   const distinct = new Set(onionOf.values()).size;
   console.log(`${links.size} of ${COUNT} links open ${((performance.now() - t0) / 1000).toFixed(1)} s after unlock (${distinct} distinct onions, ${failedDials} dial attempts failed); core's listContacts: ${shown.online} of ${shown.total} online`);
 
+  if (SETTLE_MS > 0) {
+    // Not a wait for an event: slot refreshes (every 15-20 min per slot) start that long after the
+    // first writes, so only a window that late holds the schedule's steady state.
+    console.log(`settling ${(SETTLE_MS / 60_000).toFixed(1)} min before the window (SOTTO_BENCH_SETTLE_MS)`);
+    await new Promise((r) => setTimeout(r, SETTLE_MS));
+  }
+
   // ---- the idle window: nothing typed, 100 contacts online, production keepalives and sweeps.
   const coreTor = (await torPidOf(dir)) ?? undefined;
   const rssBefore = { core: (await sample()).rss, tor: await processRssBytes(coreTor) };
   const harnessCpu1 = process.cpuUsage();
   const profiling = process.env.SOTTO_BENCH_PROFILE !== undefined;
-  if (profiling) child.send({ type: 'profile', on: true } satisfies ToCore);
+  if (profiling) tell({ type: 'profile', on: true });
   const idle = await window({ "core's tor": coreTor, "contacts' tor (a circuit per link)": dialer.pid });
-  if (profiling) child.send({ type: 'profile', on: false } satisfies ToCore);
+  if (profiling) tell({ type: 'profile', on: false });
   const harnessIdle = process.cpuUsage(harnessCpu1);
   const shownAfter = await list();
   const rssAfter = { core: idle.last.rss, tor: await processRssBytes(coreTor) };
   console.log(`idle over ${(WINDOW_MS / 1000).toFixed(0)} s${profiling ? ' UNDER THE PROFILER' : ''} with ${shown.online} contacts online (at the end: ${shownAfter.online} online, ${links.size} links open${closedLinks.length > 0 ? `, closed: ${closedLinks.join('; ')}` : ''}); production keepalive ${LINK_DEFAULTS.keepaliveMs / 1000} s +-${LINK_DEFAULTS.keepaliveJitter * 100} % per link each way, sweeps every ${SWEEP_DEFAULTS.sweepMinMs / 1000}-${SWEEP_DEFAULTS.sweepMaxMs / 1000} s:`);
-  console.log(`  ${line('core process', idle.slices, idle.whole)}; floor ${percent(floor.whole)} (p50 ${percent(pct(floor.slices, 0.5))}); ratio ${(idle.whole / floor.whole).toFixed(1)}x, p50 ${(pct(idle.slices, 0.5) / pct(floor.slices, 0.5)).toFixed(1)}x (goal < 1 % of one core)`);
+  console.log(`  ${line('core process', idle.slices, idle.whole)}; floor ${percent(floor.whole)} (p50 ${percent(pct(floor.slices, 0.5))}); ratio ${ratio(idle.whole, floor.whole)}, p50 ${ratio(pct(idle.slices, 0.5), pct(floor.slices, 0.5))} (goal < 1 % of one core)`);
   for (const o of idle.others) console.log(`  ${line(o.name, o.slices, o.whole)}`);
   // In order: a slice with a registry sweep (every 90-120 s) or slot refreshes stands out.
   console.log(`  slices in order, core process: ${idle.slices.map((x) => x.toFixed(2)).join(' ')}; core's tor: ${idle.others[0]?.slices.map((x) => x.toFixed(1)).join(' ') ?? '-'} (%)`);
   const [torFloor] = floor.others;
   const [coreTorIdle] = idle.others;
-  if (torFloor && coreTorIdle) console.log(`  core's tor vs a client tor at rest (${percent(torFloor.whole)}): ${(coreTorIdle.whole / torFloor.whole).toFixed(1)}x`);
-  console.log(`  this process (100 link ends + the observer gone): ${percent(((harnessIdle.user + harnessIdle.system) / 1000 / WINDOW_MS) * 100)}`);
+  if (torFloor && coreTorIdle) console.log(`  core's tor vs a client tor at rest (${percent(torFloor.whole)}): ${ratio(coreTorIdle.whole, torFloor.whole)}`);
+  console.log(`  this process (${links.size} link ends; the observer closed): ${percent(((harnessIdle.user + harnessIdle.system) / 1000 / WINDOW_MS) * 100)}`);
   console.log(`  pending handles in the core process: start ${handleList(idle.first.handles)}; end ${handleList(idle.last.handles)}`);
+  // Slot refreshes are the '>10min' timers (each one put through tor); the first come 15-20 min after
+  // the first writes, so without SOTTO_BENCH_SETTLE_MS the window holds none of them.
+  const n = entriesPerIndex(COUNT);
+  const refreshesPerMinute = (n * DEFAULT_REPLICAS) / ((PUBLISHER_TIMINGS.refreshMinMs + PUBLISHER_TIMINGS.refreshMaxMs) / 2 / 60_000);
+  console.log(`  slot refreshes in the window: ${idle.fired['>10min'] ?? 0}; the schedule's steady state: ${n} slots x ${DEFAULT_REPLICAS} replicas every ${PUBLISHER_TIMINGS.refreshMinMs / 60_000}-${PUBLISHER_TIMINGS.refreshMaxMs / 60_000} min = ${refreshesPerMinute.toFixed(0)} per minute${SETTLE_MS > 0 ? '' : ' (none before 15 min after the first writes: SOTTO_BENCH_SETTLE_MS=960000 measures them)'}`);
   console.log(`  timers pending on the core's clock: start ${idle.first.clockTimers}, end ${idle.last.clockTimers}, most at any sample ${idle.mostTimers}; fired during the window by delay: ${handleList(idle.fired) || 'none'} (${(Object.values(idle.fired).reduce((a, b) => a + b, 0) / (WINDOW_MS / 60_000)).toFixed(0)} per minute)`);
   console.log(`  core events during the window: ${handleList(idle.events) || 'none'}`);
   console.log(`  RSS: core process ${mb(rssBefore.core)} -> ${mb(rssAfter.core)} (floor before unlock ${mb(floor.last.rss)}), its tor ${mb(rssBefore.tor)} -> ${mb(rssAfter.tor)}`);
 
   for (const link of links.values()) void link.close();
-  child.send({ type: 'close' } satisfies ToCore);
-  await new Promise<void>((resolve) => { child.once('exit', () => resolve()); setTimeout(() => { child.kill('SIGKILL'); resolve(); }, 30_000).unref(); });
+  await core.close({ type: 'close' });
   await dialer.stop();
   await removeDir(work);
 }
