@@ -5,6 +5,17 @@ import assert from 'node:assert/strict';
 import { startGateway } from './server.ts';
 import { errorCode, httpJson, recordKeyPair, signedRecord, startTestnet } from './test-support.ts';
 
+/**
+ * Every node of a testnet stops answering but keeps its UDP port. Destroying the nodes freed their
+ * loopback ports, and a DHT of another test file running at the same time could bind one of them
+ * and answer the gateway's query with "no record" (a CI flake under load): a node that is silent
+ * on its own port is the dead DHT this test means. (dht-rpc's io ignores every message while
+ * `suspended`; its own suspend() would also close the sockets.)
+ */
+function silence(testnet: { nodes: unknown[] }): void {
+  for (const node of testnet.nodes as { io: { suspended: boolean } }[]) node.io.suspended = true;
+}
+
 test('a dead DHT gives DHT_FAILED (502) or TIMEOUT (504), not null records', async () => {
   // One testnet each: two gateways on one DHT may find each other, and a live gateway node that
   // answers a query (with nothing) would count as "the DHT answered" (a flake seen in CI).
@@ -15,7 +26,8 @@ test('a dead DHT gives DHT_FAILED (502) or TIMEOUT (504), not null records', asy
   try {
     const record = signedRecord(recordKeyPair(), 1, Buffer.from('before'));
     assert.equal((await httpJson(patient.url, { path: '/v1/put', json: record })).status, 200);
-    await Promise.all([testnet.destroy(), otherTestnet.destroy()]);
+    silence(testnet);
+    silence(otherTestnet);
 
     const [get, put, timedOut] = await Promise.all([
       httpJson(patient.url, { path: '/v1/get', json: { publicKeys: [record.publicKey] } }),
