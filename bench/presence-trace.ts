@@ -6,7 +6,7 @@ import type { CoreServicesFactory } from '../src/main/core/sotto-core.ts';
 import type { LinkFactory, RegistryPort, TorPort } from '../src/main/core/ports.ts';
 
 export type Phase =
-  | 'tor ready' | 'registry started' | 'first sweep answered' | 'entry found' | 'dial started' | 'onion connected'
+  | 'tor ready' | 'registry started' | 'first sighting' | 'entry found' | 'dial started' | 'onion connected'
   | 'link up (dialed)' | 'link up (accepted)' | 'own endpoint uploaded';
 
 /** First time of each phase since the last `reset()`. */
@@ -35,7 +35,8 @@ export function traced(factory: CoreServicesFactory, trace: PhaseTrace): CoreSer
       publish: (p, v) => s.registry.publish(p, v),
       drop: (id) => s.registry.drop(id),
       watch: (p, listener, o) => s.registry.watch(p, (entry) => {
-        trace.mark('first sweep answered');
+        // The first answer of a sweep for this pairing: a batch's first-sighting, or the sweep's end.
+        trace.mark('first sighting');
         if (entry && !entry.gone) trace.mark('entry found');
         listener(entry);
       }, o),
