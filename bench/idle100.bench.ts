@@ -74,6 +74,8 @@ interface Window {
   /** Clock timers fired during the window, by delay; the most pending at any sample. */
   fired: Record<string, number>;
   mostTimers: number;
+  /** The fewest contacts the core showed online at any sample (its presence events). */
+  fewestOnline: number;
   /** CPU % of one core per slice, and over the whole window. */
   slices: number[];
   whole: number;
@@ -199,8 +201,8 @@ function cpuProfiler(): { start(): Promise<void>; stopAndPrint(): Promise<void> 
       const byFunction = new Map<string, number>();
       for (const node of profile.nodes) {
         const hits = node.hitCount ?? 0;
-        if (hits === 0) continue;
         const f = node.callFrame;
+        if (hits === 0 || f.functionName === '(idle)') continue;
         const file = f.url.replace(/^file:\/\/.*?\/(node_modules|src|bench)\//, '$1/') || '(native)';
         byFile.set(file, (byFile.get(file) ?? 0) + hits * perHit);
         const fn = `${f.functionName || '(anonymous)'} ${file}:${f.lineNumber + 1}`;
@@ -208,7 +210,7 @@ function cpuProfiler(): { start(): Promise<void>; stopAndPrint(): Promise<void> 
       }
       const top = (m: Map<string, number>): string => [...m].sort((a, b) => b[1] - a[1]).slice(0, 12)
         .map(([k, us]) => `    ${((us / totalUs) * 100).toFixed(3)} % ${k}`).join('\n');
-      console.error(`[core] profile over ${(totalUs / 1e6).toFixed(0)} s, self time as % of one core, by file:\n${top(byFile)}\n  by function:\n${top(byFunction)}`);
+      console.error(`[core] profile over ${(totalUs / 1e6).toFixed(0)} s, busy self time as % of one core, by file:\n${top(byFile)}\n  by function:\n${top(byFunction)}`);
     },
   };
 }
@@ -268,6 +270,7 @@ async function measure(): Promise<void> {
     const events: Record<string, number> = {};
     const fired: Record<string, number> = {};
     let mostTimers = first.clockTimers;
+    let fewestOnline = first.online;
     let prev = first;
     const t0 = performance.now();
     let prevT = t0;
@@ -280,6 +283,7 @@ async function measure(): Promise<void> {
       for (const [k, v] of Object.entries(s.events)) events[k] = (events[k] ?? 0) + v;
       for (const [k, v] of Object.entries(s.fired)) fired[k] = (fired[k] ?? 0) + v;
       mostTimers = Math.max(mostTimers, s.clockTimers);
+      fewestOnline = Math.min(fewestOnline, s.online);
       const now = performance.now();
       const cpu = await Promise.all(pids.map(([, pid]) => cpuMsOf(pid).catch(() => NaN)));
       cpu.forEach((c, i) => { otherSlices[i]!.push(((c - otherPrev[i]!) / (now - prevT)) * 100); otherPrev[i] = c; });
@@ -287,7 +291,7 @@ async function measure(): Promise<void> {
       prev = s;
     }
     return {
-      first, last: prev, events, fired, mostTimers, slices,
+      first, last: prev, events, fired, mostTimers, fewestOnline, slices,
       whole: ((prev.cpuUs - first.cpuUs) / 1000 / (prev.atMs - first.atMs)) * 100,
       others: pids.map(([name], i) => ({ name, slices: otherSlices[i]!, whole: ((otherPrev[i]! - otherAt0[i]!) / (prevT - t0)) * 100 })),
     };
@@ -401,7 +405,7 @@ async function measure(): Promise<void> {
   const harnessIdle = process.cpuUsage(harnessCpu1);
   const shownAfter = await list();
   const rssAfter = { core: idle.last.rss, tor: await processRssBytes(coreTor) };
-  console.log(`idle over ${(WINDOW_MS / 1000).toFixed(0)} s${profiling ? ' UNDER THE PROFILER' : ''} with ${shown.online} contacts online (at the end: ${shownAfter.online} online, ${links.size} links open${closedLinks.length > 0 ? `, closed: ${closedLinks.join('; ')}` : ''}); production keepalive ${LINK_DEFAULTS.keepaliveMs / 1000} s +-${LINK_DEFAULTS.keepaliveJitter * 100} % per link each way, sweeps every ${SWEEP_DEFAULTS.sweepMinMs / 1000}-${SWEEP_DEFAULTS.sweepMaxMs / 1000} s:`);
+  console.log(`idle over ${(WINDOW_MS / 1000).toFixed(0)} s${profiling ? ' UNDER THE PROFILER' : ''} with ${shown.online} contacts online (fewest at any sample ${idle.fewestOnline}; at the end ${shownAfter.online} online, ${links.size} links open${closedLinks.length > 0 ? `, closed: ${closedLinks.join('; ')}` : ''}); production keepalive ${LINK_DEFAULTS.keepaliveMs / 1000} s +-${LINK_DEFAULTS.keepaliveJitter * 100} % per link each way, sweeps every ${SWEEP_DEFAULTS.sweepMinMs / 1000}-${SWEEP_DEFAULTS.sweepMaxMs / 1000} s:`);
   console.log(`  ${line('core process', idle.slices, idle.whole)}; floor ${percent(floor.whole)} (p50 ${percent(pct(floor.slices, 0.5))}); ratio ${ratio(idle.whole, floor.whole)}, p50 ${ratio(pct(idle.slices, 0.5), pct(floor.slices, 0.5))} (goal < 1 % of one core)`);
   for (const o of idle.others) console.log(`  ${line(o.name, o.slices, o.whole)}`);
   // In order: a slice with a registry sweep (every 90-120 s) or slot refreshes stands out.
