@@ -255,21 +255,29 @@ test('a contact sending garbage: the link is closed with a coded warning, others
   const onion = await raw.findEndpoint();
   const hello = encodeFrame({ type: 'hello', minVersion: 1, maxVersion: 1, capabilities: [], displayName: 'eve' });
   const id16 = (b: number): Uint8Array => new Uint8Array(16).fill(b);
-  const cases: [string, Uint8Array[], string][] = [
-    ['garbage after hello', [hello, Uint8Array.of(9, 9, 9)], 'LINK_BAD_FRAME'],
-    ['a truncated message frame', [hello, encodeFrame({ type: 'message', id: id16(1), conversationId: id16(2), sentAt: 1, body: 'hi' }).subarray(0, 30)], 'LINK_BAD_FRAME'],
-    ['an oversized frame (64 KiB + 1)', [hello, new Uint8Array(64 * 1024 + 1)], 'LINK_FRAME_TOO_LARGE'],
-    ['garbage instead of hello', [Uint8Array.of(1, 200, 7)], 'LINK_BAD_FRAME'],
-    ['a second hello', [hello, hello], 'LINK_PROTOCOL_VIOLATION'],
+  // An oversized frame as the raw stream carries it: the u24le length of a 64 KiB + 1 frame
+  // (+ secret-stream's 17 bytes) and the start of its body. A refuses it from the length alone;
+  // the rest of a real 64 KiB body would sit unsent in this peer's buffers, and the socket error
+  // that ends such a write could drop the bye it has already received.
+  const oversized = new Uint8Array(3 + 1024);
+  const announced = 64 * 1024 + 1 + 17;
+  oversized.set([announced & 0xff, (announced >> 8) & 0xff, (announced >> 16) & 0xff]);
+  const cases: [string, Uint8Array[], string, 'frames' | 'raw'][] = [
+    ['garbage after hello', [hello, Uint8Array.of(9, 9, 9)], 'LINK_BAD_FRAME', 'frames'],
+    ['a truncated message frame', [hello, encodeFrame({ type: 'message', id: id16(1), conversationId: id16(2), sentAt: 1, body: 'hi' }).subarray(0, 30)], 'LINK_BAD_FRAME', 'frames'],
+    ['an oversized frame (64 KiB + 1)', [hello, oversized], 'LINK_FRAME_TOO_LARGE', 'raw'],
+    ['garbage instead of hello', [Uint8Array.of(1, 200, 7)], 'LINK_BAD_FRAME', 'frames'],
+    ['a second hello', [hello, hello], 'LINK_PROTOCOL_VIOLATION', 'frames'],
   ];
-  for (const [name, frames, expected] of cases) {
+  for (const [name, frames, expected, how] of cases) {
     const t0 = Date.now();
     m = A.log.mark;
     const s = await raw.dial(onion);
     // Bad bytes in the same chunk as the last handshake message are judged by the handshake
     // (LINK_HANDSHAKE_FAILED); wait for A's hello so each case reaches the frame layer.
     if (frames[0] === hello) await until(() => s.heard.some((f) => f.type === 'hello'), 30_000);
-    for (const f of frames) s.stream.write(f);
+    // 'raw': the first frame through the secret stream, the last as bytes on the socket under it.
+    frames.forEach((f, i) => (how === 'raw' && i === frames.length - 1 ? s.socket.write(f) : s.stream.write(f)));
     const warning = await A.log.wait((e) => e.type === 'warning' && e.contactId === eAtA && e.code.startsWith('LINK_'), 30_000, m);
     assert.equal(warning.type === 'warning' && warning.code, expected, name);
     await s.closed;

@@ -117,6 +117,8 @@ export interface RawContact {
 }
 export interface RawSession {
   stream: NoiseSecretStream;
+  /** The onion stream under the Noise session: bytes written here skip the encryption. */
+  socket: import('node:net').Socket;
   heard: Frame[];
   closed: Promise<void>;
 }
@@ -159,7 +161,7 @@ export async function rawContact(tb: TestbedDescription, o: { profileDir: string
       stream.on('data', (d: Uint8Array) => { try { heard.push(decodeFrame(d)); } catch { /* not ours to judge */ } });
       const closed = new Promise<void>((resolve) => stream.once('close', () => resolve()));
       await new Promise<void>((resolve, reject) => { stream.once('connect', () => resolve()); stream.once('close', () => reject(new Error('closed during Noise'))); });
-      return { stream, heard, closed };
+      return { stream, heard, closed, socket };
     },
     async close() {
       await registry.close();
