@@ -48,6 +48,10 @@ test('starts tor without network, authenticates, reports bootstrap, and stop() r
   // Our torrc and an empty defaults file, never /etc/tor/torrc.
   assert.equal(info.get('config-file'), join(dir, 'torrc'));
   assert.equal(info.get('config-defaults-file'), join(dir, 'torrc-defaults'));
+  // The circuit window tor really runs with (tor raises a dirtiness under 10 s to 10): tor's
+  // RSS follows how many single-use registry circuits it holds at once (src/main/tor/torrc.ts).
+  const window = await tor.control.command('GETCONF MaxCircuitDirtiness NewCircuitPeriod');
+  assert.deepEqual(window.lines.map((l) => l.text), ['MaxCircuitDirtiness=10', 'NewCircuitPeriod=10']);
   await tor.stop();
   assert.ok(!alive(pid));
   assert.throws(() => tor.control, (err: TorError) => err.code === 'TOR_STOPPED');

@@ -40,12 +40,19 @@ export function buildTorrc(o: TorrcOptions): string {
     `GeoIPFile ${o.emptyFile}`,
     `GeoIPv6File ${o.emptyFile}`,
     'AvoidDiskWrites 1',
-    // A used circuit with no stream left is closed after this, not after tor's 10 min: every
-    // registry request has circuits of its own (isolation), so tor kept thousands open (500
-    // contacts: ~3,900; 100 contacts at rest: 1,927 with 600 s, 421 with 60 s; its RSS did not
-    // move with it, bench/contacts500.bench.ts). A circuit still carrying a stream (a link) is
-    // never closed for dirtiness.
-    'MaxCircuitDirtiness 60',
+    // A used circuit with no stream left is closed 10 s (tor's minimum) after its last use, not
+    // after tor's 10 min; tor looks for such circuits every NewCircuitPeriod (30 s by default;
+    // the same pass resets its count of failed circuit builds), so that is shortened too. Every registry request has circuits of its own (isolation) that
+    // nothing reuses, so these two only set how many tor holds at once (request rate x window),
+    // and tor's RSS keeps that peak: glibc cannot give back freed heap below the top (after a
+    // peak 38 of a 43 MB heap was free chunks; malloc_trim gave it back), a circuit costs ~12 KB.
+    // 32 onions + 1,536 isolated gets (bench/tor-rss.bench.ts, docs/ARCHITECTURE.md "Speed"):
+    // RSS 48.1 MB with 60 s / 30 s, 32.8 MB with 10 s / 30 s, 26.2 MB with 10 s / 10 s; the
+    // gets took no longer (92 / 88 / 87 s). Each registry circuit is still used once; a circuit
+    // carrying a stream (a link) is never closed for dirtiness; a link re-dialed after 10 s idle
+    // builds a fresh circuit.
+    'MaxCircuitDirtiness 10',
+    'NewCircuitPeriod 10',
     ...o.extraLines,
   ];
   return `${lines.join('\n')}\n`;
