@@ -42,15 +42,15 @@ export function buildTorrc(o: TorrcOptions): string {
     'AvoidDiskWrites 1',
     // A used circuit with no stream left is closed 10 s (tor's minimum) after its last use, not
     // after tor's 10 min; tor looks for such circuits every NewCircuitPeriod (30 s by default;
-    // the same pass resets its count of failed circuit builds), so that is shortened too. Every registry request has circuits of its own (isolation) that
-    // nothing reuses, so these two only set how many tor holds at once (request rate x window),
-    // and tor's RSS keeps that peak: glibc cannot give back freed heap below the top (after a
-    // peak 38 of a 43 MB heap was free chunks; malloc_trim gave it back), a circuit costs ~12 KB.
-    // 32 onions + 1,536 isolated gets (bench/tor-rss.bench.ts, docs/ARCHITECTURE.md "Speed"):
-    // RSS 48.1 MB with 60 s / 30 s, 32.8 MB with 10 s / 30 s, 26.2 MB with 10 s / 10 s; the
-    // gets took no longer (92 / 88 / 87 s). Each registry circuit is still used once; a circuit
-    // carrying a stream (a link) is never closed for dirtiness; a link re-dialed after 10 s idle
-    // builds a fresh circuit.
+    // the same pass resets its count of failed circuit builds), so that is shortened too. Every
+    // registry request has circuits of its own (isolation) that nothing reuses, so these two
+    // only set how many tor holds at once (request rate x window), and tor's RSS keeps that
+    // peak: glibc cannot give back freed heap below the top (after a peak 38 of a 43 MB heap was
+    // free chunks; malloc_trim gave it back), and a circuit costs ~12 KB. 32 onions + 1,536
+    // isolated gets (bench/tor-rss.bench.ts, docs/ARCHITECTURE.md "Speed"): RSS 48.1 MB with
+    // 60 s / 30 s, 32.8 MB with 10 s / 30 s, 26.2 MB with 10 s / 10 s; the gets took no longer
+    // (92 / 88 / 87 s). Each registry circuit is still used once; a circuit carrying a stream (a
+    // link) is never closed for dirtiness; a link re-dialed after 10 s idle builds a fresh one.
     'MaxCircuitDirtiness 10',
     'NewCircuitPeriod 10',
     ...o.extraLines,
