@@ -113,7 +113,6 @@ export class GroupSessions {
   constructor(opts: GroupSessionsOptions) {
     this.o = opts;
     this.policy = opts.policy ?? DEFAULT_SESSION_INVITE_POLICY;
-    this.schedule();
   }
 
   // --- user actions ------------------------------------------------------------------------
@@ -136,6 +135,7 @@ export class GroupSessions {
     });
     const id = toHex(session.sessionId);
     this.sessions.set(id, session);
+    this.schedule();
     this.clientAuth.set(id, clientAuth);
     return this.info(session);
   }
@@ -247,6 +247,7 @@ export class GroupSessions {
     }
     const invitation = { sessionId: id, inviter, title, members: members.map((m) => toHex(m.member)) };
     this.pending.set(id, { invitation, inviter: from.slice(), members, state: 'asking', since: this.o.clock.now(), clientAuth: null, endpoint: null });
+    this.schedule();
     this.o.emit({ type: 'session-invitation', invitation });
   }
 
@@ -262,6 +263,7 @@ export class GroupSessions {
       now: this.o.clock.now(), ...this.timings(),
     });
     this.sessions.set(id, session);
+    this.schedule();
     this.clientAuth.set(id, p.clientAuth);
     this.apply(session, step);
   }
@@ -272,11 +274,17 @@ export class GroupSessions {
     return this.o.timings ? { options: this.o.timings } : {};
   }
 
+  /**
+   * The tick runs only while a session or an invitation is open: an idle core with no group
+   * session must not wake every second (issue 11 item 6, bench/idle100.bench.ts).
+   */
   private schedule(): void {
+    if (this.timer !== null || this.closed) return;
     this.timer = this.o.clock.setTimeout(() => {
+      this.timer = null;
       if (this.closed) return;
       this.tick();
-      this.schedule();
+      if (this.sessions.size > 0 || this.pending.size > 0) this.schedule();
     }, this.o.tickMs ?? 1_000);
   }
 
