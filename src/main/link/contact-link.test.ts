@@ -239,7 +239,8 @@ test('keepalive: pings with jitter keep a quiet link up and measure RTT; a silen
   await new Promise((resolve) => setTimeout(resolve, 700)); // > 2 dead-peer windows with no app frames
   assert.equal(a.state, 'open');
   assert.equal(b.state, 'open');
-  assert.ok(a.rttMs !== null && a.rttMs >= 0, 'a pong came back');
+  // One end pings, the other answers (and skips its own ping): a pong came back on the link.
+  assert.ok([a.rttMs, b.rttMs].some((rtt) => rtt !== null && rtt >= 0), 'a pong came back');
   const keepalives = delays.filter((d) => d >= 20 && d <= 60);
   assert.ok(keepalives.length >= 5, `keepalive delays ${delays.join(',')}`);
   assert.ok(new Set(keepalives.map((d) => Math.round(d))).size > 1, 'keepalive delays are jittered');
@@ -269,6 +270,39 @@ test('keepalive: pings with jitter keep a quiet link up and measure RTT; a silen
   const waited = Date.now() - t0;
   assert.ok(waited >= 250 && waited < 2000, `timed out after ${waited} ms`);
   quiet.p.destroy();
+});
+
+test('keepalive: an end that hears its peer within the period sends no ping of its own; it pings again once the peer is quiet', async () => {
+  const fast = { keepaliveMs: 40, keepaliveJitter: 0.5, deadPeerMs: 2_000 };
+  const { dialer, listener } = await tcpPair();
+  const l = new ContactLink({ socket: listener, initiator: false, identity: bob, expectedPeer: alice.publicKey, hello: { displayName: 'Bob' }, ...fast });
+  const p = new NoiseSecretStream(true, dialer, { keyPair: { publicKey: Buffer.from(alice.publicKey), secretKey: Buffer.from(alice.secretKey) } });
+  p.on('error', () => {});
+  let pingsFromL = 0;
+  p.on('data', (d: Uint8Array) => {
+    const frame = decodeFrame(d);
+    if (frame.type === 'ping') {
+      pingsFromL++;
+      p.write(encodeFrame({ type: 'pong', nonce: frame.nonce }));
+    }
+  });
+  await once(p, 'connect');
+  p.write(hello);
+  await opened(l);
+  // The peer pings every 10 ms (under l's shortest period, 20 ms): l answers and never pings.
+  let nonce = 0;
+  const chatter = setInterval(() => p.write(encodeFrame({ type: 'ping', nonce: nonce++ })), 10);
+  await new Promise((resolve) => setTimeout(resolve, 400));
+  clearInterval(chatter);
+  assert.equal(pingsFromL, 0, 'no keepalive while the peer is heard');
+  assert.equal(l.state, 'open');
+  // The peer goes quiet (it still answers): l's own keepalive comes back within a period or two.
+  const t0 = Date.now();
+  while (pingsFromL === 0 && Date.now() - t0 < 2_000) await new Promise((resolve) => setTimeout(resolve, 5));
+  assert.ok(pingsFromL > 0, 'l pings once it hears nothing');
+  assert.ok(l.rttMs !== null, 'and measures the round trip');
+  await l.close();
+  p.destroy();
 });
 
 test('ping(): each call gets its own pong, next to the keepalive; pending pings reject when the link closes', async () => {

@@ -30,7 +30,10 @@ export const LINK_DEFAULTS = {
   handshakeTimeoutMs: 30_000,
   // Keepalive every 25 s +- 30 %: Tor circuits carry no keepalive of their own and a dead
   // rendezvous circuit can stay silent for minutes; jitter so the ping rhythm is not a fixed
-  // signature a Tor-edge observer could match between the two ends.
+  // signature a Tor-edge observer could match between the two ends. A link that heard from its
+  // peer within the shortest period (its ping, pong or any frame) skips its own ping: on a quiet
+  // link one end pings and the other answers, half the wake-ups and bytes of both pinging
+  // (issue 11 item 6, bench/idle100.bench.ts).
   keepaliveMs: 25_000,
   keepaliveJitter: 0.3,
   // Three missed keepalives (plus jitter) before the contact is declared gone.
@@ -171,6 +174,8 @@ export class ContactLink extends EventEmitter<ContactLinkEvents> {
   private handshakeTimer: unknown = null;
   private keepaliveTimer: unknown = null;
   private deadPeerTimer: unknown = null;
+  /** When the peer was last heard (`now` clock): a keepalive is skipped while that is recent. */
+  private lastHeardAt = 0;
   private graceTimer: unknown = null;
   /** Pings written and not answered yet, by nonce: the keepalive's and ping()'s. */
   private readonly pings = new Map<number, { sentAt: number; resolve?: (rttMs: number) => void; reject?: (err: Error) => void }>();
@@ -389,12 +394,13 @@ export class ContactLink extends EventEmitter<ContactLinkEvents> {
       if (this.state !== 'open') return;
       // A keepalive the peer never answered is not kept: the dead-peer timer judges silence.
       for (const [nonce, ping] of this.pings) if (ping.resolve === undefined) this.pings.delete(nonce);
-      this.writePing(null);
+      if (this.now() - this.lastHeardAt >= this.keepaliveMs * (1 - j)) this.writePing(null);
       this.scheduleKeepalive();
     }, delay);
   }
 
   private heardFromPeer(): void {
+    this.lastHeardAt = this.now();
     this.clearTimer('deadPeerTimer');
     this.deadPeerTimer = this.timers.setTimeout(() => {
       this.deadPeerTimer = null;
