@@ -272,35 +272,61 @@ test('keepalive: pings with jitter keep a quiet link up and measure RTT; a silen
   quiet.p.destroy();
 });
 
-test('keepalive: an end that hears its peer within the period sends no ping of its own; it pings again once the peer is quiet', async () => {
-  const fast = { keepaliveMs: 40, keepaliveJitter: 0.5, deadPeerMs: 2_000 };
+test('keepalive: an end that heard its peer within the shortest period sends no ping of its own; it pings once the peer is quiet', async () => {
+  // l's clock and timers are the test's: its keepalive fires when the test says, at the time it
+  // says, so what is checked does not depend on how loaded the machine is. Bytes move for real.
+  const clock = { t: 1_000_000 };
+  const scheduled: { fn: () => void; ms: number; cleared: boolean }[] = [];
+  const timers = {
+    setTimeout: (fn: () => void, ms: number) => { const h = { fn, ms, cleared: false }; scheduled.push(h); return h; },
+    clearTimeout: (h: unknown) => { if (h) (h as { cleared: boolean }).cleared = true; },
+  };
+  let r = 0;
+  const random = (): number => { r = (r + 0.37) % 1; return r; };
+  // keepalive 1000 ms +- 30 %: the shortest period is 700 ms.
+  const fireKeepalive = (): void => {
+    const h = scheduled.filter((x) => !x.cleared && x.ms >= 700 && x.ms <= 1300).pop();
+    assert.ok(h, 'a keepalive is scheduled');
+    h.cleared = true;
+    h.fn();
+  };
   const { dialer, listener } = await tcpPair();
-  const l = new ContactLink({ socket: listener, initiator: false, identity: bob, expectedPeer: alice.publicKey, hello: { displayName: 'Bob' }, ...fast });
+  const l = new ContactLink({
+    socket: listener, initiator: false, identity: bob, expectedPeer: alice.publicKey, hello: { displayName: 'Bob' },
+    keepaliveMs: 1_000, keepaliveJitter: 0.3, deadPeerMs: 60_000, timers, now: () => clock.t, random,
+  });
   const p = new NoiseSecretStream(true, dialer, { keyPair: { publicKey: Buffer.from(alice.publicKey), secretKey: Buffer.from(alice.secretKey) } });
   p.on('error', () => {});
   let pingsFromL = 0;
+  const pongs = new Set<number>();
   p.on('data', (d: Uint8Array) => {
     const frame = decodeFrame(d);
     if (frame.type === 'ping') {
       pingsFromL++;
       p.write(encodeFrame({ type: 'pong', nonce: frame.nonce }));
     }
+    if (frame.type === 'pong') pongs.add(frame.nonce);
   });
+  /** The peer pings and waits for l's pong: l has heard it, and (one ordered stream) anything l wrote before is in. */
+  const peerPings = async (nonce: number): Promise<void> => {
+    p.write(encodeFrame({ type: 'ping', nonce }));
+    const t0 = Date.now();
+    while (!pongs.has(nonce) && Date.now() - t0 < 10_000) await new Promise((resolve) => setTimeout(resolve, 2));
+    assert.ok(pongs.has(nonce), `pong ${nonce}`);
+  };
   await once(p, 'connect');
   p.write(hello);
   await opened(l);
-  // The peer pings every 10 ms (under l's shortest period, 20 ms): l answers and never pings.
-  let nonce = 0;
-  const chatter = setInterval(() => p.write(encodeFrame({ type: 'ping', nonce: nonce++ })), 10);
-  await new Promise((resolve) => setTimeout(resolve, 400));
-  clearInterval(chatter);
+  await peerPings(1);
+  clock.t += 100; // heard 100 ms ago: l's keepalive comes and writes nothing
+  fireKeepalive();
+  await peerPings(2);
   assert.equal(pingsFromL, 0, 'no keepalive while the peer is heard');
-  assert.equal(l.state, 'open');
-  // The peer goes quiet (it still answers): l's own keepalive comes back within a period or two.
+  clock.t += 1_000; // nothing heard for a whole period: l pings
+  fireKeepalive();
   const t0 = Date.now();
-  while (pingsFromL === 0 && Date.now() - t0 < 2_000) await new Promise((resolve) => setTimeout(resolve, 5));
-  assert.ok(pingsFromL > 0, 'l pings once it hears nothing');
-  assert.ok(l.rttMs !== null, 'and measures the round trip');
+  while (pingsFromL === 0 && Date.now() - t0 < 10_000) await new Promise((resolve) => setTimeout(resolve, 2));
+  assert.equal(pingsFromL, 1, 'l pings once it has heard nothing for the shortest period');
   await l.close();
   p.destroy();
 });
