@@ -314,21 +314,26 @@ test('keepalive: an end that heard its peer within the shortest period sends no 
     while (!pongs.has(nonce) && Date.now() - t0 < 10_000) await new Promise((resolve) => setTimeout(resolve, 2));
     assert.ok(pongs.has(nonce), `pong ${nonce}`);
   };
-  await once(p, 'connect');
-  p.write(hello);
-  await opened(l);
-  await peerPings(1);
-  clock.t += 100; // heard 100 ms ago: l's keepalive comes and writes nothing
-  fireKeepalive();
-  await peerPings(2);
-  assert.equal(pingsFromL, 0, 'no keepalive while the peer is heard');
-  clock.t += 1_000; // nothing heard for a whole period: l pings
-  fireKeepalive();
-  const t0 = Date.now();
-  while (pingsFromL === 0 && Date.now() - t0 < 10_000) await new Promise((resolve) => setTimeout(resolve, 2));
-  assert.equal(pingsFromL, 1, 'l pings once it has heard nothing for the shortest period');
-  await l.close();
-  p.destroy();
+  try {
+    await once(p, 'connect');
+    p.write(hello);
+    await opened(l);
+    await peerPings(1);
+    clock.t += 100; // heard 100 ms ago: l's keepalive comes and writes nothing
+    fireKeepalive();
+    await peerPings(2);
+    assert.equal(pingsFromL, 0, 'no keepalive while the peer is heard');
+    clock.t += 1_000; // nothing heard for a whole period: l pings
+    fireKeepalive();
+    const t0 = Date.now();
+    while (pingsFromL === 0 && Date.now() - t0 < 10_000) await new Promise((resolve) => setTimeout(resolve, 2));
+    assert.equal(pingsFromL, 1, 'l pings once it has heard nothing for the shortest period');
+  } finally {
+    // Open sockets would keep the test file alive after a failed assertion.
+    p.destroy();
+    dialer.destroy();
+    listener.destroy();
+  }
 });
 
 test('ping(): each call gets its own pong, next to the keepalive; pending pings reject when the link closes', async () => {
