@@ -1,5 +1,6 @@
 // The console's command language: one line = one command. Pure: a line goes in, a Command or a
 // coded ConsoleError comes out, so bad input never reaches the core.
+import { MAX_MESSAGE_BODY_BYTES } from '../../protocol/index.ts';
 import { ConsoleError } from './errors.ts';
 
 export const OWN_STATES = ['online', 'away', 'busy', 'dnd', 'invisible'] as const;
@@ -60,8 +61,8 @@ export const USAGE: Record<Exclude<Command['name'], 'invite-open' | 'invite-seal
   quit: 'quit',
 };
 
-/** What the core accepts in one message (its checks, repeated here so help can say them). */
-export const MESSAGE_LIMITS = { characters: 16384, bytes: 16 * 1024 } as const;
+/** What the core accepts in one message (src/ipc/text.ts messageBodySchema: as many characters as bytes). */
+export const MESSAGE_LIMITS = { characters: MAX_MESSAGE_BODY_BYTES, bytes: MAX_MESSAGE_BODY_BYTES } as const;
 
 export const HELP = [
   'commands:',

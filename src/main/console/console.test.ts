@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -69,6 +69,21 @@ test('testbed: a live description is reused, a stale one replaced, an explicit d
   await assert.rejects(attachTestbed({ explicitPath: join(dir, 'missing.json'), defaultPath: path, log: () => {}, start }),
     (e: unknown) => e instanceof ConsoleError && e.code === 'TESTBED_UNAVAILABLE');
   assert.equal(starts, 1);
+});
+
+test('testbed: without tor on PATH the start says how to install it and leaves no .testbed/ behind', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'sotto-console-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  const bin = join(dir, 'bin');
+  await mkdir(bin);
+  // Only tor, no tor-gencert: each program is checked.
+  await writeFile(join(bin, 'tor'), '#!/bin/sh\n', { mode: 0o755 });
+  for (const [pathEnv, missing] of [['', 'tor and tor-gencert'], [bin, 'tor-gencert']] as const) {
+    await assert.rejects(attachTestbed({ defaultPath: join(dir, '.testbed', 'testbed.json'), log: () => {}, pathEnv }),
+      (e: unknown) => e instanceof ConsoleError && e.code === 'TESTBED_UNAVAILABLE'
+        && e.message.includes(`(${missing} not found)`) && e.message.includes('bash scripts/setup.sh'));
+  }
+  assert.equal(existsSync(join(dir, '.testbed')), false, 'nothing written');
 });
 
 test('testbed: two consoles starting at once share one testbed (start lock), a dead holder\'s lock is taken over', async (t) => {

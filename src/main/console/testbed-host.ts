@@ -2,11 +2,11 @@
 // Tor network is reachable where Sotto is built, so the console must bring its own.
 // A description file is trusted only if its gateways answer on loopback: the gateways live in the
 // process that started the testbed, so an answer means its tor network and DHT are up too.
+import { accessSync, constants } from 'node:fs';
 import { request } from 'node:http';
 import { mkdir, mkdtemp, open, readFile, rm } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import {
   readTestbedDescription, startTestbed, writeTestbedDescription, type Testbed, type TestbedDescription, type TestbedOptions,
 } from '../../testbed/index.ts';
@@ -31,10 +31,26 @@ export interface AttachTestbedOptions {
   signal?: AbortSignal;
   /** Injected for tests; the real one by default. */
   start?: (o: TestbedOptions) => Promise<Testbed>;
+  /** Where the real start looks for tor and tor-gencert (default: the PATH environment variable). */
+  pathEnv?: string;
   /** How long to wait for another console that is starting the testbed (default 180 s). */
   waitForOtherMs?: number;
   /** Pause between looks at another console's start (default 1 s). */
   pollMs?: number;
+}
+
+/** The programs a testbed start spawns (src/testbed) that no PATH directory holds as an executable. */
+export function missingTestbedPrograms(pathEnv: string | undefined): string[] {
+  const dirs = (pathEnv ?? '').split(delimiter).filter((d) => d.length > 0);
+  const found = (name: string): boolean => dirs.some((d) => {
+    try {
+      accessSync(join(d, name), constants.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+  return ['tor', 'tor-gencert'].filter((name) => !found(name));
 }
 
 /** True if a process with this pid exists (signal 0 only checks). */
@@ -112,6 +128,12 @@ export async function attachTestbed(o: AttachTestbedOptions): Promise<AttachedTe
     if (existing && (await testbedAlive(existing, probeMs))) {
       o.log(`using the running testbed of ${o.defaultPath}`);
       return { description: existing, descriptionPath: o.defaultPath, owned: false, stop: async () => {} };
+    }
+    // Before anything is written: a machine without tor gets the command that installs it, and no
+    // empty .testbed/ is left behind (issue 9 item 1: `spawn tor-gencert ENOENT` was all it said).
+    const missing = o.start ? [] : missingTestbedPrograms(o.pathEnv ?? process.env.PATH);
+    if (missing.length > 0) {
+      throw ConsoleError.TESTBED_UNAVAILABLE(`Tor is not installed here (${missing.join(' and ')} not found), and Sotto's local network needs it. Install it with \`bash scripts/setup.sh\` (or \`sudo apt-get install -y tor\`), then start Sotto again.`);
     }
     release = await tryStartLock(lockPath);
     if (release) {

@@ -149,7 +149,7 @@ export class Messages {
   }
 
   /**
-   * One page of a conversation, newest first in conversation order (conversationOrder below); pass
+   * One page of a conversation, newest first in conversation order (src/protocol conversationOrder); pass
    * the smallest seq you got as `before` for the next page.
    */
   async history(contactId: string, page: HistoryPage): Promise<StoredMessage[]> {
