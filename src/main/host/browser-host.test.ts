@@ -176,6 +176,18 @@ test('calls over the rate limit get IPC_RATE_LIMITED', async (t) => {
   assert.equal(codes[3], 'IPC_RATE_LIMITED');
 });
 
+test('malformed frames count against the rate limit too; a call over it still gets its answer', async (t) => {
+  const { host, token } = await hostFor(t, { limits: { burst: 3, perSecond: 0.01 } });
+  const c = new Client(host);
+  await c.auth(token);
+  for (let i = 0; i < 3; i++) c.sendRaw('{not json');
+  const malformed = (m: Msg): boolean => m.type === 'result' && m.id === null && m.result?.error?.code === 'IPC_MALFORMED';
+  await c.until(() => c.messages.filter(malformed).length === 3);
+  const over = await c.call('status');
+  assert.equal(over?.ok, false, 'the three malformed frames used the whole burst');
+  assert.equal(over?.error?.code, 'IPC_RATE_LIMITED');
+});
+
 test('two windows of one profile both receive its events', async (t) => {
   const { host, token } = await hostFor(t);
   const one = new Client(host);

@@ -78,6 +78,12 @@ export class WsBridge {
 
   private onMessage(data: RawData, isBinary: boolean): void {
     let message: unknown;
+    if (this.authorised && !this.bucket.take()) {
+      // Every frame counts against the rate, malformed ones too, and one over it is not parsed:
+      // only a leading id is looked for, so a call still gets its answer.
+      const id = isBinary ? undefined : /"id"\s*:\s*(\d{1,15})\b/.exec(data.toString('utf8', 0, 128))?.[1];
+      return this.answer(id === undefined ? null : Number(id), fail(IPC_ERRORS.RATE_LIMITED, 'too many calls at once: try again in a moment'));
+    }
     try {
       if (isBinary) throw new Error('binary');
       message = JSON.parse(data.toString());
@@ -100,7 +106,7 @@ export class WsBridge {
       return this.answer(id, fail(IPC_ERRORS.MALFORMED, 'expected {"type":"call","id":n,"channel":"...","input":...}'));
     }
     const { id, channel, input } = call.data;
-    if (!this.bucket.take() || this.inFlight >= this.o.limits.inFlight) {
+    if (this.inFlight >= this.o.limits.inFlight) {
       return this.answer(id, fail(IPC_ERRORS.RATE_LIMITED, 'too many calls at once: try again in a moment'));
     }
     this.inFlight++;
