@@ -11,7 +11,7 @@ export { systemClock, type Clock } from './clock.ts';
 export type * from './types.ts';
 export type { TorPort, RegistryPort, LinkFactory, LinkPort, Pairing, PublishedValue, FoundEntry } from './ports.ts';
 export {
-  effectiveState, deriveContactPresence, checkPresenceInput, PRESENCE_STATES, DEFAULT_AWAY_AFTER_MINUTES,
+  effectiveState, deriveContactPresence, PRESENCE_STATES, DEFAULT_AWAY_AFTER_MINUTES,
   type OwnPresence, type AnnouncedState, type ContactPresence,
 } from './presence.ts';
 export { announcedTo, HIDE_BYE, type Visibility } from './visibility.ts';

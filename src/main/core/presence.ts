@@ -55,12 +55,3 @@ export function samePresence(a: ContactPresence, b: ContactPresence): boolean {
   return a.state === b.state && a.text === b.text;
 }
 
-/** Validates user input for setPresence; returns the normalized text. */
-export function checkPresenceInput(state: unknown, text: unknown): { state: PresenceState; text: string } | string {
-  if (typeof state !== 'string' || !(PRESENCE_STATES as readonly string[]).includes(state)) return `state must be one of ${PRESENCE_STATES.join(', ')}`;
-  const t = text === undefined ? '' : text;
-  if (typeof t !== 'string') return 'text must be a string';
-  if (/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/u.test(t)) return 'text may not hold control characters or line breaks';
-  if ([...t].length > MAX_PRESENCE_TEXT_CHARS) return `text is longer than ${MAX_PRESENCE_TEXT_CHARS} characters`;
-  return { state: state as PresenceState, text: t };
-}

@@ -11,7 +11,7 @@ import { CoreError } from './errors.ts';
 import { ContactChannel, conversationIdOf, toMessageInfo, type ChannelHost, type CoreContactRecord } from './contact-channel.ts';
 import { Invitations, sha256 } from './invitations.ts';
 import { DEFAULT_INVITATION_TTL_MS, MAX_INVITATION_TTL_MS } from './invitation-lifecycle.ts';
-import { checkPresenceInput, DEFAULT_AWAY_AFTER_MINUTES, effectiveState, type OwnPresence } from './presence.ts';
+import { DEFAULT_AWAY_AFTER_MINUTES, effectiveState, type OwnPresence } from './presence.ts';
 import { DEFAULT_RENDEZVOUS_TIMINGS, type RendezvousTimings } from './rendezvous.ts';
 import { DEFAULT_ENDPOINT_GROUPS, EndpointGroups, type EndpointGroupOptions } from './endpoint-groups.ts';
 import type { LinkFactory, RegistryPort, TorPort } from './ports.ts';
@@ -248,11 +248,9 @@ export class SottoCore {
       this.identity = identityFromSeed(seed);
       seed.fill(0);
       this.displayName = displayName;
-      const saved = await store.settings.get(SETTINGS_PRESENCE);
-      if (saved && typeof saved === 'object' && !Array.isArray(saved)) {
-        const checked = checkPresenceInput(saved.state, saved.text);
-        if (typeof checked !== 'string') this.own = { ...this.own, ...checked };
-      }
+      // The saved status passes the same schema as setPresence (a damaged record is ignored).
+      const saved = setPresenceInput.safeParse(await store.settings.get(SETTINGS_PRESENCE));
+      if (saved.success) this.own = { ...this.own, state: saved.data.state, text: saved.data.text ?? '' };
       this.services = await this.o.services({
         profileDir: this.o.profileDir, identity: this.identity, clock: this.o.clock,
         onWarning: (code, message) => this.warn(code, message), settings: store.settings,

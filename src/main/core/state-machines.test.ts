@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { setPresenceInput } from '../../ipc/index.ts';
 import { CoreError } from './errors.ts';
-import { checkPresenceInput, deriveContactPresence, effectiveState, type OwnPresence } from './presence.ts';
+import { deriveContactPresence, effectiveState, type OwnPresence } from './presence.ts';
 import { announcedTo } from './visibility.ts';
 import { isDue, isLive, MAX_INVITATION_TTL_MS, nextInvitationState, redeemerWaitIsDue, redemptionRefusal } from './invitation-lifecycle.ts';
 
@@ -34,12 +35,11 @@ test('contact presence: link up + announced; offline whenever the link is down, 
   assert.deepEqual(deriveContactPresence(base), { state: 'offline', text: '' });
 });
 
-test('presence input is validated', () => {
-  assert.deepEqual(checkPresenceInput('dnd', 'meeting'), { state: 'dnd', text: 'meeting' });
-  assert.equal(typeof checkPresenceInput('sleeping', ''), 'string');
-  assert.equal(typeof checkPresenceInput('online', 'a\nb'), 'string');
-  assert.equal(typeof checkPresenceInput('online', 'x'.repeat(141)), 'string');
-  assert.equal(typeof checkPresenceInput('online', 5), 'string');
+test('presence input is validated (setPresenceInput: setPresence and the status saved for the next unlock)', () => {
+  assert.deepEqual(setPresenceInput.parse({ state: 'dnd', text: 'meeting' }), { state: 'dnd', text: 'meeting' });
+  for (const bad of [{ state: 'sleeping', text: '' }, { state: 'online', text: 'a\nb' }, { state: 'online', text: 'x'.repeat(141) }, { state: 'online', text: 5 }, null, 'online']) {
+    assert.equal(setPresenceInput.safeParse(bad).success, false, JSON.stringify(bad));
+  }
 });
 
 test('open invitation: redeem once, confirm or decline, then finished', () => {
