@@ -135,6 +135,25 @@ step('(b) A writes in a session window; B gets a badge and a notification, repli
   await reply.getByRole('textbox', { name: 'Message' }).fill('yes, what\'s up?');
   await reply.getByRole('button', { name: 'Send' }).click();
   await message(aWithB, 'yes, what\'s up?').waitFor({ timeout: WAIT.network });
+
+  // Contact details, opened from the session window as a person would, checked like every screen.
+  await aWithB.getByRole('button', { name: 'Contact details' }).click();
+  const details = aWithB.getByRole('dialog', { name: 'Ben' });
+  await definition(details, 'Safety number').waitFor({ timeout: WAIT.ui });
+  await screen(aWithB, 'contact-details');
+  await aWithB.keyboard.press('Escape');
+  await details.waitFor({ state: 'hidden', timeout: WAIT.ui });
+
+  // A link in a message asks before it opens, showing the whole address.
+  const url = 'https://example.org/lunch?day=tue';
+  await reply.getByRole('textbox', { name: 'Message' }).fill(`the menu: ${url}`);
+  await reply.getByRole('button', { name: 'Send' }).click();
+  await message(aWithB, 'the menu:').getByRole('link', { name: url }).click({ timeout: WAIT.network });
+  const confirm = aWithB.getByRole('dialog', { name: 'Open this link?' });
+  await confirm.getByText(url, { exact: true }).waitFor({ timeout: WAIT.ui });
+  await screen(aWithB, 'link-confirm');
+  await confirm.getByRole('button', { name: 'Cancel' }).click();
+  await confirm.waitFor({ state: 'hidden', timeout: WAIT.ui });
   await reply.close();
 });
 
