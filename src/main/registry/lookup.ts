@@ -107,8 +107,7 @@ export class Lookup {
     const now = this.#env.now();
     const slots = this.slots(contact, now);
     const padTo = Math.ceil(slots.length / MAX_KEYS_PER_GET) * MAX_KEYS_PER_GET;
-    const results = await this.#fetch(slots, padTo, signal);
-    return this.#best(slots, results, now);
+    return (await this.#read([contact], slots, padTo, now, signal)).get(contact.id) ?? null;
   }
 
   /**
@@ -123,29 +122,27 @@ export class Lookup {
     const slots = contacts.flatMap((c) => this.slots(c, now));
     const n = Math.max(entriesPerIndexNow ?? 0, entriesPerIndex(contacts.length));
     const padTo = n * hours * this.#replicas;
-    const opened: (ContactSighting | null)[] = slots.map(() => null);
+    return this.#read(contacts, slots, padTo, now, signal, onFirst);
+  }
+
+  /** Fetches the slots (padded), opens each record as its batch answers; each contact's newest entry. */
+  async #read(contacts: CheckedContact[], slots: Slot[], padTo: number, now: number, signal?: AbortSignal, onFirst?: (s: ContactSighting) => void): Promise<Map<string, ContactSighting | null>> {
+    const newest = new Map<string, ContactSighting | null>(contacts.map((c) => [c.id, null]));
     const heard = new Set<string>();
     await this.#fetch(slots, padTo, signal, (i, record) => {
       const sighting = this.#open(slots[i]!, record, now);
-      opened[i] = sighting;
-      if (sighting === null || sighting.state === 'gone' || heard.has(sighting.contactId)) return;
+      if (sighting === null) return;
+      const best = newest.get(sighting.contactId) ?? null;
+      if (best === null || sighting.timestamp > best.timestamp) newest.set(sighting.contactId, sighting);
+      if (sighting.state === 'gone' || heard.has(sighting.contactId)) return;
       heard.add(sighting.contactId);
       onFirst?.(sighting);
     });
-    const out = new Map<string, ContactSighting | null>(contacts.map((c) => [c.id, null]));
-    opened.forEach((sighting) => {
-      if (sighting === null) return;
-      const best = out.get(sighting.contactId) ?? null;
-      if (best === null || sighting.timestamp > best.timestamp) out.set(sighting.contactId, sighting);
-    });
-    return out;
+    return newest;
   }
 
-  /**
-   * Gets the slots' keys mixed with random keys up to `padTo`, shuffled; results in slot order.
-   * `onRecord` hears each slot's record as soon as its batch answers.
-   */
-  async #fetch(slots: Slot[], padTo: number, signal?: AbortSignal, onRecord?: (slot: number, record: SignedRecord) => void): Promise<(SignedRecord | null)[]> {
+  /** Gets the slots' keys mixed with random keys up to `padTo`, shuffled; `onRecord` hears each slot's record as its batch answers. */
+  async #fetch(slots: Slot[], padTo: number, signal: AbortSignal | undefined, onRecord: (slot: number, record: SignedRecord) => void): Promise<void> {
     const asks: { slot: number; key: Uint8Array }[] = slots.map((s, slot) => ({ slot, key: s.publicKey }));
     for (let i = slots.length; i < padTo; i++) asks.push({ slot: -1, key: this.#env.randomBytes(32) });
     shuffle(asks, this.#env.randomBytes);
@@ -154,7 +151,6 @@ export class Lookup {
     // requests a gateway sees do not depend on what failed. BATCHES_IN_FLIGHT at a time: a sweep
     // takes about one lookup, not one per batch (the first sweep at start is what a contact
     // already online waits for), with the same requests, only closer together in time.
-    const records: (SignedRecord | null)[] = asks.map(() => null);
     const batches = Math.ceil(asks.length / MAX_KEYS_PER_GET);
     let failures = 0;
     let lastError: unknown = null;
@@ -174,30 +170,14 @@ export class Lookup {
           continue;
         }
         answer.forEach((r, j) => {
-          records[from + j] = r;
           const slot = asks[from + j]!.slot;
-          if (r !== null && slot >= 0) onRecord?.(slot, r);
+          if (r !== null && slot >= 0) onRecord(slot, r);
         });
       }
     };
     await Promise.all(Array.from({ length: Math.min(BATCHES_IN_FLIGHT, batches) }, worker));
     // Every batch failed: the transport's own coded error (ALL_GATEWAYS_FAILED with its cause) says why.
     if (failures > 0 && failures === batches) throw lastError;
-    const out: (SignedRecord | null)[] = slots.map(() => null);
-    asks.forEach((a, i) => {
-      if (a.slot >= 0) out[a.slot] = records[i] ?? null;
-    });
-    return out;
-  }
-
-  #best(slots: Slot[], records: (SignedRecord | null)[], now: number): ContactSighting | null {
-    let best: ContactSighting | null = null;
-    slots.forEach((slot, i) => {
-      const record = records[i];
-      const sighting = record ? this.#open(slot, record, now) : null;
-      if (sighting !== null && (best === null || sighting.timestamp > best.timestamp)) best = sighting;
-    });
-    return best;
   }
 
   /** One slot's record checked and opened, or null when it is not a valid entry of the contact's. */
