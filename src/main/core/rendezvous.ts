@@ -201,7 +201,7 @@ export class Rendezvous {
 
   /** While linked: the peer's current endpoint is what the next start dials first. */
   private remember(): void {
-    if (this.linkUp && this.peerSeen && this.peerSeen.onion !== this.rememberedOnion) this.setRemembered(this.peerSeen);
+    if (this.linkUp && this.peerSeen) this.setRemembered(this.peerSeen);
   }
 
   private setRemembered(endpoint: RememberedEndpoint | null): void {
