@@ -52,6 +52,12 @@ function memoryPlans(): PlanStore & { saved: PlanSnapshot | null } {
 }
 
 const midHour = (): number => (Math.floor(Date.now() / HOUR_MS) + 5) * HOUR_MS + 20 * 60_000;
+/**
+ * A clock that runs in real time (the registry's timers are real here) but starts mid-hour, so no
+ * test lands in the lead window before an hour's end, where the publisher also writes the next
+ * hour's slots: run on the wall clock, these counts failed whenever CI ran at :55-:00.
+ */
+const midHourNow = (): (() => number) => settableClock(midHour()).now;
 
 function registry(board: Board, identity: Identity, now: () => number, plans?: PlanStore, timings: Partial<RegistryTimings> = {}): Registry {
   // Referenced timers: nothing else keeps this test's event loop alive (the default ones are unref'd).
@@ -191,39 +197,44 @@ function memberPublicKey(c: ReturnType<typeof contactPair>['a']['contact'], hour
 }
 
 test('a status change or a new contact writes nothing, a hide writes only that contact\'s gone; every slot on its own timer', async () => {
+  const now = midHourNow();
   const pair = contactPair();
   const board = new Board();
-  const r = registry(board, pair.a.identity, Date.now, undefined, { spreadMs: 300, refreshMinMs: 60_000, refreshMaxMs: 60_000, sweepMinMs: 60_000, sweepMaxMs: 60_000 });
-  r.setContacts([pair.a.contact]);
-  await r.start();
-  const deadline = Date.now() + 10_000;
-  while (board.puts.length < 48 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
-  assert.equal(board.puts.length, 48, 'every slot written once in the spread window');
-  const times = board.puts.map((p) => p.at);
-  assert.ok(Math.max(...times) - Math.min(...times) >= 50, 'first writes spread, not one burst');
-  assert.ok(board.keysAsked >= 48 && board.keysAsked % 48 === 0 && board.keysAsked === 12 * board.gets, `sweeps of 48 keys in batches of 12 (${board.gets} batches)`);
-  r.setOwnState('away');
-  await new Promise((resolve) => setTimeout(resolve, 300));
-  assert.equal(board.puts.length, 48, 'no write followed a status change');
-  // Hiding from the one contact (two contacts, so not everyone is hidden): its 3 keys get 'gone'
-  // within the offline window, as a quit writes them; no other key moves.
-  const other = contactPair({ bId: 'other' }).a.contact;
-  r.setContacts([pair.a.contact, other]);
-  r.setContacts([{ ...pair.a.contact, visible: false }, other]);
-  const hideAt = Date.now();
-  const until51 = Date.now() + 10_000;
-  while (board.puts.length < 51 && Date.now() < until51) await new Promise((resolve) => setTimeout(resolve, 10));
-  const hideWrites = board.puts.slice(48);
-  assert.deepEqual(hideWrites.map((p) => p.key).sort(), contactKeys(pair, Date.now()).sort(), 'the hidden contact\'s 3 keys, nothing else');
-  assert.ok(Math.max(...hideWrites.map((p) => p.at)) - hideAt < 1_000, 'written within the offline window');
-  assert.equal((await peerReads(board, pair))?.state, 'gone', 'the contact reads gone, as after a quit');
-  r.setContacts([{ ...pair.a.contact, visible: false }, other, contactPair({ bId: 'new' }).a.contact]);
-  await new Promise((resolve) => setTimeout(resolve, 300));
-  assert.equal(board.puts.length, 51, 'a new contact writes nothing');
-  await r.close();
+  const r = registry(board, pair.a.identity, now, undefined, { spreadMs: 300, refreshMinMs: 60_000, refreshMaxMs: 60_000, sweepMinMs: 60_000, sweepMaxMs: 60_000 });
+  try {
+    r.setContacts([pair.a.contact]);
+    await r.start();
+    const deadline = Date.now() + 10_000;
+    while (board.puts.length < 48 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.equal(board.puts.length, 48, 'every slot written once in the spread window');
+    const times = board.puts.map((p) => p.at);
+    assert.ok(Math.max(...times) - Math.min(...times) >= 50, 'first writes spread, not one burst');
+    assert.ok(board.keysAsked >= 48 && board.keysAsked % 48 === 0 && board.keysAsked === 12 * board.gets, `sweeps of 48 keys in batches of 12 (${board.gets} batches)`);
+    r.setOwnState('away');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    assert.equal(board.puts.length, 48, 'no write followed a status change');
+    // Hiding from the one contact (two contacts, so not everyone is hidden): its 3 keys get 'gone'
+    // within the offline window, as a quit writes them; no other key moves.
+    const other = contactPair({ bId: 'other' }).a.contact;
+    r.setContacts([pair.a.contact, other]);
+    r.setContacts([{ ...pair.a.contact, visible: false }, other]);
+    const hideAt = Date.now();
+    const until51 = Date.now() + 10_000;
+    while (board.puts.length < 51 && Date.now() < until51) await new Promise((resolve) => setTimeout(resolve, 10));
+    const hideWrites = board.puts.slice(48);
+    assert.deepEqual(hideWrites.map((p) => p.key).sort(), contactKeys(pair, now()).sort(), 'the hidden contact\'s 3 keys, nothing else');
+    assert.ok(Math.max(...hideWrites.map((p) => p.at)) - hideAt < 1_000, 'written within the offline window');
+    assert.equal((await peerReads(board, pair, now))?.state, 'gone', 'the contact reads gone, as after a quit');
+    r.setContacts([{ ...pair.a.contact, visible: false }, other, contactPair({ bId: 'new' }).a.contact]);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    assert.equal(board.puts.length, 51, 'a new contact writes nothing');
+  } finally {
+    await r.close(); // referenced timers: a failed assertion must not leave them running
+  }
 });
 
 test('slot timers due together share the put bound: a burst waits its turn instead of opening every circuit at once', async () => {
+  const now = midHourNow();
   const pair = contactPair();
   // A store whose puts take a while, as a put over Tor does, counting the puts in flight.
   class SlowBoard extends Board {
@@ -237,7 +248,7 @@ test('slot timers due together share the put bound: a burst waits its turn inste
     }
   }
   const board = new SlowBoard();
-  const r = registry(board, pair.a.identity, Date.now, undefined, { spreadMs: 1, concurrency: 4, refreshMinMs: 60_000, refreshMaxMs: 60_000, sweepMinMs: 60_000, sweepMaxMs: 60_000 });
+  const r = registry(board, pair.a.identity, now, undefined, { spreadMs: 1, concurrency: 4, refreshMinMs: 60_000, refreshMaxMs: 60_000, sweepMinMs: 60_000, sweepMaxMs: 60_000 });
   try {
     r.setContacts([pair.a.contact]);
     await r.start();
@@ -251,6 +262,7 @@ test('slot timers due together share the put bound: a burst waits its turn inste
 });
 
 test('a gateway outage at start: every failed slot, member and dummy alike, is written again soon, not at its refresh', async () => {
+  const now = midHourNow();
   const pair = contactPair();
   // Every put fails until the outage ends (all gateways unreachable), then the store works again.
   let outage = true;
@@ -266,7 +278,7 @@ test('a gateway outage at start: every failed slot, member and dummy alike, is w
   }
   const board = new DownBoard();
   // Refreshes a minute away: only a retry can write a slot within the deadline below.
-  const r = registry(board, pair.a.identity, Date.now, undefined, {
+  const r = registry(board, pair.a.identity, now, undefined, {
     spreadMs: 1, refreshMinMs: 60_000, refreshMaxMs: 60_000, retryMinMs: 20, retryMaxMs: 40, sweepMinMs: 60_000, sweepMaxMs: 60_000,
   });
   try {
@@ -279,7 +291,7 @@ test('a gateway outage at start: every failed slot, member and dummy alike, is w
     while (board.keysSince(0).size < 48 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
     assert.equal(board.keysSince(0).size, 48, 'every slot written after the outage, well before its refresh');
     assert.equal(board.puts.length, 48, 'once each: a success goes back to the refresh schedule');
-    const seen = await peerReads(board, pair);
+    const seen = await peerReads(board, pair, now);
     assert.equal(seen?.state, 'online', 'the contact finds our entry');
   } finally {
     await r.close();
@@ -287,7 +299,7 @@ test('a gateway outage at start: every failed slot, member and dummy alike, is w
 });
 
 /** What the contact (pair.b) reads under our keys for it: its newest entry, or null. */
-async function peerReads(board: Board, pair: ReturnType<typeof contactPair>, now = Date.now): Promise<ContactSighting | null> {
+async function peerReads(board: Board, pair: ReturnType<typeof contactPair>, now: () => number): Promise<ContactSighting | null> {
   const peer = registry(board, pair.b.identity, now);
   peer.setContacts([pair.b.contact]);
   const s = await peer.lookup(pair.b.contact.id);
@@ -322,7 +334,8 @@ test('once an hour a decoy writes one dummy column within the offline window, th
   assert.ok(Math.max(...decoyTimes) - Math.min(...decoyTimes) < 1_000, 'its 3 writes within the offline window');
 });
 
-test('a member whose endpoint comes up late: the start waits for it, and no slot is written twice before its refresh', async () => {
+test('a member whose endpoint comes up late: the start waits for it, and no slot is written twice before its refresh', async (t) => {
+  const now = midHourNow();
   const pair = contactPair();
   const { endpoint, ...noEndpoint } = pair.a.contact;
   const timings = { spreadMs: 200, refreshMinMs: 60_000, refreshMaxMs: 60_000, sweepMinMs: 60_000, sweepMaxMs: 60_000 };
@@ -333,7 +346,8 @@ test('a member whose endpoint comes up late: the start waits for it, and no slot
 
   // Endpoint within the wait: the first write of the member's slot is already its entry.
   const board = new Board();
-  const r = registry(board, pair.a.identity, Date.now, undefined, { ...timings, endpointWaitMs: 30_000 });
+  const r = registry(board, pair.a.identity, now, undefined, { ...timings, endpointWaitMs: 30_000 });
+  t.after(() => r.close()); // referenced timers: a failed assertion must not leave them running
   r.setContacts([noEndpoint]);
   const started = r.start();
   await new Promise((resolve) => setTimeout(resolve, 300));
@@ -344,12 +358,13 @@ test('a member whose endpoint comes up late: the start waits for it, and no slot
   await new Promise((resolve) => setTimeout(resolve, 300));
   assert.equal(board.puts.length, 48, 'every slot written once');
   assert.equal(board.keysSince(0).size, 48);
-  assert.equal((await peerReads(board, pair))?.onion, endpoint!.onion, 'the contact finds the endpoint');
+  assert.equal((await peerReads(board, pair, now))?.onion, endpoint!.onion, 'the contact finds the endpoint');
   await r.close();
 
   // Endpoint after the wait (its slot already holds noise): no early second write.
   const late = new Board();
-  const l = registry(late, pair.a.identity, Date.now, undefined, { ...timings, endpointWaitMs: 50 });
+  const l = registry(late, pair.a.identity, now, undefined, { ...timings, endpointWaitMs: 50 });
+  t.after(() => l.close());
   l.setContacts([noEndpoint]);
   await l.start();
   await waitFor(48, late);
