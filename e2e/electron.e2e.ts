@@ -4,20 +4,13 @@
 // logic is covered by src/shell/*.test.ts with Electron passed in.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { _electron } from 'playwright-core';
+import { electronBinary } from '../scripts/electron-binary.mjs';
 
 const root = new URL('../', import.meta.url).pathname;
-
-/** The Electron binary the npm package downloaded, or null (node_modules/electron/path.txt names it). */
-function electronBinary(): string | null {
-  const pathFile = join(root, 'node_modules', 'electron', 'path.txt');
-  if (!existsSync(pathFile)) return null;
-  const bin = join(root, 'node_modules', 'electron', 'dist', readFileSync(pathFile, 'utf8').trim());
-  return existsSync(bin) ? bin : null;
-}
 
 const binary = electronBinary();
 const main = join(root, 'dist', 'electron.main.js');

@@ -4,13 +4,15 @@
 //   int:  every *.int.test.ts, after starting one shared testbed (private Tor network, HyperDHT
 //         testnet, gateways); its description file path goes to the tests in SOTTO_TESTBED.
 //   e2e:  every e2e/*.e2e.ts (Chromium against browser hosts on the testbed), after one
-//         `npm run build:renderer`. `run-tests.mjs int e2e` runs both on the same testbed; an e2e
-//         run alone uses SOTTO_TESTBED when it is set (a testbed already running) or starts one.
+//         `npm run build:renderer` (and `npm run build:electron` where an Electron runtime
+//         exists). `run-tests.mjs int e2e` runs both on the same testbed; an e2e run alone
+//         uses SOTTO_TESTBED when it is set (a testbed already running) or starts one.
 // Exits non-zero when any test fails; the testbed is always torn down.
 import { spawn } from 'node:child_process';
 import { readdirSync, statSync, mkdtempSync, existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { tmpdir } from 'node:os';
+import { electronBinary } from './electron-binary.mjs';
 
 const suites = process.argv.length > 2 ? process.argv.slice(2) : ['unit'];
 const suite = suites[0];
@@ -69,6 +71,11 @@ async function runE2e(env) {
   const npm = process.env.npm_execpath ? [process.execPath, [process.env.npm_execpath]] : ['npm', []];
   const built = await run(npm[0], [...npm[1], 'run', 'build:renderer'], {});
   if (built !== 0) return built;
+  // The Electron spec runs on the bundled main process; without a runtime it skips and says why.
+  if (electronBinary()) {
+    const bundled = await run(npm[0], [...npm[1], 'run', 'build:electron'], {});
+    if (bundled !== 0) return bundled;
+  }
   // A journey file is one test of the runner: its bound is the whole journey, not one step.
   return run(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=1', '--test-timeout=900000', ...filesOf('e2e')], env);
 }

@@ -6,19 +6,13 @@
 // or older than their sources. Extra arguments go to the host (`npm start -- --profile DIR`).
 // Programs are spawned directly, never through a shell.
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { electronBinary } from './electron-binary.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const args = process.argv.slice(2);
-
-function electronBinary() {
-  const pathFile = join(root, 'node_modules', 'electron', 'path.txt');
-  if (!existsSync(pathFile)) return null;
-  const bin = join(root, 'node_modules', 'electron', 'dist', readFileSync(pathFile, 'utf8').trim());
-  return existsSync(bin) ? bin : null;
-}
 
 function newestMtime(path) {
   if (!existsSync(path)) return 0;
