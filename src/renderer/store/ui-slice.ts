@@ -6,7 +6,6 @@ export type DialogState =
   | { kind: 'invite' }
   | { kind: 'accept'; link?: string }
   | { kind: 'confirm'; invitationId: string }
-  | { kind: 'contact'; contactId: string }
   | { kind: 'settings' }
   | { kind: 'privacy' };
 

@@ -2,7 +2,6 @@ import { useStore } from '../../store/index.ts';
 import { InviteDialog } from '../invite/InviteDialog.tsx';
 import { AcceptDialog } from '../invite/AcceptDialog.tsx';
 import { ConfirmRedeemerDialog } from '../invite/ConfirmRedeemerDialog.tsx';
-import { ContactDetails } from './ContactDetails.tsx';
 import { SettingsDialog } from '../settings/SettingsDialog.tsx';
 import { WhoCanSeeMe } from '../privacy/WhoCanSeeMe.tsx';
 
@@ -15,7 +14,6 @@ export function MainDialogs() {
     case 'invite': return <InviteDialog onClose={close} />;
     case 'accept': return <AcceptDialog initialLink={dialog.link ?? null} onClose={close} />;
     case 'confirm': return <ConfirmRedeemerDialog invitationId={dialog.invitationId} onClose={close} />;
-    case 'contact': return <ContactDetails contactId={dialog.contactId} onClose={close} />;
     case 'settings': return <SettingsDialog onClose={close} />;
     case 'privacy': return <WhoCanSeeMe onClose={close} />;
   }
