@@ -31,6 +31,10 @@ export {
   REGISTRY_VALUE_SIZE, REGISTRY_VALUE_VERSION, REGISTRY_NONCE_BYTES, DEFAULT_MAX_SKEW_MS,
 } from './registry-value.ts';
 export { type PresenceState, PRESENCE_STATES } from './presence-state.ts';
+export {
+  type SealTakenTombstoneInput, type OpenTakenTombstoneOptions, type TakenRecord,
+  takenRecordKeyPair, takenRecordKeys, sealTakenTombstone, openTakenTombstone, takenRecords, TAKEN_TOMBSTONE_VERSION,
+} from './invitation-taken.ts';
 export { mutableSignable, signRecord, verifyRecord, NS_MUTABLE_PUT } from './mutable-record.ts';
 export { clientAuthKeyPair, clientAuthPublicKeyText, clientAuthSecretKeyText } from './client-auth.ts';
 export { onionAddressFromPublicKey, publicKeyFromOnionAddress } from './onion.ts';
