@@ -65,6 +65,12 @@ export const HOST_CHANNELS = {
   getNetwork: channel(none, networkViewSchema),
   /** A bad gateway URL is BAD_GATEWAY_URL and nothing is stored; changes apply at once. */
   updateNetwork: channel(networkUpdateSchema, networkViewSchema),
+  /**
+   * createProfile with onboarding's network choice, stored before the profile's first start (so a
+   * "Tor network" profile never starts on a testbed). A bad gateway URL is BAD_GATEWAY_URL and no
+   * profile is created.
+   */
+  createProfileOnNetwork: channel(createProfileInput.extend({ network: networkUpdateSchema }), profileInfoSchema),
   /** http(s) only; the renderer has asked the person first. */
   openExternal: channel(z.strictObject({ url: externalUrlSchema }), nothing),
   /**

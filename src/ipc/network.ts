@@ -18,7 +18,16 @@ export const torChoiceSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('path'), path: z.string().trim().min(1, 'the tor path is empty').max(4096) }),
 ]);
 
+/**
+ * The network the person chose for the profile (onboarding, Settings > Network), applied at each
+ * unlock (src/main/host/profile-network.ts): 'sandbox' runs on the local test network the host
+ * was started with (and, like every profile before this choice existed, on the public network
+ * under `--network public`); 'tor' always runs on the public Tor network, testbed or not.
+ */
+export const networkKindSchema = z.enum(['sandbox', 'tor']);
+
 export const networkStoredSchema = z.object({
+  kind: networkKindSchema,
   tor: torChoiceSchema,
   /** Canonical gateway URLs (`http://<onion>:<port>`), in the person's order. */
   gateways: z.array(z.string().max(MAX_GATEWAY_URL_CHARS)).max(MAX_CONFIGURED_GATEWAYS),
@@ -37,6 +46,8 @@ export const gatewayHealthSchema = z.object({
 });
 
 export const networkViewSchema = z.object({
+  /** The stored choice; it applies at the next unlock, `network` is what this run uses. */
+  kind: networkKindSchema,
   tor: torChoiceSchema,
   gateways: z.array(gatewayHealthSchema),
   gatewaysFrom: z.string().nullable(),
@@ -49,42 +60,63 @@ export const networkViewSchema = z.object({
   standIn: z.boolean(),
 });
 
-/** A change: either field may be left out. Gateways as typed; the host checks each (BAD_GATEWAY_URL). */
+/** A change: any field may be left out. Gateways as typed; the host checks each (BAD_GATEWAY_URL). */
 export const networkUpdateSchema = z.strictObject({
+  kind: networkKindSchema.optional(),
   tor: torChoiceSchema.optional(),
   gateways: z.array(z.string().max(MAX_GATEWAY_URL_CHARS)).max(MAX_CONFIGURED_GATEWAYS).optional(),
 });
 
-export const DEFAULT_NETWORK: z.output<typeof networkStoredSchema> = { tor: { kind: 'bundled' }, gateways: [], gatewaysFrom: null };
+export const DEFAULT_NETWORK: z.output<typeof networkStoredSchema> = { kind: 'sandbox', tor: { kind: 'bundled' }, gateways: [], gatewaysFrom: null };
 
+export type GatewayLineCheck = { ok: true; url: string } | { ok: false; code: string; reason: string };
 export type GatewayListCheck =
   | { ok: true; urls: string[] }
   | { ok: false; index: number; code: string; reason: string };
 
+/** One typed gateway address, normalised (`http://<onion>:<port>`), or why not in words and a code. */
+export function checkGatewayLine(typed: string): GatewayLineCheck {
+  try {
+    return { ok: true, url: gatewayUrl(parseGatewayUrl(typed.trim())) };
+  } catch (err) {
+    const code = isProtocolError(err) ? err.code : 'BAD_ENCODING';
+    return { ok: false, code, reason: GATEWAY_REASONS[code] ?? GATEWAY_REASONS.BAD_ENCODING! };
+  }
+}
+
+export interface GatewayProblem { index: number; code: string; reason: string }
+
 /**
- * Checks a typed gateway list (shared by the settings screen, for feedback as one types, and the
- * host, which refuses the update): blank lines are skipped, each URL is normalised, a duplicate is
- * refused. Pure; the reason is written for a person, the code for the log.
+ * A typed list read line by line: blank lines are skipped, a line that repeats an earlier one is a
+ * DUPLICATE, lines past the limit are TOO_MANY; every problem is kept so a form can show each.
  */
-export function checkGatewayList(typed: readonly string[]): GatewayListCheck {
+function readGatewayList(typed: readonly string[]): { urls: string[]; problems: GatewayProblem[] } {
+  const problems: GatewayProblem[] = [];
   const urls: string[] = [];
   for (let index = 0; index < typed.length; index++) {
-    const text = typed[index]!.trim();
-    if (text === '') continue;
-    let url: string;
-    try {
-      url = gatewayUrl(parseGatewayUrl(text));
-    } catch (err) {
-      const code = isProtocolError(err) ? err.code : 'BAD_ENCODING';
-      return { ok: false, index, code, reason: GATEWAY_REASONS[code] ?? GATEWAY_REASONS.BAD_ENCODING! };
-    }
-    if (urls.includes(url)) return { ok: false, index, code: 'DUPLICATE', reason: 'This gateway is already in the list.' };
-    urls.push(url);
+    if (typed[index]!.trim() === '') continue;
+    const line = checkGatewayLine(typed[index]!);
+    if (!line.ok) problems.push({ index, code: line.code, reason: line.reason });
+    else if (urls.includes(line.url)) problems.push({ index, code: 'DUPLICATE', reason: 'This gateway is already in the list.' });
+    else if (urls.length >= MAX_CONFIGURED_GATEWAYS) problems.push({ index, code: 'TOO_MANY', reason: `At most ${MAX_CONFIGURED_GATEWAYS} gateways.` });
+    else urls.push(line.url);
   }
-  if (urls.length > MAX_CONFIGURED_GATEWAYS) {
-    return { ok: false, index: MAX_CONFIGURED_GATEWAYS, code: 'TOO_MANY', reason: `At most ${MAX_CONFIGURED_GATEWAYS} gateways.` };
-  }
-  return { ok: true, urls };
+  return { urls, problems };
+}
+
+/** Every bad line of a typed list, in order (onboarding shows each one under the field). */
+export function gatewayListProblems(typed: readonly string[]): GatewayProblem[] {
+  return readGatewayList(typed).problems;
+}
+
+/**
+ * Checks a typed gateway list (shared by the settings screen, for feedback as one types, and the
+ * host, which refuses the update): the normalised URLs, or the first problem. Pure; the reason is
+ * written for a person, the code for the log.
+ */
+export function checkGatewayList(typed: readonly string[]): GatewayListCheck {
+  const { urls, problems } = readGatewayList(typed);
+  return problems[0] ? { ok: false, ...problems[0] } : { ok: true, urls };
 }
 
 const GATEWAY_REASONS: Record<string, string> = {

@@ -48,9 +48,9 @@ test('a damaged record falls back to defaults (missing fields alone, a bad list 
   const port = memoryPort();
   await port().set('network.settings', { tor: { kind: 'system' }, gateways: ['http://not-an-onion'], gatewaysFrom: 'X' });
   const network = new NetworkSettings({ port });
-  assert.deepEqual(await network.load(), { tor: { kind: 'system' }, gateways: [], gatewaysFrom: null });
+  assert.deepEqual(await network.load(), { kind: 'sandbox', tor: { kind: 'system' }, gateways: [], gatewaysFrom: null });
   await port().set('network.settings', { tor: { kind: 'rocket' }, gateways: [gw(5).replace(':5', '')] });
-  assert.deepEqual(await network.load(), { tor: { kind: 'bundled' }, gateways: [], gatewaysFrom: null });
+  assert.deepEqual(await network.load(), { kind: 'sandbox', tor: { kind: 'bundled' }, gateways: [], gatewaysFrom: null });
   await port().set('network.settings', { gateways: [gw(5)] });
   assert.deepEqual((await network.load()).gateways, [gw(5)]);
 });

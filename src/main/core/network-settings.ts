@@ -62,6 +62,8 @@ export class NetworkSettings implements InvitationGateways {
   #standIns: string[];
   /** Whether this run is on a testbed (its tor lines), whatever its gateways do. */
   #onTestbed: boolean;
+  /** Onboarding's choice for a profile being created, written by the first load (its first start). */
+  #forNewProfile: StoredNetwork | null = null;
   readonly #now: () => number;
 
   constructor(private readonly o: NetworkSettingsOptions) {
@@ -72,6 +74,11 @@ export class NetworkSettings implements InvitationGateways {
 
   /** Reads the stored settings (at each unlock, before the services start). */
   async load(): Promise<StoredNetwork> {
+    const first = this.#forNewProfile;
+    if (first) {
+      await this.o.port().set(KEY, first);
+      this.#forNewProfile = null;
+    }
     const raw = await this.o.port().get(KEY);
     // An older record gets defaults for missing fields; a damaged one falls back, never locks the person out.
     const parsed = networkStoredSchema.safeParse(raw && typeof raw === 'object' && !Array.isArray(raw) ? { ...DEFAULT_NETWORK, ...raw } : DEFAULT_NETWORK);
@@ -90,6 +97,20 @@ export class NetworkSettings implements InvitationGateways {
     this.#onTestbed = true;
   }
 
+  /** This run is on the public network (a host's plan, src/main/host/profile-network.ts): no stand-ins. */
+  leaveTestbed(): void {
+    this.#standIns = [];
+    this.#onTestbed = false;
+  }
+
+  /**
+   * The settings a profile about to be created starts with (onboarding's network step), checked
+   * now like an update (BAD_GATEWAY_URL before anything exists); null forgets them.
+   */
+  forNewProfile(patch: NetworkUpdate | null): void {
+    this.#forNewProfile = patch ? applyUpdate(DEFAULT_NETWORK, patch) : null;
+  }
+
   /** The list the registry uses now: the profile's, or the testbed's stand-ins while it is empty. */
   gateways(): readonly string[] {
     return this.#stored.gateways.length > 0 ? this.#stored.gateways : this.#standIns;
@@ -101,16 +122,7 @@ export class NetworkSettings implements InvitationGateways {
 
   /** Every gateway is checked before anything is stored: one bad URL refuses the whole update. */
   async update(patch: NetworkUpdate): Promise<NetworkView> {
-    const current = await this.load();
-    const next: StoredNetwork = { ...current };
-    if (patch.tor) next.tor = patch.tor;
-    if (patch.gateways) {
-      const checked = checkGatewayList(patch.gateways);
-      if (!checked.ok) throw NetworkError.BAD_GATEWAY_URL(checked.index, checked.code, checked.reason);
-      next.gateways = checked.urls;
-      next.gatewaysFrom = null;
-    }
-    await this.save(next);
+    await this.save(applyUpdate(await this.load(), patch));
     return this.view();
   }
 
@@ -154,6 +166,7 @@ export class NetworkSettings implements InvitationGateways {
 
   view(): NetworkView {
     return {
+      kind: this.#stored.kind,
       tor: this.#stored.tor,
       gatewaysFrom: this.#stored.gatewaysFrom,
       network: this.#onTestbed ? 'testbed' : 'public',
@@ -165,4 +178,18 @@ export class NetworkSettings implements InvitationGateways {
       }),
     };
   }
+}
+
+/** `patch` over `current`; every gateway checked first (one bad URL refuses the whole patch). */
+function applyUpdate(current: StoredNetwork, patch: NetworkUpdate): StoredNetwork {
+  const next: StoredNetwork = { ...current };
+  if (patch.kind) next.kind = patch.kind;
+  if (patch.tor) next.tor = patch.tor;
+  if (patch.gateways) {
+    const checked = checkGatewayList(patch.gateways);
+    if (!checked.ok) throw NetworkError.BAD_GATEWAY_URL(checked.index, checked.code, checked.reason);
+    next.gateways = checked.urls;
+    next.gatewaysFrom = null;
+  }
+  return next;
 }

@@ -29,7 +29,14 @@ import type {
   AcceptResult, ContactInfo, CoreEvent, CorePhase, CoreStatus, HistoryPage, InvitationInfo, MessageInfo, ProfileInfo,
 } from './types.ts';
 
-export interface CoreServices { tor: TorPort; registry: RegistryPort; links: LinkFactory }
+export interface CoreServices {
+  tor: TorPort; registry: RegistryPort; links: LinkFactory;
+  /**
+   * This unlock's schedule, over the core's own, when the services pick the network per profile
+   * (a desktop host: a testbed's short one or production's, src/main/host/profile-network.ts).
+   */
+  timings?: Partial<CoreTimings>;
+}
 export interface CoreServicesContext {
   profileDir: string; identity: Identity; clock: Clock; onWarning(code: string, message: string): void;
   /** The encrypted profile settings: the registry keeps its hour plans there (src/main/registry/hour-plan.ts). */
@@ -99,6 +106,8 @@ export class SottoCore {
     kdf: KdfCost | undefined; timings: CoreTimings; endpointGroups: EndpointGroupOptions | null;
   };
   private readonly minPassphraseScore: number;
+  /** The schedule given at construction; each unlock starts from it (CoreServices.timings). */
+  private readonly baseTimings: CoreTimings;
   private readonly events = new EventEmitter<{ event: [CoreEvent] }>();
   private phase: CorePhase;
   private store: ProfileStore | null = null;
@@ -135,6 +144,7 @@ export class SottoCore {
       invitationTtlMs: opts.invitationTtlMs ?? DEFAULT_INVITATION_TTL_MS,
       endpointGroups: opts.endpointGroups === false ? null : { ...DEFAULT_ENDPOINT_GROUPS, ...opts.endpointGroups },
     };
+    this.baseTimings = { ...this.o.timings };
     this.phase = profileExists(opts.profileDir) ? 'locked' : 'no-profile';
     this.minPassphraseScore = opts.minPassphraseScore ?? (opts.kdf ? 0 : MIN_PASSPHRASE_SCORE);
     this.invitations = new Invitations({
@@ -255,6 +265,8 @@ export class SottoCore {
         profileDir: this.o.profileDir, identity: this.identity, clock: this.o.clock,
         onWarning: (code, message) => this.warn(code, message), settings: store.settings,
       });
+      // In place: the invitations and every channel hold this object.
+      Object.assign(this.o.timings, this.baseTimings, this.services.timings);
       const { tor } = this.services;
       const g = this.o.endpointGroups;
       this.groups = g ? new EndpointGroups({

@@ -158,6 +158,17 @@ export class IpcHandler {
     // Read from the store each time: the same answer whether or not the core has started yet.
     getNetwork: async () => { await this.network.load(); return this.network.view(); },
     updateNetwork: (patch) => this.network.update(patch),
+    createProfileOnNetwork: async ({ network, ...profile }) => {
+      // Checked before anything is created; the profile's first start stores it, before it picks its network.
+      this.network.forNewProfile(network);
+      try {
+        const created = await this.o.core.createProfile(profile);
+        await this.network.load(); // stores it now if the services never read the settings
+        return created;
+      } finally {
+        this.network.forNewProfile(null);
+      }
+    },
     sendInvitationEmail: (i) => this.sendInvitationEmail(i),
     openExternal: (i) => this.o.actions.openExternal(i.url),
     openSession: (i) => this.o.actions.openSession(i.contactId),

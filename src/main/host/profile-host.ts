@@ -1,13 +1,13 @@
 // What both desktop hosts (the browser host and the Electron shell) build around one profile: the
-// core, the UI and network settings, auto-away and the IpcHandler. Two networks
-// (docs/ARCHITECTURE.md "Network settings"): 'testbed' (default) runs on the local testbed (the
-// console's wiring, "Console host"), found or started in the background (unlocking waits for it,
-// so a window can show onboarding at once); 'public' uses only the profile's network settings: its
-// tor, its gateways, no private-network torrc line, production timings.
-import { SottoCore, systemClock, type CoreServicesFactory, type SottoCoreOptions } from '../index.ts';
-import { attachTestbed, TESTBED_CORE_TIMINGS, testbedNetworkServices, type AttachedTestbed } from '../console/index.ts';
+// core, the UI and network settings, auto-away and the IpcHandler. Two host networks
+// (docs/ARCHITECTURE.md "Network settings"): 'testbed' (default) has the local testbed (the
+// console's wiring, "Console host"), found or started in the background (unlocking a sandbox
+// profile waits for it, so a window can show onboarding at once); 'public' has none. Which one a
+// profile runs on is decided at each unlock from its own choice (profile-network.ts).
+import { SottoCore, systemClock, type SottoCoreOptions } from '../index.ts';
+import { attachTestbed, type AttachedTestbed } from '../console/index.ts';
 import { NetworkSettings } from '../core/network-settings.ts';
-import { networkServices } from '../core/network-services.ts';
+import { profileServices } from './profile-network.ts';
 import { DEFAULT_SETTINGS } from '../../ipc/index.ts';
 import { IpcHandler, type HostActions } from './ipc-handler.ts';
 import { UiSettings } from './ui-settings.ts';
@@ -26,7 +26,7 @@ export interface ProfileHostOptions {
   /** OS idle seconds (Electron powerMonitor); default: input reported by the windows. */
   idleSeconds?: () => number;
   kdf?: SottoCoreOptions['kdf'];
-  /** 'public': no testbed at all (--network public). Default 'testbed'. */
+  /** 'public': no testbed at all (--network public): every profile on the public network. Default 'testbed'. */
   network?: 'testbed' | 'public';
   /** On the testbed, its gateways stand in while the profile has none (default true). */
   testbedGateways?: boolean;
@@ -55,13 +55,12 @@ export function openProfileHost(o: ProfileHostOptions): ProfileHost {
   testbed?.then((tb) => o.log(`testbed: ${tb.descriptionPath}${tb.owned ? ' (started here: quitting stops it)' : ''}`),
     (err: Error) => o.log(`testbed unavailable: ${err.message}`));
   const network: NetworkSettings = new NetworkSettings({ port: () => core.settingsStore() });
-  const binary = { ...(o.resourcesDir ? { resourcesDir: o.resourcesDir } : {}), ...(o.packaged === undefined ? {} : { packaged: o.packaged }) };
-  const services: CoreServicesFactory = testbed
-    ? async (ctx) => testbedNetworkServices((await testbed).description, network, { standIn: o.testbedGateways ?? true, ...binary })(ctx)
-    : networkServices({ network, ...binary });
-  const core: SottoCore = new SottoCore({
-    profileDir: o.profileDir, services, network, ...(testbed ? { timings: TESTBED_CORE_TIMINGS } : {}), ...(o.kdf ? { kdf: o.kdf } : {}),
+  const services = profileServices({
+    host: onTestbed ? 'testbed' : 'public', testbed, network, standIn: o.testbedGateways ?? true, log: o.log,
+    ...(o.resourcesDir ? { resourcesDir: o.resourcesDir } : {}), ...(o.packaged === undefined ? {} : { packaged: o.packaged }),
   });
+  // No timings here: each unlock's services bring the schedule of the network it runs on.
+  const core: SottoCore = new SottoCore({ profileDir: o.profileDir, services, network, ...(o.kdf ? { kdf: o.kdf } : {}) });
   const settings = new UiSettings(() => core.settingsStore());
   const autoAway = new AutoAway({
     clock: systemClock,
