@@ -44,14 +44,19 @@ export class Person {
 
   /** Onboarding: name, passphrase twice, create, keep the network the host was started with. */
   async createProfile(): Promise<void> {
+    await this.fillProfileForm();
+    await this.continuePastNetworkChoice();
+    await this.waitForMainWindow();
+  }
+
+  /** Onboarding's first step: name, passphrase twice, "Create profile" (the network step follows). */
+  async fillProfileForm(): Promise<void> {
     const page = this.main;
     await page.getByRole('heading', { name: 'Create your profile' }).waitFor({ timeout: WAIT.startup });
     await page.getByRole('textbox', { name: 'Your name' }).fill(this.name);
     await page.getByRole('textbox', { name: 'Passphrase', exact: true }).fill(this.passphrase);
     await page.getByRole('textbox', { name: 'Repeat passphrase' }).fill(this.passphrase);
     await page.getByRole('button', { name: 'Create profile' }).click();
-    await this.continuePastNetworkChoice();
-    await this.waitForMainWindow();
   }
 
   /** The network step: the host already runs on the testbed, so `Continue` keeps it. */

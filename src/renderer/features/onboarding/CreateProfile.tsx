@@ -4,7 +4,7 @@ import { UiError, toUiError, unwrap } from '../../ipc/call.ts';
 import { ErrorText } from '../../components/ErrorText.tsx';
 import { useStore } from '../../store/index.ts';
 import { PassphraseStrength } from './PassphraseStrength.tsx';
-import { NetworkChoice } from './NetworkChoice.tsx';
+import { NetworkChoice, type NetworkChoiceValue } from './NetworkChoice.tsx';
 import { passphraseStrength } from './strength.ts';
 
 export function CreateProfile() {
@@ -29,16 +29,19 @@ export function CreateProfile() {
     }
     setStep('network');
   };
-  const create = async () => {
+  const create = async (network: NetworkChoiceValue) => {
     setBusy(true);
     setError(null);
     try {
-      const profile = await unwrap(api().createProfile({ displayName: name, passphrase }));
+      // The choice goes with the profile: it is stored before the first start picks the network.
+      const profile = await unwrap(api().createProfileOnNetwork({ displayName: name, passphrase, network }));
       useStore.getState().setStartError(null);
       useStore.getState().setProfile(profile);
     } catch (err) {
       const e = toUiError(err);
       setError(e);
+      // A gateway the host refused: nothing was created, the addresses are still on the network step.
+      if (e.code === 'BAD_GATEWAY_URL') return;
       // If the profile was written but could not start, the unlock screen comes next: tell it why.
       useStore.getState().setStartError({ code: e.code, message: e.message });
       setStep('profile');
@@ -47,7 +50,7 @@ export function CreateProfile() {
     }
   };
 
-  if (step === 'network') return <NetworkChoice busy={busy} onContinue={() => void create()} />;
+  if (step === 'network') return <NetworkChoice busy={busy} error={error} onContinue={(network) => void create(network)} />;
   return (
     <main className="onboarding">
       <form className="card" onSubmit={(e) => void submit(e)}>

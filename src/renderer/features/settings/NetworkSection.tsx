@@ -5,6 +5,17 @@ import { api } from '../../ipc/api.ts';
 import { toUiError, unwrap, type UiError } from '../../ipc/call.ts';
 import { ErrorText } from '../../components/ErrorText.tsx';
 
+const NETWORK_KINDS: { kind: NetworkView['kind']; label: string }[] = [
+  { kind: 'sandbox', label: 'Local sandbox' },
+  { kind: 'tor', label: 'Tor network' },
+];
+
+/** Which network this run is on, in words (`view.network`: the choice applies at each unlock). */
+const RUNNING_ON: Record<NetworkView['network'], string> = {
+  testbed: 'Sotto runs on the local sandbox now.',
+  public: 'Sotto runs on the public Tor network now.',
+};
+
 const TOR_KINDS: { kind: TorChoice['kind']; label: string }[] = [
   { kind: 'bundled', label: 'The Tor that comes with Sotto' },
   { kind: 'system', label: 'The Tor installed on this computer' },
@@ -28,17 +39,19 @@ function health(g: NetworkView['gateways'][number]): string {
  */
 export function NetworkSection() {
   const [view, setView] = useState<NetworkView | null>(null);
+  const [kind, setKind] = useState<NetworkView['kind']>('sandbox');
   const [torKind, setTorKind] = useState<TorChoice['kind']>('bundled');
   const [torPath, setTorPath] = useState('');
   const [typed, setTyped] = useState('');
   const [problem, setProblem] = useState<string | null>(null);
   const [error, setError] = useState<UiError | null>(null);
   const [saved, setSaved] = useState(false);
-  const ids = { h: useId(), gateways: useId(), path: useId(), hint: useId(), tor: useId() };
+  const ids = { h: useId(), gateways: useId(), path: useId(), hint: useId(), tor: useId(), kind: useId(), running: useId() };
 
   const show = (v: NetworkView, fill: boolean): void => {
     setView(v);
     if (!fill) return;
+    setKind(v.kind);
     setTorKind(v.tor.kind);
     setTorPath(v.tor.kind === 'path' ? v.tor.path : '');
     setTyped(v.standIn ? '' : v.gateways.map((g) => g.url).join('\n'));
@@ -68,7 +81,7 @@ export function NetworkSection() {
     }
     setProblem(null);
     const tor: TorChoice = torKind === 'path' ? { kind: 'path', path: torPath } : { kind: torKind };
-    unwrap(api().updateNetwork({ tor, gateways: lines }))
+    unwrap(api().updateNetwork({ kind, tor, gateways: lines }))
       .then((v) => { show(v, true); setSaved(true); }, (err: unknown) => setError(toUiError(err)));
   };
 
@@ -77,6 +90,18 @@ export function NetworkSection() {
     <section aria-labelledby={ids.h}>
       <h3 id={ids.h}>Network</h3>
       <form onSubmit={submit} className="grid">
+        <span id={ids.kind}>Network</span>
+        <div role="radiogroup" aria-labelledby={ids.kind} aria-describedby={ids.running} className="checks">
+          {NETWORK_KINDS.map((n) => (
+            <label key={n.kind}>
+              <input type="radio" name="network-kind" value={n.kind} checked={kind === n.kind} onChange={() => setKind(n.kind)} /> {n.label}
+            </label>
+          ))}
+        </div>
+        <span />
+        <p id={ids.running} className="muted small">
+          {view ? `${RUNNING_ON[view.network]} ` : ''}A change of network takes effect the next time you unlock.
+        </p>
         <span id={ids.tor}>Tor</span>
         <div role="radiogroup" aria-labelledby={ids.tor} className="checks">
           {TOR_KINDS.map((t) => (
