@@ -6,6 +6,8 @@
 // a testbed (docs/ARCHITECTURE.md "Network settings"): the public Tor network is unreachable on
 // this machine, so the Tor progress screen is where she stays, which is what the test waits for,
 // never 100 %. axe and screenshots on both screens; the host is stopped and its tor with it.
+// Then Sam, whose sandbox profile runs on the testbed, switches to the Tor network in Settings ›
+// Network: the screen says it applies at the next unlock, and after a restart it does.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -23,8 +25,17 @@ import { wallClock } from './support/wall-time.ts';
 let browser: Browser;
 let dir: string;
 let tess: Person;
+let sam: Person;
 let onions: string[];
 const recordWallTime = wallClock(import.meta.url);
+
+/** The host planned the public network for the profile, and its tor has no private-network line. */
+async function runsPublic(person: Person): Promise<void> {
+  await eventually(`${person.name}'s host says the profile runs on the public network`, () => {
+    assert.match(person.host.stderr(), /network: public \(the profile chose the Tor network, the host runs testbed\)/);
+  }, WAIT.ui);
+  assert.doesNotMatch(readFileSync(join(person.profileDir, 'tor', 'torrc'), 'utf8'), /TestingTorNetwork|DirAuthority/);
+}
 
 /** Processes whose command line names `path` (tor is started with `-f <profile>/tor/torrc`). */
 function processesUsing(path: string): string[] {
@@ -47,6 +58,7 @@ before(async () => {
 
 after(async () => {
   await tess?.stop();
+  await sam?.stop();
   await browser?.close();
   rmSync(dir, { recursive: true, force: true });
   recordWallTime();
@@ -75,12 +87,7 @@ test('choosing the Tor network: a typo is refused per line, the gateways are sto
   // A phase with a percentage: tor runs and reports its bootstrap (it stays below 100 here).
   await page.getByRole('status').filter({ hasText: /Connecting to Tor… \d+%/ }).waitFor({ timeout: WAIT.startup });
   assert.equal(profileExists(tess.profileDir), true);
-  // The host planned the public network for this profile, and its tor has no private-network line.
-  await eventually('the host says which network the profile runs on', () => {
-    assert.match(tess.host.stderr(), /network: public \(the profile chose the Tor network, the host runs testbed\)/);
-  }, WAIT.ui);
-  const torrc = readFileSync(join(tess.profileDir, 'tor', 'torrc'), 'utf8');
-  assert.doesNotMatch(torrc, /TestingTorNetwork|DirAuthority/);
+  await runsPublic(tess);
   assert.deepEqual(await checkScreen(page, 'tor-progress'), []);
 
   // Quitting stops the core while tor is still bootstrapping: the host exits 0, nothing is left.
@@ -88,4 +95,24 @@ test('choosing the Tor network: a typo is refused per line, the gateways are sto
   assert.ok(processesUsing(torDir).length > 0, 'the profile\'s tor runs');
   assert.equal(await tess.host.stop(), 0, tess.host.stderr());
   await eventually('the profile\'s tor has exited', () => assert.deepEqual(processesUsing(torDir), []), WAIT.ui);
+});
+
+test('Settings › Network: a sandbox profile switches to the Tor network, which applies at the next unlock', { timeout: 180_000 }, async () => {
+  sam = await Person.start(browser, { name: 'Sam', passphrase: 'sam keeps bees behind the old railway bridge', dir, testbed: testbedPath() });
+  await sam.createProfile();
+  assert.match(sam.host.stderr(), /network: testbed \(the profile chose the local sandbox/);
+  const settings = await sam.openToolbarDialog('Settings');
+  await settings.getByText('Sotto runs on the local sandbox now.').waitFor({ timeout: WAIT.ui });
+  assert.equal(await settings.getByRole('radio', { name: 'Local sandbox' }).isChecked(), true);
+  await settings.getByRole('radio', { name: 'Tor network' }).check();
+  await settings.getByRole('button', { name: 'Save network settings' }).click();
+  await settings.getByText('Saved.').first().waitFor({ timeout: WAIT.ui });
+  // Stored, not applied yet: this run stays on the sandbox and the screen says when it changes.
+  await settings.getByText('Sotto runs on the local sandbox now. A change of network takes effect the next time you unlock.').waitFor({ timeout: WAIT.ui });
+
+  await sam.restartHost();
+  await sam.unlock();
+  await sam.main.getByRole('status').filter({ hasText: /Connecting to Tor… \d+%/ }).waitFor({ timeout: WAIT.startup });
+  await runsPublic(sam);
+  assert.equal(await sam.host.stop(), 0, sam.host.stderr());
 });
