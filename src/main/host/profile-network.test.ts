@@ -12,7 +12,7 @@ import { KDF_MINIMAL_FOR_TESTS } from '../store/index.ts';
 import { LoopbackNetwork } from '../core/loopback-services.ts';
 import { NetworkSettings } from '../core/network-settings.ts';
 import type { NetworkServicesOptions } from '../core/network-services.ts';
-import { SottoCore, systemClock } from '../index.ts';
+import { DEFAULT_CORE_TIMINGS, SottoCore, systemClock } from '../index.ts';
 import { TESTBED_CORE_TIMINGS, TESTBED_TUNING, type AttachedTestbed } from '../console/index.ts';
 import { parseTestbedDescription } from '../../testbed/index.ts';
 import { networkPlan, profileServices } from './profile-network.ts';
@@ -57,7 +57,11 @@ test('onboarding\'s Tor choice is stored before the first start and decides ever
     host: 'testbed', testbed, network, standIn: true, log: (l) => logged.push(l),
     build: (o) => { built.push(o); return net.services({ clock: systemClock }); },
   });
-  const core: SottoCore = new SottoCore({ profileDir, services, network, kdf: KDF_MINIMAL_FOR_TESTS });
+  // The core's loops are armed with the unlock's timings: the invitation expiry check shows which.
+  const delays: number[] = [];
+  const clock = { ...systemClock, setTimeout: (fn: () => void, ms: number) => { delays.push(ms); return systemClock.setTimeout(fn, ms); } };
+  const expiryChecksSince = (from: number): number[] => delays.slice(from).filter((ms) => ms === TESTBED_CORE_TIMINGS.expiryCheckMs || ms === DEFAULT_CORE_TIMINGS.expiryCheckMs);
+  const core: SottoCore = new SottoCore({ profileDir, services, network, clock, kdf: KDF_MINIMAL_FOR_TESTS });
   const handler = new IpcHandler({ core, settings: new UiSettings(() => core.settingsStore()), actions: recordingActions(), network });
   t.after(async () => { handler.close(); await core.close(); await rm(root, { recursive: true, force: true }); });
   const call = async (channel: string, input?: unknown): Promise<unknown> => {
@@ -72,8 +76,10 @@ test('onboarding\'s Tor choice is stored before the first start and decides ever
   assert.equal(core.status().phase, 'no-profile', 'nothing was created');
   assert.equal(built.length, 0);
 
+  let mark = delays.length;
   await call('createProfileOnNetwork', { displayName: 'Ada', passphrase: 'pw', network: { kind: 'tor', gateways: [` ${TESTBED_GATEWAY} `] } });
   assert.equal(core.status().phase, 'running');
+  assert.deepEqual(expiryChecksSince(mark), [DEFAULT_CORE_TIMINGS.expiryCheckMs], 'production timings');
   assert.deepEqual(built[0]!.privateTorrc, [], 'no private-network torrc line on the public network');
   assert.equal(built[0]!.tuning, undefined, 'production schedules');
   let view = await call('getNetwork') as { kind: string; network: string; standIn: boolean; gateways: { url: string }[] };
@@ -84,7 +90,9 @@ test('onboarding\'s Tor choice is stored before the first start and decides ever
   assert.deepEqual([view.kind, view.network], ['sandbox', 'public']);
   await call('lock');
   releaseTestbed({ description: TESTBED, descriptionPath: '/tmp/tb/testbed.json', owned: false, stop: async () => {} });
+  mark = delays.length;
   await call('unlock', { passphrase: 'pw' });
+  assert.deepEqual(expiryChecksSince(mark), [TESTBED_CORE_TIMINGS.expiryCheckMs], 'the testbed\'s timings');
   assert.deepEqual(built[1]!.privateTorrc, TESTBED.tor.clientTorrc);
   assert.equal(built[1]!.tuning, TESTBED_TUNING);
   view = await call('getNetwork') as typeof view;
@@ -93,8 +101,10 @@ test('onboarding\'s Tor choice is stored before the first start and decides ever
   // And to Tor again: the next unlock leaves the testbed (its stand-ins with it).
   await call('updateNetwork', { kind: 'tor' });
   await call('lock');
+  mark = delays.length;
   await call('unlock', { passphrase: 'pw' });
   assert.deepEqual(built[2]!.privateTorrc, []);
+  assert.deepEqual(expiryChecksSince(mark), [DEFAULT_CORE_TIMINGS.expiryCheckMs], 'production timings again');
   view = await call('getNetwork') as typeof view;
   assert.deepEqual([view.kind, view.network, view.standIn, view.gateways], ['tor', 'public', false, []]);
   assert.deepEqual(logged.filter((l) => l.startsWith('network: ')).map((l) => l.split(' ')[1]), ['public', 'testbed', 'public']);
