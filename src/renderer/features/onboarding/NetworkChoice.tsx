@@ -1,9 +1,10 @@
 import { useId, useState, type FormEvent } from 'react';
 import { gatewayListProblems, MAX_CONFIGURED_GATEWAYS, type GatewayProblem } from '../../../ipc/network.ts';
 import type { UiError } from '../../ipc/call.ts';
+import type { NetworkView } from '../../ipc/contract.ts';
 import { ErrorText } from '../../components/ErrorText.tsx';
 
-export type NetworkKind = 'sandbox' | 'tor';
+export type NetworkKind = NetworkView['kind'];
 /** What the new profile starts with (createProfileOnNetwork's `network`). */
 export interface NetworkChoiceValue { kind: NetworkKind; gateways: string[] }
 
