@@ -15,7 +15,7 @@ import {
 import {
   issueSessionTicket, encodeSessionTicket, encodeGroupFrame, type GroupFrame, type SessionFrame,
 } from '../src/protocol/index.ts';
-import { takenRecords } from '../src/protocol/index.ts';
+import { takenRecords, takenRedeemerTag } from '../src/protocol/index.ts';
 
 await ready();
 
@@ -284,9 +284,12 @@ for (let i = 0; i < 3; i++) {
   const inviterSeed = det(`taken/inviter/${i}`);
   const seq = 1_764_000_000_000 + i * 3_600_123;
   const nonces = [0, 1, 2].map((I) => det(`taken/nonce/${i}/${I}`, 24));
-  const records = takenRecords({ secret, inviter: identityFromSeed(inviterSeed), seq, nonces });
+  const sharedKey = det(`taken/shared-key/${i}`);
+  const redeemerTag = takenRedeemerTag(sharedKey);
+  const records = takenRecords({ secret, inviter: identityFromSeed(inviterSeed), redeemerTag, seq, nonces });
   takenRows.push({
     secret: toHex(secret), inviterSeed: toHex(inviterSeed), inviterPublicKey: toHex(identityFromSeed(inviterSeed).publicKey), seq,
+    sharedKey: toHex(sharedKey), redeemerTag: toHex(redeemerTag),
     replicas: records.map((r, I) => ({ index: I, nonce: toHex(nonces[I]!), publicKey: toHex(r.publicKey), value: toHex(r.value), signature: toHex(r.signature) })),
   });
 }

@@ -33,7 +33,7 @@ export {
 export { type PresenceState, PRESENCE_STATES } from './presence-state.ts';
 export {
   type SealTakenTombstoneInput, type OpenTakenTombstoneOptions, type TakenRecord,
-  takenRecordKeyPair, takenRecordKeys, sealTakenTombstone, openTakenTombstone, takenRecords, TAKEN_TOMBSTONE_VERSION,
+  takenRecordKeyPair, takenRecordKeys, takenRedeemerTag, sealTakenTombstone, openTakenTombstone, takenRecords, TAKEN_TOMBSTONE_VERSION,
 } from './invitation-taken.ts';
 export { mutableSignable, signRecord, verifyRecord, NS_MUTABLE_PUT } from './mutable-record.ts';
 export { clientAuthKeyPair, clientAuthPublicKeyText, clientAuthSecretKeyText } from './client-auth.ts';

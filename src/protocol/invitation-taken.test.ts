@@ -6,13 +6,13 @@ import { readFileSync } from 'node:fs';
 import { concatBytes, u8 } from './bytes.ts';
 import { blake2b, label } from './hash.ts';
 import {
-  fromHex, identityFromSeed, isProtocolError, openTakenTombstone, ready, REGISTRY_VALUE_SIZE, sealTakenTombstone, takenRecordKeys,
+  fromHex, identityFromSeed, isProtocolError, openTakenTombstone, ready, REGISTRY_VALUE_SIZE, sealTakenTombstone, takenRecordKeys, takenRedeemerTag,
   takenRecords, toHex, verifyRecord, type Identity,
 } from './index.ts';
 import { sodium } from './sodium.ts';
 
 interface Row {
-  secret: string; inviterSeed: string; inviterPublicKey: string; seq: number;
+  secret: string; inviterSeed: string; inviterPublicKey: string; seq: number; sharedKey: string; redeemerTag: string;
   replicas: { index: number; nonce: string; publicKey: string; value: string; signature: string }[];
 }
 const rows = (): Row[] => JSON.parse(readFileSync(new URL('./vectors/invitation-taken.json', import.meta.url), 'utf8')) as Row[];
@@ -28,7 +28,8 @@ test('invitation-taken.json: records rebuilt byte for byte, hyperdht-valid, open
     const secret = fromHex(row.secret);
     const inviter = identityFromSeed(fromHex(row.inviterSeed));
     assert.equal(toHex(inviter.publicKey), row.inviterPublicKey);
-    const records = takenRecords({ secret, inviter, seq: row.seq, nonces: row.replicas.map((r) => fromHex(r.nonce)) });
+    assert.equal(toHex(takenRedeemerTag(fromHex(row.sharedKey))), row.redeemerTag);
+    const records = takenRecords({ secret, inviter, redeemerTag: fromHex(row.redeemerTag), seq: row.seq, nonces: row.replicas.map((r) => fromHex(r.nonce)) });
     assert.deepEqual(takenRecordKeys(secret).map(toHex), row.replicas.map((r) => r.publicKey));
     for (const [I, expected] of row.replicas.entries()) {
       const r = records[I]!;
@@ -37,7 +38,10 @@ test('invitation-taken.json: records rebuilt byte for byte, hyperdht-valid, open
       assert.equal(toHex(r.signature), expected.signature);
       assert.equal(r.value.length, REGISTRY_VALUE_SIZE, 'the size of every registry value');
       assert.ok(verifyRecord(r.publicKey, row.seq, r.value, r.signature));
-      assert.deepEqual(openTakenTombstone(fromHex(expected.value), { secret, index: I, inviter: inviter.publicKey }), { version: 1, kind: 'taken' });
+      assert.deepEqual(
+        openTakenTombstone(fromHex(expected.value), { secret, index: I, inviter: inviter.publicKey }),
+        { version: 1, kind: 'taken', redeemerTag: fromHex(row.redeemerTag) },
+      );
     }
   }
 });
@@ -75,6 +79,7 @@ test('a holder of s (the mail reader) cannot forge one: well-formed plaintexts t
   const secret = fromHex(row.secret);
   const inviter = identityFromSeed(fromHex(row.inviterSeed));
   const nonce = fromHex(row.replicas[0]!.nonce);
+  const redeemerTag = fromHex(row.redeemerTag);
   // Encrypts a chosen plaintext exactly as the format does: what anyone holding s can write.
   const sealRaw = (plaintext: Uint8Array): Uint8Array => {
     const key = blake2b(32, label('sotto/invitation-taken-value/v1'), secret);
@@ -82,7 +87,7 @@ test('a holder of s (the mail reader) cannot forge one: well-formed plaintexts t
   };
   const genuine = (): Uint8Array => {
     const key = blake2b(32, label('sotto/invitation-taken-value/v1'), secret);
-    const v = sealTakenTombstone({ secret, index: 0, inviter, nonce });
+    const v = sealTakenTombstone({ secret, index: 0, inviter, redeemerTag, nonce });
     return sodium().crypto_aead_xchacha20poly1305_ietf_decrypt(null, v.subarray(24), concatBytes(u8(1), u8(0)), nonce, key);
   };
   const open = (v: Uint8Array) => () => openTakenTombstone(v, { secret, index: 0, inviter: inviter.publicKey });
@@ -93,13 +98,15 @@ test('a holder of s (the mail reader) cannot forge one: well-formed plaintexts t
   assert.throws(open(sealRaw(padded)), coded('BAD_ENCODING'));
   const kind2 = genuine(); kind2[1] = 2;
   assert.throws(open(sealRaw(kind2)), coded('BAD_TYPE'));
-  const badSig = genuine(); badSig[40]! ^= 1;
+  const badSig = genuine(); badSig[80]! ^= 1;
   assert.throws(open(sealRaw(badSig)), coded('BAD_SIGNATURE'));
+  const otherTag = genuine(); otherTag[40]! ^= 1;
+  assert.throws(open(sealRaw(otherTag)), coded('BAD_SIGNATURE'), 'the redeemer tag is signed: a holder of s cannot swap it');
   const short = genuine().subarray(0, 279);
   assert.throws(open(sealRaw(short)), coded('BAD_LENGTH'));
   // The reader signs with its own identity: a valid signature, by the wrong person.
   const mallory: Identity = identityFromSeed(new Uint8Array(32).fill(9));
-  assert.throws(open(sealTakenTombstone({ secret, index: 0, inviter: mallory, nonce })), coded('WRONG_PUBLISHER'));
+  assert.throws(open(sealTakenTombstone({ secret, index: 0, inviter: mallory, redeemerTag, nonce })), coded('WRONG_PUBLISHER'));
   // Its signature over replica 0 does not carry over to replica 1 even with the same plaintext.
   const key = blake2b(32, label('sotto/invitation-taken-value/v1'), secret);
   const moved = concatBytes(nonce, sodium().crypto_aead_xchacha20poly1305_ietf_encrypt(genuine(), concatBytes(u8(1), u8(1)), null, nonce, key));
@@ -109,7 +116,8 @@ test('a holder of s (the mail reader) cannot forge one: well-formed plaintexts t
 test('bad inputs to the writer are coded errors', () => {
   const row = rows()[0]!;
   const inviter = identityFromSeed(fromHex(row.inviterSeed));
-  assert.throws(() => takenRecords({ secret: new Uint8Array(31), inviter, seq: 1, nonces: [new Uint8Array(24)] }), coded('BAD_LENGTH'));
-  assert.throws(() => takenRecords({ secret: new Uint8Array(32), inviter, seq: -1, nonces: [new Uint8Array(24)] }), coded('OUT_OF_RANGE'));
-  assert.throws(() => takenRecords({ secret: new Uint8Array(32), inviter, seq: 1, nonces: [new Uint8Array(23)] }), coded('BAD_LENGTH'));
+  assert.throws(() => takenRecords({ secret: new Uint8Array(31), inviter, redeemerTag: new Uint8Array(32), seq: 1, nonces: [new Uint8Array(24)] }), coded('BAD_LENGTH'));
+  assert.throws(() => takenRecords({ secret: new Uint8Array(32), inviter, redeemerTag: new Uint8Array(32), seq: -1, nonces: [new Uint8Array(24)] }), coded('OUT_OF_RANGE'));
+  assert.throws(() => takenRecords({ secret: new Uint8Array(32), inviter, redeemerTag: new Uint8Array(32), seq: 1, nonces: [new Uint8Array(23)] }), coded('BAD_LENGTH'));
+  assert.throws(() => takenRecords({ secret: new Uint8Array(32), inviter, redeemerTag: new Uint8Array(31), seq: 1, nonces: [new Uint8Array(24)] }), coded('BAD_LENGTH'));
 });

@@ -5,7 +5,8 @@
 // After confirmation the session is retired: its entries under s are dropped at once (whoever read
 // the e-mail knows s and must find nothing live under it, docs/THREAT-MODEL.md "Invitation-mail
 // reader"), and its endpoint lives only while the link handed to the new contact does (closing the
-// onion would cut that link); then it stops.
+// onion would cut that link); then it stops. A redeemer who comes after that learns "taken" from
+// the tombstone the confirmation writes once (invitation-taken.ts), not from this session.
 import { equalBytes, type Identity } from '../../protocol/index.ts';
 import type { Clock } from './clock.ts';
 import type { LinkFactory, LinkPort, RegistryPort, TorPort } from './ports.ts';

@@ -1,13 +1,18 @@
 // Invitations between the same people, as a user meets them (issue 9 item 2, issue 10 item 5), on
-// the shared testbed with three real cores: a link someone else already used is refused at once
-// (INVITATION_TAKEN) and leaves no stuck contact; a later invitation between the same two people
-// always works, also after a revoke; after confirmation s is in no byte of either profile directory
-// and the finished invitation keeps no link.
+// the shared testbed with real cores: a link someone else already used is refused at once
+// (INVITATION_TAKEN) and leaves no stuck contact, before the inviter confirms (the live session
+// under s says so) and after (the inviter's "taken" tombstone says so, docs/PROTOCOL.md); a later
+// invitation between the same two people always works, also after a revoke; after confirmation s
+// is in no byte of either profile directory and the finished invitation keeps no link.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { decodeInvitation, ready, toHex } from '../../protocol/index.ts';
+import {
+  decodeInvitation, isProtocolError, lookupHours, openRegistryValue, openTakenTombstone, ready, recordKeyPair, recordSeed, registryKey,
+  takenRecordKeys, toHex, SCHEDULE_DEFAULTS,
+} from '../../protocol/index.ts';
+import { GatewayTransport, tcpConnector, verifySignedRecord, type SignedRecord } from '../registry/index.ts';
 import { unlockProfile } from '../store/index.ts';
 import { makeCore, presenceOf, removeDir, testbed, type TestCore } from './test-support.ts';
 import type { CoreEvent } from './types.ts';
@@ -15,14 +20,16 @@ import type { CoreEvent } from './types.ts';
 let A: TestCore;
 let B: TestCore;
 let C: TestCore;
+/** The redeemer who comes after confirmation (a fresh profile: C has used the link already). */
+let D: TestCore | undefined;
 before(async () => {
   const tb = await testbed();
   await ready();
   [A, B, C] = await Promise.all([makeCore(tb, 'alice'), makeCore(tb, 'bob'), makeCore(tb, 'carol')]);
 });
 after(async () => {
-  await Promise.allSettled([A?.core.close(), B?.core.close(), C?.core.close()]);
-  await Promise.allSettled([A, B, C].map((s) => removeDir(s?.dir ?? '')));
+  await Promise.allSettled([A?.core.close(), B?.core.close(), C?.core.close(), D?.core.close()]);
+  await Promise.allSettled([A, B, C, D].map((s) => removeDir(s?.dir ?? '')));
 });
 
 const warned = (code: string) => (e: CoreEvent): boolean => e.type === 'warning' && e.code === code;
@@ -50,6 +57,8 @@ async function filesHolding(dir: string, needles: Buffer[]): Promise<string[]> {
 }
 
 let aliceSeesBob = '';
+let bobSeesAlice = '';
+let confirmedAt = 0;
 let secret: Uint8Array;
 let openLink = '';
 let openId = '';
@@ -78,8 +87,71 @@ test('open invitation redeemed by Bob: Carol redeeming the same link learns at o
   assert.deepEqual((await C.core.listContacts()).map((c) => c.id), [], 'no stuck pending contact');
   await assert.rejects(C.core.acceptInvitation({ link: openLink }), errorCode('INVITATION_TAKEN'));
   // Bob is untouched by Carol's attempt: Alice confirms him and both come online.
+  confirmedAt = Date.now();
   aliceSeesBob = (await A.core.confirmInvitation({ id: inv.id })).id;
+  bobSeesAlice = bobsSide;
   await Promise.all([A.log.wait(presenceOf(aliceSeesBob, 'online'), 240_000, 0), B.log.wait(presenceOf(bobsSide, 'online'), 240_000, 0)]);
+});
+
+/** What anyone holding s reads straight from the testbed's gateways: the tombstone, and A's entries under s. */
+async function readUnderS(): Promise<{ tombstone: (SignedRecord | null)[]; entries: { record: SignedRecord; hour: number; index: number }[] }> {
+  const tb = await testbed();
+  const transport = new GatewayTransport({ gateways: tb.gateways.map((g) => g.url), connect: tcpConnector(), verify: verifySignedRecord });
+  try {
+    const tombstone = await transport.get(takenRecordKeys(secret));
+    const slots = lookupHours(Date.now(), SCHEDULE_DEFAULTS).flatMap((hour) => [0, 1, 2].map((index) => ({ hour, index })));
+    const keys = slots.map(({ hour, index }) => recordKeyPair(recordSeed(registryKey(secret, hour, index), 0)).publicKey);
+    const found = await transport.get(keys);
+    return { tombstone, entries: slots.flatMap((slot, i) => (found[i] ? [{ record: found[i]!, ...slot }] : [])) };
+  } finally {
+    await transport.close();
+  }
+}
+
+test('a redeemer who comes after confirmation learns "taken" from the tombstone within one lookup period; A and B stay contacts', { timeout: 300_000 }, async (t) => {
+  // The tombstone is on the DHT, written once: every replica opens for a reader of s (the
+  // inviter's signature, a tag that does not name who was confirmed).
+  const inviter = decodeInvitation(openLink).form === 'open' ? (decodeInvitation(openLink) as { inviterPublicKey: Uint8Array }).inviterPublicKey : new Uint8Array(0);
+  let first: (SignedRecord | null)[] = [];
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    first = (await readUnderS()).tombstone;
+    if (first.every((r) => r !== null)) break;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  assert.ok(first.every((r) => r !== null), 'all three replicas written');
+  first.forEach((r, index) => assert.equal(openTakenTombstone(r!.value, { secret, index, inviter }).kind, 'taken'));
+  t.diagnostic(`tombstone written ${first[0]!.seq - confirmedAt} ms after the confirm call`);
+
+  D = await makeCore(await testbed(), 'dave');
+  const mark = D.log.mark;
+  const started = Date.now();
+  const daves = (await D.core.acceptInvitation({ link: openLink })).contact;
+  assert.equal(daves.phase, 'pending');
+  // One lookup period on the test schedule is 8-12 s (test-support.ts); the first sweep after the
+  // accept reads the tombstone keys. 60 s allows a slow get on the loaded testbed.
+  const taken = await D.log.wait(warned('INVITATION_TAKEN'), 60_000, mark);
+  t.diagnostic(`accept after confirmation -> INVITATION_TAKEN after ${Date.now() - started} ms`);
+  assert.ok(taken.type === 'warning' && /already used/.test(taken.message), 'the warning is in words a user reads');
+  await D.log.wait((e) => e.type === 'contact-removed' && e.contactId === daves.id, 10_000, mark);
+  assert.deepEqual((await D.core.listContacts()).map((c) => c.id), [], 'no stuck pending contact');
+  await assert.rejects(D.core.acceptInvitation({ link: openLink }), errorCode('INVITATION_TAKEN'));
+
+  // A and B are untouched: confirmed on both sides.
+  assert.equal((await A.core.getContact({ id: aliceSeesBob })).phase, 'confirmed');
+  assert.equal((await B.core.getContact({ id: bobSeesAlice })).phase, 'confirmed');
+  // Nothing under s was written after the tombstone: the tombstone is the same record (not
+  // re-put with a new seq), and no entry of A's under s that opens is newer than the confirmation.
+  const now = await readUnderS();
+  now.tombstone.forEach((r, i) => assert.equal(r?.seq, first[i]!.seq, `replica ${i} rewritten`));
+  for (const { record, hour, index } of now.entries) {
+    try {
+      const entry = openRegistryValue(record.value, { sharedKey: secret, hour, index, role: 0, now: Date.now(), maxAgeMs: 3_600_000 });
+      assert.ok(entry.timestamp < confirmedAt, `an entry under s written ${entry.timestamp - confirmedAt} ms after confirmation`);
+    } catch (err) {
+      if (!isProtocolError(err)) throw err; // noise in a dropped slot, or expired: nothing a reader of s learns
+    }
+  }
 });
 
 test('after confirmation s is in no byte of either profile directory, and the invitation keeps no link', async () => {

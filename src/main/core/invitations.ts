@@ -18,6 +18,7 @@ import type { Clock } from './clock.ts';
 import { CoreError } from './errors.ts';
 import { conversationIdOf, type ContactChannel, type CoreContactRecord } from './contact-channel.ts';
 import { InvitationSession, type Redeemer } from './invitation-session.ts';
+import { takenTombstone, watchTaken } from './invitation-taken.ts';
 import {
   isDue, isLive, nextInvitationState, redeemerWaitIsDue, type InvitationKind, type InvitationState,
 } from './invitation-lifecycle.ts';
@@ -87,6 +88,8 @@ export class Invitations {
   private readonly sessions = new Map<string, InvitationSession>();
   /** Confirmed open invitations whose endpoint still carries the handed-over link. */
   private readonly retired = new Map<string, { session: InvitationSession; expiresAt: number }>();
+  /** Redeemer side: each pending redemption's read of the inviter's "taken" tombstone, by contact id. */
+  private readonly takenWatches = new Map<string, () => void>();
 
   constructor(host: InvitationHost) {
     this.h = host;
@@ -94,13 +97,17 @@ export class Invitations {
 
   // ------------------------------------------------------------------------------ session life
 
-  /** Unlock: every live open invitation of ours meets its redeemer again under s. */
+  /**
+   * Unlock: every live open invitation of ours meets its redeemer again under s, and every pending
+   * redemption of ours reads the inviter's tombstone again (from the first sweep on).
+   */
   async resume(): Promise<Promise<void>[]> {
     const starts: Promise<void>[] = [];
     for (const { id, record } of await this.h.store().invitations.list()) {
       const r = record as CoreInvitationRecord;
       if (r.side !== 'redeemer' && r.kind === 'open' && isLive('open', r.state) && r.secret) starts.push(this.startSession(id, r));
     }
+    for (const { id, record } of await this.h.store().contacts.list()) this.watchTaken(id, record as CoreContactRecord);
     return starts;
   }
 
@@ -109,6 +116,7 @@ export class Invitations {
     const sessions = [...this.sessions.values(), ...[...this.retired.values()].map((r) => r.session)];
     this.sessions.clear();
     this.retired.clear();
+    for (const id of [...this.takenWatches.keys()]) this.unwatchTaken(id);
     await Promise.allSettled(sessions.map((s) => s.stop({ decline: false })));
   }
 
@@ -228,6 +236,8 @@ export class Invitations {
       const peer = fromHex(record.redeemerPk!, 32);
       const secret = fromHex(record.secret!, 32);
       const sharedKey = upgradeSharedKey(secret, this.h.identity(), peer);
+      // Built while s is in hand, written once the contact is stored (docs/PROTOCOL.md "Invitation taken tombstone").
+      const tombstone = takenTombstone({ secret, inviter: this.h.identity(), sharedKey, clock: this.h.clock });
       secret.fill(0);
       const prior = await this.priorOf(peer);
       if (prior && isLiveContact(prior.record)) throw CoreError.ALREADY_CONTACT();
@@ -240,6 +250,9 @@ export class Invitations {
       if (prior) await this.replace(prior, contactId);
       const finished = finishedRecord(record, state, contactId);
       await store.invitations.put(id, finished);
+      // Written once, never refreshed: a later redeemer learns "taken" from it, a reader of s
+      // learns only that (and when) the invitation was used.
+      this.h.services().registry.writeOnce?.(tombstone);
       const session = this.takeSession(id);
       const link = session?.takeLink() ?? null;
       link?.send({ type: 'session', kind: 'accept', payload: new Uint8Array(0) });
@@ -295,9 +308,14 @@ export class Invitations {
     }
     // Redeemer side: a pending contact whose inviter never confirmed goes at the invitation's
     // expiry, with its endpoints and every entry under s and K_AB (removeContact drops them).
-    for (const { id, record } of await store.contacts.list()) {
+    const contacts = await store.contacts.list();
+    // A watch whose redemption ended another way (the user deleted the pending contact) stops here.
+    const waiting = new Set(contacts.filter((c) => (c.record as CoreContactRecord).bootstrapSecret).map((c) => c.id));
+    for (const id of [...this.takenWatches.keys()]) if (!waiting.has(id)) this.unwatchTaken(id);
+    for (const { id, record } of contacts) {
       const c = record as CoreContactRecord;
       if (c.phase !== 'pending' || !redeemerWaitIsDue(c, now)) continue;
+      this.unwatchTaken(id);
       await this.h.removeContact(id);
       await this.markRedemption(id, { state: 'expired' });
       this.h.warn('INVITATION_EXPIRED', 'the inviter did not confirm before the invitation expired', id);
@@ -344,6 +362,7 @@ export class Invitations {
     const store = this.h.store();
     const contact = await store.contacts.get(contactId) as CoreContactRecord | undefined;
     if (!contact || !contact.bootstrapSecret) return;
+    this.unwatchTaken(contactId);
     const { bootstrapSecret: _erased, replaces, ...rest } = contact as ReplacingRecord;
     const next: CoreContactRecord = { ...rest, phase: 'confirmed' };
     await store.contacts.put(contactId, next);
@@ -358,6 +377,7 @@ export class Invitations {
   }
 
   async redeemerDeclined(contactId: string, taken: boolean): Promise<void> {
+    this.unwatchTaken(contactId);
     const contact = await this.h.store().contacts.get(contactId) as CoreContactRecord | undefined;
     if (!contact || !contact.bootstrapSecret) return;
     await this.h.removeContact(contactId);
@@ -365,6 +385,28 @@ export class Invitations {
     const who = contact.peerName || 'the inviter';
     if (taken) this.h.warn('INVITATION_TAKEN', `Someone else already used this invitation from ${who}. Ask them for a new one.`, contactId);
     else this.h.warn('INVITATION_DECLINED', `${who} declined your request to connect.`, contactId);
+  }
+
+  /**
+   * A pending redemption reads the inviter's "taken" tombstone in every lookup sweep (the first at
+   * once or at unlock); one for someone else ends it as a live `decline 01` would (INVITATION_TAKEN).
+   */
+  private watchTaken(contactId: string, contact: CoreContactRecord): void {
+    if (!contact.bootstrapSecret || contact.phase !== 'pending' || this.takenWatches.has(contactId) || this.h.stopping()) return;
+    const stop = watchTaken(this.h.services().registry, {
+      id: `${contactId}/taken`, secret: fromHex(contact.bootstrapSecret, 32), inviter: fromHex(contact.identityPk, 32),
+      sharedKey: fromHex(contact.sharedKey, 32),
+      onTaken: () => {
+        this.takenWatches.delete(contactId);
+        void this.h.serial(() => this.redeemerDeclined(contactId, true)).catch((err: Error) => this.h.warn('UPGRADE', err.message, contactId));
+      },
+    });
+    this.takenWatches.set(contactId, stop);
+  }
+
+  private unwatchTaken(contactId: string): void {
+    this.takenWatches.get(contactId)?.();
+    this.takenWatches.delete(contactId);
   }
 
   /** Accepts an invitation link (already found in the user's input). */
@@ -440,6 +482,7 @@ export class Invitations {
       // Before the channel starts: its first registry writes already go through the adopted gateways.
       await this.adoptGateways(gateways, inviterName, contactId);
       await this.h.startChannel(contactId, contact);
+      this.watchTaken(contactId, contact);
       const info = await this.h.contactInfo(contactId, contact);
       this.h.emit({ type: 'contact', contact: info });
       return { kind: invitation.form, contact: info };

@@ -51,6 +51,9 @@ export type PublishedValue =
 
 export interface FoundEntry { onion: string; timestamp: number; gone: boolean; state: AnnouncedState | 'gone' }
 
+/** A hyperdht mutable record signed by its writer (the registry checks the signature on reads). */
+export interface RawRecord { publicKey: Uint8Array; seq: number; value: Uint8Array; signature: Uint8Array }
+
 export interface RegistryPort {
   /** Sets (or replaces) what we publish for this pairing; published at once and kept fresh. */
   publish(pairing: Pairing, value: PublishedValue): Promise<void>;
@@ -69,6 +72,17 @@ export interface RegistryPort {
    * already online at once (issue 11 item 1). Optional: without it the settle time applies.
    */
   registeredAll?(): void;
+  /**
+   * Puts signed records once, never refreshed (record I as replica I), retried a few times on
+   * failure, then given up (docs/PROTOCOL.md "Invitation taken tombstone"). Optional: the
+   * in-process test registry has no DHT to hold them.
+   */
+  writeOnce?(records: readonly RawRecord[]): void;
+  /**
+   * Reads `keys` in every lookup sweep (inside its padding) until unsubscribed; `listener` hears
+   * each validly signed record found under one of them. Optional, as writeOnce.
+   */
+  watchKeys?(id: string, keys: readonly Uint8Array[], listener: (record: RawRecord) => void): () => void;
   /** Publishes "gone" for every pairing (when `gone`), then stops. */
   stop(opts: { gone: boolean }): Promise<void>;
 }

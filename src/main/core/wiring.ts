@@ -14,7 +14,7 @@ import { ContactLink, type LinkCloseInfo } from '../link/index.ts';
 import type { Frame } from '../../protocol/frames.ts';
 import type { Clock } from './clock.ts';
 import type {
-  BootstrapProgress, FoundEntry, LinkClosed, LinkFactory, LinkPort, Pairing, PublishedValue, RegistryPort, TorPort,
+  BootstrapProgress, FoundEntry, LinkClosed, LinkFactory, LinkPort, Pairing, PublishedValue, RawRecord, RegistryPort, TorPort,
 } from './ports.ts';
 import type { CoreServicesFactory } from './sotto-core.ts';
 import { ENDPOINT_VIRTUAL_PORT } from './rendezvous.ts';
@@ -158,6 +158,16 @@ class RegistryAdapter implements RegistryPort {
     this.pairings.delete(pairingId);
     this.dropped.delete(pairingId);
     if (this.contacts.delete(pairingId)) this.scheduleFlush();
+  }
+
+  writeOnce(records: readonly RawRecord[]): void {
+    if (this.stopping) return;
+    void this.registry.writeOnce(records).catch(() => undefined);
+  }
+
+  watchKeys(id: string, keys: readonly Uint8Array[], listener: (record: RawRecord) => void): () => void {
+    if (this.stopping) return () => undefined;
+    return this.registry.watchKeys(id, keys, listener);
   }
 
   /** No link, and either not met yet or its link of this session dropped (ports.ts firstMeeting). */

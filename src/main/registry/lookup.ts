@@ -9,7 +9,8 @@
 // shuffled into batches of 12. The core reads only through sweeps on one fixed schedule
 // (registry.ts), so what a gateway sees does not depend on how many contacts a profile has within
 // its bucket, how many are online or linked. `lookupOne` (one padded batch of 12) is for tests and
-// benchmarks only.
+// benchmarks only. Extra keys (a pending redemption's tombstone keys, ExtraKey) take padding slots:
+// every r of them count as one pairing when the sweep is sized.
 import { defaultEnvironment, shuffle, type Environment } from './environment.ts';
 import type { CheckedContact } from './contacts.ts';
 import { entriesPerIndex } from './hour-plan.ts';
@@ -33,6 +34,16 @@ export interface ContactSighting {
   /** The identity that signed the entry (the contact's identity key; new information while bootstrapping). */
   publisherPublicKey: Uint8Array;
   hour: number;
+}
+
+/**
+ * A key read in every sweep besides the pairings' (a pending redemption's tombstone keys,
+ * docs/PROTOCOL.md "Invitation taken tombstone"): it takes the place of a random padding key.
+ */
+export interface ExtraKey {
+  key: Uint8Array;
+  /** A record found under the key (hyperdht signature checked, key equal); opening it is the caller's. */
+  onRecord(record: SignedRecord): void;
 }
 
 export interface LookupTimings {
@@ -116,20 +127,32 @@ export class Lookup {
    * not 'gone' at that moment, so a dial need not wait for the sweep's slowest batch (issue 11
    * item 1). The result still holds each contact's newest entry over all batches.
    */
-  async sweep(contacts: CheckedContact[], entriesPerIndexNow?: number, signal?: AbortSignal, onFirst?: (s: ContactSighting) => void): Promise<Map<string, ContactSighting | null>> {
+  async sweep(
+    contacts: CheckedContact[], entriesPerIndexNow?: number, signal?: AbortSignal, onFirst?: (s: ContactSighting) => void, extras: readonly ExtraKey[] = [],
+  ): Promise<Map<string, ContactSighting | null>> {
     const now = this.#env.now();
     const hours = lookupHours(now, { leadMs: this.#t.leadMs, graceMs: this.#t.graceMs }).length;
     const slots = contacts.flatMap((c) => this.slots(c, now));
-    const n = Math.max(entriesPerIndexNow ?? 0, entriesPerIndex(contacts.length));
+    // Every r extra keys count as one more pairing (which would ask hours x r >= r keys): the sweep
+    // still asks N x hours x r keys, and they always fit in it.
+    const n = Math.max(entriesPerIndexNow ?? 0, entriesPerIndex(contacts.length + Math.ceil(extras.length / this.#replicas)));
     const padTo = n * hours * this.#replicas;
-    return this.#read(contacts, slots, padTo, now, signal, onFirst);
+    return this.#read(contacts, slots, padTo, now, signal, onFirst, extras);
   }
 
   /** Fetches the slots (padded), opens each record as its batch answers; each contact's newest entry. */
-  async #read(contacts: CheckedContact[], slots: Slot[], padTo: number, now: number, signal?: AbortSignal, onFirst?: (s: ContactSighting) => void): Promise<Map<string, ContactSighting | null>> {
+  async #read(
+    contacts: CheckedContact[], slots: Slot[], padTo: number, now: number, signal?: AbortSignal, onFirst?: (s: ContactSighting) => void, extras: readonly ExtraKey[] = [],
+  ): Promise<Map<string, ContactSighting | null>> {
     const newest = new Map<string, ContactSighting | null>(contacts.map((c) => [c.id, null]));
     const heard = new Set<string>();
-    await this.#fetch(slots, padTo, signal, (i, record) => {
+    const keys = [...slots.map((s) => s.publicKey), ...extras.map((e) => e.key)];
+    await this.#fetch(keys, padTo, signal, (i, record) => {
+      if (i >= slots.length) {
+        const extra = extras[i - slots.length]!;
+        if (sameBytes(record.publicKey, extra.key) && verifyRecord(record.publicKey, record.seq, record.value, record.signature)) extra.onRecord(record);
+        return;
+      }
       const sighting = this.#open(slots[i]!, record, now);
       if (sighting === null) return;
       const best = newest.get(sighting.contactId) ?? null;
@@ -141,10 +164,10 @@ export class Lookup {
     return newest;
   }
 
-  /** Gets the slots' keys mixed with random keys up to `padTo`, shuffled; `onRecord` hears each slot's record as its batch answers. */
-  async #fetch(slots: Slot[], padTo: number, signal: AbortSignal | undefined, onRecord: (slot: number, record: SignedRecord) => void): Promise<void> {
-    const asks: { slot: number; key: Uint8Array }[] = slots.map((s, slot) => ({ slot, key: s.publicKey }));
-    for (let i = slots.length; i < padTo; i++) asks.push({ slot: -1, key: this.#env.randomBytes(32) });
+  /** Gets `keys` mixed with random keys up to `padTo`, shuffled; `onRecord` hears each key's record (by its index) as its batch answers. */
+  async #fetch(keys: Uint8Array[], padTo: number, signal: AbortSignal | undefined, onRecord: (slot: number, record: SignedRecord) => void): Promise<void> {
+    const asks: { slot: number; key: Uint8Array }[] = keys.map((key, slot) => ({ slot, key }));
+    for (let i = keys.length; i < padTo; i++) asks.push({ slot: -1, key: this.#env.randomBytes(32) });
     shuffle(asks, this.#env.randomBytes);
     // Batch by batch: one batch that fails on every gateway (a DHT timeout under load) costs only
     // its own keys, the rest of the sweep still counts. Every batch is asked either way, so the

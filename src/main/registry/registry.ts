@@ -6,10 +6,11 @@ import { EventEmitter } from 'node:events';
 import { checkContacts, checkOwnState, type CheckedContact, type OwnState, type RegistryContact } from './contacts.ts';
 import { defaultEnvironment, type Environment } from './environment.ts';
 import { RegistryError } from './errors.ts';
-import { Lookup, type ContactSighting, type LookupTimings } from './lookup.ts';
-import { FAST_PUBLISHER_TIMINGS, Publisher, type PlanStore, type PublishReport, type PublisherTimings } from './publisher.ts';
+import { Lookup, type ContactSighting, type ExtraKey, type LookupTimings } from './lookup.ts';
+import { OneTimeWrites, ONE_TIME_WRITE_ATTEMPTS } from './one-time-writes.ts';
+import { FAST_PUBLISHER_TIMINGS, PUBLISHER_TIMINGS, Publisher, type PlanStore, type PublishReport, type PublisherTimings } from './publisher.ts';
 import { nextRefreshDelay, type Identity } from './protocol.ts';
-import type { RegistryTransport } from './transport.ts';
+import type { RegistryTransport, SignedRecord } from './transport.ts';
 
 export interface RegistryEvents {
   /** One sweep's result: every pairing's newest valid entry, or null (none, or none that decrypts). */
@@ -62,6 +63,9 @@ export class Registry {
   readonly #sweep: { minMs: number; maxMs: number };
   #contacts: CheckedContact[] = [];
   readonly #lastSeen = new Map<string, number>();
+  readonly #once: OneTimeWrites;
+  /** Keys read in every sweep besides the pairings' (watchKeys), by watcher id. */
+  readonly #watches = new Map<string, ExtraKey[]>();
   #sweepTimer: unknown = null;
   #running = false;
   #closed = false;
@@ -78,6 +82,33 @@ export class Registry {
       minMs: opts.timings?.sweepMinMs ?? SWEEP_DEFAULTS.sweepMinMs,
       maxMs: opts.timings?.sweepMaxMs ?? SWEEP_DEFAULTS.sweepMaxMs,
     };
+    this.#once = new OneTimeWrites({
+      transport: opts.transport, env: this.#env, attempts: ONE_TIME_WRITE_ATTEMPTS,
+      retryMinMs: opts.timings?.retryMinMs ?? PUBLISHER_TIMINGS.retryMinMs,
+      retryMaxMs: opts.timings?.retryMaxMs ?? PUBLISHER_TIMINGS.retryMaxMs,
+      onGiveUp: (err) => { if (!this.#closed && this.events.listenerCount('error') > 0) this.events.emit('error', err); },
+      ...(opts.log === undefined ? {} : { log: opts.log }),
+    });
+  }
+
+  /**
+   * Signed records put once, never refreshed (an open invitation's tombstone, docs/PROTOCOL.md
+   * "Invitation taken tombstone"): record I as replica I, retried a few times, then given up.
+   */
+  writeOnce(records: readonly SignedRecord[]): Promise<void> {
+    this.#check();
+    return this.#once.write(records);
+  }
+
+  /**
+   * Reads `keys` in every sweep from the next one on, in place of random padding keys; `listener`
+   * hears each record found (signature and key checked). Returns the unsubscribe.
+   */
+  watchKeys(id: string, keys: readonly Uint8Array[], listener: (record: SignedRecord) => void): () => void {
+    this.#check();
+    const extras = keys.map((key) => ({ key, onRecord: listener }));
+    this.#watches.set(id, extras);
+    return () => { if (this.#watches.get(id) === extras) this.#watches.delete(id); };
   }
 
   /**
@@ -152,7 +183,7 @@ export class Registry {
     this.#check();
     const found = await this.#lookup.sweep(this.#contacts, this.#publisher.entriesNow(), signal, (s) => {
       if (!this.#closed) this.events.emit('first-sighting', s);
-    });
+    }, [...this.#watches.values()].flat());
     if (this.#closed) return found;
     for (const s of found.values()) this.#report(s);
     this.events.emit('sightings', found);
@@ -165,6 +196,7 @@ export class Registry {
     this.#running = false;
     this.#stopSweeps();
     this.#publisher.close();
+    this.#once.close();
     await this.transport.close();
   }
 

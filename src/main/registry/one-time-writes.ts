@@ -1,0 +1,69 @@
+// Records written once and never refreshed (an open invitation's "taken" tombstone,
+// docs/PROTOCOL.md "Invitation taken tombstone"): each replica put through the normal transport
+// (gateways over Tor, one circuit per request, replica I to spread I). A failed put is retried
+// after the publisher's retry delay, doubled per failure, up to `attempts` puts in all; then it is
+// given up and reported. Closing the registry ends every pending retry (the record is not kept:
+// its secret is erased once the caller hands it over).
+import { uniform, type Environment } from './environment.ts';
+import { RegistryError } from './errors.ts';
+import type { RegistryTransport, SignedRecord } from './transport.ts';
+
+export interface OneTimeWritesOptions {
+  transport: RegistryTransport;
+  env: Environment;
+  retryMinMs: number;
+  retryMaxMs: number;
+  /** Puts per record at most, the first included. */
+  attempts: number;
+  /** A record given up after its last attempt failed. */
+  onGiveUp(err: RegistryError): void;
+  log?: (event: string, fields: Record<string, unknown>) => void;
+}
+
+/** Puts per record at most (about 30 s + 60 s + 120 s of back-off on the production timings). */
+export const ONE_TIME_WRITE_ATTEMPTS = 4;
+
+export class OneTimeWrites {
+  readonly #o: OneTimeWritesOptions;
+  readonly #timers = new Set<unknown>();
+  readonly #abort = new AbortController();
+
+  constructor(opts: OneTimeWritesOptions) {
+    this.#o = opts;
+  }
+
+  /** Record I goes to spread I; resolves when every record landed or was given up. */
+  write(records: readonly SignedRecord[]): Promise<void> {
+    return Promise.all(records.map((record, spread) => this.#put(record, spread, 1))).then(() => undefined);
+  }
+
+  async #put(record: SignedRecord, spread: number, attempt: number): Promise<void> {
+    if (this.#abort.signal.aborted) return;
+    try {
+      await this.#o.transport.put(record, { spread, signal: this.#abort.signal });
+      this.#o.log?.('registry.once.written', { spread, attempt });
+      return;
+    } catch (err) {
+      if (this.#abort.signal.aborted) return;
+      const e = err instanceof RegistryError ? err : new RegistryError('BAD_INPUT', String(err), { cause: err });
+      if (attempt >= this.#o.attempts) {
+        this.#o.log?.('registry.once.given-up', { spread, attempt, code: e.code });
+        this.#o.onGiveUp(e);
+        return;
+      }
+      const delay = Math.floor((this.#o.retryMinMs + uniform(this.#o.env.randomBytes) * (this.#o.retryMaxMs - this.#o.retryMinMs)) * 2 ** (attempt - 1));
+      await new Promise<void>((resolve) => {
+        const timer = this.#o.env.timers.setTimeout(() => { this.#timers.delete(timer); resolve(); }, delay);
+        this.#timers.add(timer);
+        this.#abort.signal.addEventListener('abort', () => resolve(), { once: true });
+      });
+      await this.#put(record, spread, attempt + 1);
+    }
+  }
+
+  close(): void {
+    this.#abort.abort();
+    for (const timer of this.#timers) this.#o.env.timers.clearTimeout(timer);
+    this.#timers.clear();
+  }
+}
