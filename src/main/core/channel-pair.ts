@@ -4,6 +4,7 @@
 // rendezvous runs and the tor and registry ports below are never called.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import type { Socket } from 'node:net';
 import { join } from 'node:path';
 import { identityFromSeed, ready, toHex, type Identity } from '../../protocol/index.ts';
 import type { Frame } from '../../protocol/frames.ts';
@@ -28,6 +29,8 @@ export interface PairSide {
   sends: { byType: Map<Frame['type'], number>; pending: number; maxPending: number };
   /** What the core's sendMessage does: persist to the outbox, then hand it to the channel. */
   send(body: string): Promise<StoredMessage>;
+  /** How often the channel told its host that the other side revoked or deleted us (`session leave`). */
+  revoked: number;
 }
 
 const unused = (what: string) => (): never => { throw new Error(`${what} is not used by a channel pair`); };
@@ -36,7 +39,7 @@ function offline<T extends object>(what: string): T {
   return new Proxy({}, { get: (_t, name) => unused(`${what}.${String(name)}`) }) as T;
 }
 
-function hostFor(identity: Identity, store: ProfileStore, events: CoreEvent[]): ChannelHost {
+function hostFor(identity: Identity, store: ProfileStore, events: CoreEvent[], onRevoked: () => void): ChannelHost {
   return {
     identity, store, clock: systemClock,
     displayName: () => 'pair',
@@ -44,7 +47,7 @@ function hostFor(identity: Identity, store: ProfileStore, events: CoreEvent[]): 
     tor: offline<TorPort>('tor'), registry: offline<RegistryPort>('registry'),
     links: contactLinkFactory({ clock: systemClock }), timings: DEFAULT_RENDEZVOUS_TIMINGS,
     emit: (e) => { events.push(e); },
-    onConfirmed: () => undefined, onDeclined: () => undefined, onFirstLink: () => undefined, onRevoked: () => undefined,
+    onConfirmed: () => undefined, onDeclined: () => undefined, onFirstLink: () => undefined, onRevoked,
   };
 }
 
@@ -69,13 +72,19 @@ export interface ChannelPair {
   a: PairSide;
   b: PairSide;
   /** The TCP sockets under the link (a dials b): pause one to hold the other side's writes. */
-  sockets: { a: import('node:net').Socket; b: import('node:net').Socket };
+  sockets: { a: Socket; b: Socket };
   /** Closes the link and joins the two channels by a new one (a reconnect; `sockets` follow). */
   relink(): Promise<void>;
+  /**
+   * One more real link between the two identities, dialed by `dialer`, not handed to either
+   * channel: the test attaches each end when it likes (a dual-dial race, DESIGN D6 tie-break).
+   */
+  link(dialer: 'a' | 'b'): Promise<{ a: LinkPort; b: LinkPort }>;
   close(): Promise<void>;
 }
 
-export async function channelPair(): Promise<ChannelPair> {
+/** `linked: false`: the channels start without a link (attach ends of `link()` yourself). */
+export async function channelPair(opts: { linked?: boolean } = {}): Promise<ChannelPair> {
   await ready();
   const root = await mkdtemp(join(tmpdir(), 'sotto-channel-pair-'));
   const ids = [identityFromSeed(new Uint8Array(32).fill(0xa1)), identityFromSeed(new Uint8Array(32).fill(0xb2))] as const;
@@ -84,18 +93,22 @@ export async function channelPair(): Promise<ChannelPair> {
   const stores = await Promise.all(['a', 'b'].map((n) => createProfile(join(root, n), { name: n, passphrase: `pass ${n}`, kdf: KDF_MINIMAL_FOR_TESTS })));
   const factory = contactLinkFactory({ clock: systemClock });
   const sockets = {} as ChannelPair['sockets'];
-  const linked = async (): Promise<[LinkPort, LinkPort]> => {
-    const { dialer, listener } = await tcpPair();
-    sockets.a = dialer;
-    sockets.b = listener;
-    return Promise.all([
-      factory.open({ stream: dialer, initiator: true, identity: ids[0], expectedPeer: ids[1].publicKey, displayName: 'a' }),
-      factory.open({ stream: listener, initiator: false, identity: ids[1], expectedPeer: ids[0].publicKey, displayName: 'b' }),
-    ]);
+  /** A real link dialed by side `dialer`: [a's end, b's end] and the TCP sockets under it. */
+  const open = async (dialer: 0 | 1): Promise<{ ends: [LinkPort, LinkPort]; out: Socket; accepted: Socket }> => {
+    const { dialer: out, listener: accepted } = await tcpPair();
+    const [endA, endB] = await Promise.all(([0, 1] as const).map((i) => factory.open({
+      stream: i === dialer ? out : accepted, initiator: i === dialer, identity: ids[i], expectedPeer: ids[1 - i]!.publicKey, displayName: i === 0 ? 'a' : 'b',
+    })));
+    return { ends: [endA!, endB!], out, accepted };
   };
-  const [linkA, linkB] = await linked();
-  const links: LinkPort[] = [linkA, linkB];
-  const side = async (i: 0 | 1, link: LinkPort): Promise<PairSide> => {
+  const linked = async (): Promise<[LinkPort, LinkPort]> => {
+    const { ends, out, accepted } = await open(0);
+    sockets.a = out;
+    sockets.b = accepted;
+    return ends;
+  };
+  const links: LinkPort[] = opts.linked === false ? [] : await linked();
+  const side = async (i: 0 | 1, link: LinkPort | undefined): Promise<PairSide> => {
     const store = stores[i]!;
     const contactId = i === 0 ? 'contact-b' : 'contact-a';
     const record: CoreContactRecord = {
@@ -104,9 +117,9 @@ export async function channelPair(): Promise<ChannelPair> {
     };
     await store.contacts.put(contactId, record);
     const events: CoreEvent[] = [];
-    const channel = new ContactChannel(hostFor(ids[i], store, events), contactId, record);
+    const channel = new ContactChannel(hostFor(ids[i], store, events, () => { s.revoked++; }), contactId, record);
     const s: PairSide = {
-      channel, store, contactId, events, received: new Map(), sends: { byType: new Map(), pending: 0, maxPending: 0 },
+      channel, store, contactId, events, received: new Map(), sends: { byType: new Map(), pending: 0, maxPending: 0 }, revoked: 0,
       send: async (body) => {
         const [stored] = await store.messages.appendMany([{
           id: toHex(systemClock.randomBytes(16)), contactId, conversationId, direction: 'out', body, sentAt: Date.now(), status: 'queued',
@@ -115,11 +128,11 @@ export async function channelPair(): Promise<ChannelPair> {
         return stored!;
       },
     };
-    channel.attach(counted(link, s), 'main');
+    if (link) channel.attach(counted(link, s), 'main');
     return s;
   };
-  const a = await side(0, linkA);
-  const b = await side(1, linkB);
+  const a = await side(0, links[0]);
+  const b = await side(1, links[1]);
   return {
     a, b, sockets,
     relink: async () => {
@@ -131,8 +144,14 @@ export async function channelPair(): Promise<ChannelPair> {
       a.channel.attach(counted(nextA, a), 'main');
       b.channel.attach(counted(nextB, b), 'main');
     },
+    link: async (dialer) => {
+      const { ends: [endA, endB] } = await open(dialer === 'a' ? 0 : 1);
+      links.push(endA, endB);
+      return { a: counted(endA, a), b: counted(endB, b) };
+    },
     close: async () => {
       await Promise.all([a.channel.stop({ dropEntries: false, bye: 'shutdown' }), b.channel.stop({ dropEntries: false, bye: 'shutdown' })]);
+      for (const l of links) l.close('shutdown'); // ends of link() a test never attached
       for (const s of stores) s.lock();
       await rm(root, { recursive: true, force: true });
     },

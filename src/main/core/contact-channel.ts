@@ -80,6 +80,11 @@ export class ContactChannel {
   private announced: { state: AnnouncedState; text: string } | null = null;
   private presence: ContactPresence = { state: 'offline', text: '' };
   private stopped = false;
+  /**
+   * Stopped by a revoke or delete: every link to this contact that still comes up gets the
+   * `session leave` too (sayLeave), not only the one that was current at the stop.
+   */
+  private leaving = false;
   private flushing: Promise<void> = Promise.resolve();
   /**
    * Ids written on the current link and not acked yet. A link is an ordered, reliable stream: what
@@ -165,11 +170,14 @@ export class ContactChannel {
 
   /** Keeps one link per contact: the same rule on both sides (src/main/link tie-break). */
   attach(link: LinkPort, via: 'main' | 'bootstrap' | 'handover'): void {
+    // A link that finished its handshake after a revoke (a dual-dial race): it may be the one
+    // the tie-break keeps on the peer's side, the only one the peer still reads.
+    if (this.stopped && this.leaving) { sayLeave(link); return; }
     // Hidden from this contact: exactly what a quit shows them (visibility.ts: the same bye).
     if (this.stopped || this.announcement() === null) { link.close(HIDE_BYE); return; }
     const existing = this.link;
     if (existing) {
-      if (!this.prefer(existing, link)) { link.close('duplicate'); return; }
+      if (this.keepsExisting(existing, link)) { link.close('duplicate'); return; }
       this.link = null;
       existing.close('duplicate');
     }
@@ -202,8 +210,12 @@ export class ContactChannel {
     });
   }
 
-  /** DESIGN D6's one rule, shared with src/main/link: keep the link dialed by the smaller identity key. */
-  private prefer(existing: LinkPort, incoming: LinkPort): boolean {
+  /**
+   * DESIGN D6's one rule, shared with src/main/link: keep the link dialed by the smaller identity
+   * key; of two dialed by one side, the newer. (It was applied inverted: both sides kept the
+   * larger key's dial and the older of two, revoke-race.test.ts.)
+   */
+  private keepsExisting(existing: LinkPort, incoming: LinkPort): boolean {
     return preferLink(existing, incoming, this.host.identity.publicKey, this.peer) === existing;
   }
 
@@ -428,19 +440,32 @@ export class ContactChannel {
   rotate(): Promise<void> { return this.main?.rotate() ?? Promise.resolve(); }
   recreate(): Promise<void> { return Promise.all([this.main?.recreate(), this.bootstrap?.recreate()]).then(() => undefined); }
 
-  /** `revoked`: tell the contact first that this pairing is over (session leave), then bye. */
+  /**
+   * `revoked`: tell the contact first that this pairing is over (session leave), then bye. In a
+   * dual-dial race the current link may be the one the peer's tie-break drops unread, so the
+   * rendezvous hands up the links still in their handshake (lastWord) and each gets the leave
+   * too (attach; docs/ARCHITECTURE.md "Revoke and delete").
+   */
   async stop(opts: { dropEntries: boolean; bye: 'shutdown' | 'normal' | 'revoked' | null }): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
+    this.leaving = opts.bye === 'revoked';
     const link = this.link;
     this.link = null;
     if (link) {
-      if (opts.bye === 'revoked') link.send({ type: 'session', kind: 'leave', payload: new Uint8Array(0) });
-      link.close(opts.bye === 'revoked' || opts.bye === null ? 'normal' : opts.bye);
+      if (opts.bye === 'revoked') sayLeave(link);
+      else link.close(opts.bye ?? 'normal');
     }
-    await Promise.all([this.main?.stop(opts), this.bootstrap?.stop({ dropEntries: true })]);
+    const lastWord = this.leaving;
+    await Promise.all([this.main?.stop({ dropEntries: opts.dropEntries, lastWord }), this.bootstrap?.stop({ dropEntries: true, lastWord })]);
     await Promise.all([this.flushing, this.incoming.settled(), this.acks.settled()]);
   }
+}
+
+/** The end of a pairing as the peer must hear it: an empty `session leave`, then bye 'normal'. */
+function sayLeave(link: LinkPort): void {
+  void link.send({ type: 'session', kind: 'leave', payload: new Uint8Array(0) });
+  link.close('normal');
 }
 
 /** Shared conversation id of a pair: both sides derive the same 16 bytes from the two keys. */

@@ -6,6 +6,7 @@
 // survives (one per contact) is the owner's decision.
 import { setMaxListeners } from 'node:events';
 import { createServer, type Server, type Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { clientAuthKeyPair, otherRole, publicKeyFromOnionAddress, type Identity } from '../../protocol/index.ts';
 import type { FoundEntry, LinkFactory, LinkPort, Pairing, PublishedValue, RegistryPort, TorPort } from './ports.ts';
 import type { Visibility } from './visibility.ts';
@@ -101,6 +102,10 @@ export class Rendezvous {
   private visibility: Visibility = { kind: 'hidden' };
   private linkUp = false;
   private stopped = false;
+  /** Stopped with lastWord: links still in their handshake at the stop are handed up when done. */
+  private lastWord = false;
+  /** Sockets whose link handshake (Noise + hello) has not finished yet. */
+  private readonly handshaking = new Set<Duplex>();
   /** The onion being dialed, if any. */
   private dialing: string | null = null;
   /** The peer's endpoint as last seen in a fresh entry or reached by a dial. */
@@ -233,14 +238,21 @@ export class Rendezvous {
     }
   }
 
-  async stop(opts: { dropEntries: boolean }): Promise<void> {
+  /**
+   * `lastWord` (a revoke): a link already in its handshake is not cut but handed to onLink when
+   * it completes, so the owner can still say why it goes (contact-channel.ts: in a dual-dial race
+   * it may be the only link the peer keeps). Nothing new starts: the dial's connect is aborted,
+   * the listener closed; the link's own handshake timeout bounds the wait.
+   */
+  async stop(opts: { dropEntries: boolean; lastWord?: boolean }): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
+    this.lastWord = opts.lastWord === true;
     this.abort.abort();
     this.unwatch?.();
     this.unwatch = null;
     await this.chain;
-    for (const s of this.sockets) s.destroy();
+    for (const s of this.sockets) if (!(this.lastWord && this.handshaking.has(s))) s.destroy();
     const onion = this.onion;
     this.onion = null;
     const groups = this.o.groups;
@@ -313,8 +325,8 @@ export class Rendezvous {
   private accept(socket: Socket): void {
     if (this.stopped || this.visibility.kind === 'hidden') { socket.destroy(); return; }
     this.track(socket);
-    this.o.links.open({ stream: socket, initiator: false, identity: this.o.identity, expectedPeer: this.o.expectedPeer, displayName: this.o.displayName() })
-      .then((link) => (this.stopped ? link.close('shutdown') : this.o.onLink(link)))
+    this.handshake(socket, false)
+      .then((link) => this.handUp(link))
       // A peer that authenticated and then sent garbage before its hello gets the link's code.
       .catch((err: Error) => { socket.destroy(); this.o.onWarning(peerFaultCode(err) ?? 'INBOUND_HANDSHAKE', err.message); });
   }
@@ -322,6 +334,22 @@ export class Rendezvous {
   private track(socket: Socket): void {
     this.sockets.add(socket);
     socket.once('close', () => this.sockets.delete(socket));
+  }
+
+  /** Noise + hello on a tracked stream; the stream counts as handshaking until it settles. */
+  private async handshake(stream: Duplex, initiator: boolean): Promise<LinkPort> {
+    this.handshaking.add(stream);
+    try {
+      return await this.o.links.open({ stream, initiator, identity: this.o.identity, expectedPeer: this.o.expectedPeer, displayName: this.o.displayName() });
+    } finally {
+      this.handshaking.delete(stream);
+    }
+  }
+
+  /** A finished link goes to the owner, after a stop only when the owner still wants its last word. */
+  private handUp(link: LinkPort): void {
+    if (this.stopped && !this.lastWord) link.close('shutdown');
+    else this.o.onLink(link);
   }
 
   /**
@@ -368,8 +396,6 @@ export class Rendezvous {
     });
     if ('setNoDelay' in stream && typeof stream.setNoDelay === 'function') (stream as Socket).setNoDelay(true);
     if (stream instanceof Object && 'once' in stream) this.track(stream as Socket);
-    const link = await this.o.links.open({ stream, initiator: true, identity: this.o.identity, expectedPeer: this.o.expectedPeer, displayName: this.o.displayName() });
-    if (this.stopped) { link.close('shutdown'); return; }
-    this.o.onLink(link);
+    this.handUp(await this.handshake(stream, true));
   }
 }
