@@ -3,9 +3,10 @@
 // profile, picks "Tor network", types a gateway list with a typo (refused line by line in words,
 // nothing created), then the testbed's two gateway onions, and continues. Her profile chose the
 // public network, so it starts its own tor with no private-network line even though the host has
-// a testbed (docs/ARCHITECTURE.md "Network settings"): the public Tor network is unreachable on
-// this machine, so the Tor progress screen is where she stays, which is what the test waits for,
-// never 100 %. axe and screenshots on both screens; the host is stopped and its tor with it.
+// a testbed (docs/ARCHITECTURE.md "Network settings"). Her tor is the real one with every relay
+// connection sent to a refusing proxy on 127.0.0.1 (support/loopback-tor.ts: tests reach nothing
+// outside loopback), so the Tor progress screen is where she stays, which is what the test waits
+// for, never 100 %. axe and screenshots on both screens; the host is stopped and its tor with it.
 // Then Sam, whose sandbox profile runs on the testbed, switches to the Tor network in Settings ›
 // Network: the screen says it applies at the next unlock, and after a restart it does.
 import assert from 'node:assert/strict';
@@ -16,6 +17,7 @@ import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { profileExists } from '../src/main/store/index.ts';
 import { launchChromium } from './support/chromium.ts';
+import { loopbackTor, type LoopbackTor } from './support/loopback-tor.ts';
 import { WAIT, eventually } from './support/eventually.ts';
 import { Person } from './support/person.ts';
 import { checkScreen } from './support/screens.ts';
@@ -27,14 +29,16 @@ let dir: string;
 let tess: Person;
 let sam: Person;
 let onions: string[];
+let publicTor: LoopbackTor;
 const recordWallTime = wallClock(import.meta.url);
 
 /** The host planned the public network for the profile, and its tor has no private-network line. */
-async function runsPublic(person: Person): Promise<void> {
+async function runsPublic(person: Person, attemptsBefore: number): Promise<void> {
   await eventually(`${person.name}'s host says the profile runs on the public network`, () => {
     assert.match(person.host.stderr(), /network: public \(the profile chose the Tor network, the host runs testbed\)/);
   }, WAIT.ui);
   assert.doesNotMatch(readFileSync(join(person.profileDir, 'tor', 'torrc'), 'utf8'), /TestingTorNetwork|DirAuthority/);
+  await eventually(`${person.name}'s tor tries to reach a relay (through the refusing proxy)`, () => assert.ok(publicTor.attempts() > attemptsBefore), WAIT.ui);
 }
 
 /** Processes whose command line names `path` (tor is started with `-f <profile>/tor/torrc`). */
@@ -53,13 +57,15 @@ before(async () => {
   onions = (JSON.parse(readFileSync(testbed, 'utf8')) as { gateways: { onion: string }[] }).gateways.map((g) => g.onion);
   dir = mkdtempSync(join(tmpdir(), 'sotto-e2e-choice-'));
   browser = await launchChromium();
-  tess = await Person.start(browser, { name: 'Tess', passphrase: 'tess paints the lighthouse every other spring', dir, testbed });
+  publicTor = await loopbackTor(dir);
+  tess = await Person.start(browser, { name: 'Tess', passphrase: 'tess paints the lighthouse every other spring', dir, testbed, hostEnv: publicTor.env });
 });
 
 after(async () => {
   await tess?.stop();
   await sam?.stop();
   await browser?.close();
+  await publicTor?.close();
   rmSync(dir, { recursive: true, force: true });
   recordWallTime();
 });
@@ -87,7 +93,7 @@ test('choosing the Tor network: a typo is refused per line, the gateways are sto
   // A phase with a percentage: tor runs and reports its bootstrap (it stays below 100 here).
   await page.getByRole('status').filter({ hasText: /Connecting to Tor… \d+%/ }).waitFor({ timeout: WAIT.startup });
   assert.equal(profileExists(tess.profileDir), true);
-  await runsPublic(tess);
+  await runsPublic(tess, 0);
   assert.deepEqual(await checkScreen(page, 'tor-progress'), []);
 
   // Quitting stops the core while tor is still bootstrapping: the host exits 0, nothing is left.
@@ -110,9 +116,12 @@ test('Settings › Network: a sandbox profile switches to the Tor network, which
   // Stored, not applied yet: this run stays on the sandbox and the screen says when it changes.
   await settings.getByText('Sotto runs on the local sandbox now. A change of network takes effect the next time you unlock.').waitFor({ timeout: WAIT.ui });
 
+  // Sam's first host ran the testbed's tor; from now on his profile runs public.
+  sam.hostEnv = publicTor.env;
+  const attempts = publicTor.attempts();
   await sam.restartHost();
   await sam.unlock();
   await sam.main.getByRole('status').filter({ hasText: /Connecting to Tor… \d+%/ }).waitFor({ timeout: WAIT.startup });
-  await runsPublic(sam);
+  await runsPublic(sam, attempts);
   assert.equal(await sam.host.stop(), 0, sam.host.stderr());
 });

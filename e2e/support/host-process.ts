@@ -51,6 +51,8 @@ export interface StartHostOptions {
   timeoutMs?: number;
   /** More host options (e.g. `--no-testbed-gateways`). */
   args?: string[];
+  /** Environment entries over this process's (e.g. a PATH whose `tor` cannot leave loopback). */
+  env?: Record<string, string>;
 }
 
 export class HostStartError extends Error {
@@ -63,7 +65,7 @@ export function startHost(o: StartHostOptions): Promise<HostProcess> {
   installExitHook();
   const child = spawn(process.execPath, [
     '--import', 'tsx', HOST_ENTRY, '--profile', o.profileDir, '--testbed', o.testbed, '--port', '0', '--no-open', ...(o.args ?? []),
-  ], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'], shell: false, env: { ...process.env } });
+  ], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'], shell: false, env: { ...process.env, ...o.env } });
   live.add(child);
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => { stderr = (stderr + chunk.toString('utf8')).slice(-STDERR_KEEP); });

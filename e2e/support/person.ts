@@ -26,12 +26,14 @@ export class Person {
     readonly passphrase: string,
     readonly profileDir: string,
     private readonly testbed: string,
+    /** Environment entries for this person's host, at start and every restart after it is set. */
+    public hostEnv: Record<string, string> | undefined,
   ) {}
 
   /** Starts this person's host and opens its main window (onboarding for a new profile). */
-  static async start(browser: Browser, o: { name: string; passphrase: string; dir: string; testbed: string; hostArgs?: string[] }): Promise<Person> {
-    const p = new Person(o.name, o.passphrase, join(o.dir, o.name), o.testbed);
-    p.host = await startHost({ profileDir: p.profileDir, testbed: p.testbed, name: o.name, ...(o.hostArgs ? { args: o.hostArgs } : {}) });
+  static async start(browser: Browser, o: { name: string; passphrase: string; dir: string; testbed: string; hostArgs?: string[]; hostEnv?: Record<string, string> }): Promise<Person> {
+    const p = new Person(o.name, o.passphrase, join(o.dir, o.name), o.testbed, o.hostEnv);
+    p.host = await startHost({ profileDir: p.profileDir, testbed: p.testbed, name: o.name, ...(o.hostArgs ? { args: o.hostArgs } : {}), ...(o.hostEnv ? { env: o.hostEnv } : {}) });
     p.ctx = await newPersonContext(browser, p.host.origin);
     p.main = await p.ctx.context.newPage();
     await p.main.goto(p.host.url);
@@ -125,7 +127,7 @@ export class Person {
     for (const page of this.context.pages()) if (page !== this.main) await page.close();
     const code = await this.host.stop();
     if (code !== 0) throw new Error(`host ${this.name} exited with ${code} on SIGTERM\n${this.host.stderr()}`);
-    this.host = await startHost({ profileDir: this.profileDir, testbed: this.testbed, name: this.name });
+    this.host = await startHost({ profileDir: this.profileDir, testbed: this.testbed, name: this.name, ...(this.hostEnv ? { env: this.hostEnv } : {}) });
     // A new host has a new port (a new origin): permissions follow it.
     await this.context.grantPermissions(['notifications'], { origin: this.host.origin });
     await this.main.goto(this.host.url);
