@@ -108,7 +108,7 @@ async function readUnderS(): Promise<{ tombstone: (SignedRecord | null)[]; entri
   }
 }
 
-test('a redeemer who comes after confirmation learns "taken" from the tombstone within one lookup period; A and B stay contacts', { timeout: 300_000 }, async (t) => {
+test('a redeemer who comes after confirmation learns "taken" from the tombstone within one lookup period, and A can invite them again; A and B stay contacts', { timeout: 300_000 }, async (t) => {
   // The tombstone is on the DHT, written once: every replica opens for a reader of s (the
   // inviter's signature, a tag that does not name who was confirmed).
   const inviter = decodeInvitation(openLink).form === 'open' ? (decodeInvitation(openLink) as { inviterPublicKey: Uint8Array }).inviterPublicKey : new Uint8Array(0);
@@ -121,7 +121,7 @@ test('a redeemer who comes after confirmation learns "taken" from the tombstone 
   }
   assert.ok(first.every((r) => r !== null), 'all three replicas written');
   first.forEach((r, index) => assert.equal(openTakenTombstone(r!.value, { secret, index, inviter }).kind, 'taken'));
-  t.diagnostic(`tombstone written ${first[0]!.seq - confirmedAt} ms after the confirm call`);
+  t.diagnostic(`tombstone on the DHT, dated (seq) ${first[0]!.seq - confirmedAt} ms after the confirm call`);
 
   D = await makeCore(await testbed(), 'dave');
   const mark = D.log.mark;
@@ -136,6 +136,11 @@ test('a redeemer who comes after confirmation learns "taken" from the tombstone 
   await D.log.wait((e) => e.type === 'contact-removed' && e.contactId === daves.id, 10_000, mark);
   assert.deepEqual((await D.core.listContacts()).map((c) => c.id), [], 'no stuck pending contact');
   await assert.rejects(D.core.acceptInvitation({ link: openLink }), errorCode('INVITATION_TAKEN'));
+  // Nothing is stuck between A and D: A's next invitation to D works at once.
+  const aMark = A.log.mark;
+  const again = await A.core.createInvitation({ kind: 'sealed', contactCode: D.core.profile().contactCode });
+  const davesAlice = (await D.core.acceptInvitation({ link: again.link })).contact.id;
+  await Promise.all([A.log.wait(presenceOf(again.contactId!, 'online'), 120_000, aMark), D.log.wait(presenceOf(davesAlice, 'online'), 120_000, mark)]);
 
   // A and B are untouched: confirmed on both sides.
   assert.equal((await A.core.getContact({ id: aliceSeesBob })).phase, 'confirmed');
