@@ -1,6 +1,7 @@
 // 500 contacts (issue 11 item 4) on the shared testbed: SOTTO_TESTBED=<description> npm run bench contacts500
 // A profile with 500 confirmed contacts (the store seeded directly) is unlocked by a core running
-// in a child process (so its RSS is the core's alone, not this process's observer and tor). From
+// in a child process (so its RSS is the core's alone, not this process's observer and tor; bundled as
+// the app ships its main process, bench/bundle.ts, so tsx is not in it). From
 // OUTSIDE, as each contact would: its K_AB -> its registry keys -> a padded sweep through the
 // gateways -> the entry decrypted and verified -> the onion it names; then that onion is dialed
 // with the contact's client-auth key from a tor of our own (a connect only succeeds once the
@@ -30,6 +31,7 @@ import { SottoCore } from '../src/main/core/sotto-core.ts';
 import { ENDPOINT_VIRTUAL_PORT } from '../src/main/core/rendezvous.ts';
 import { skipWithoutTestbed } from './support.ts';
 import { forkCore, seedContacts } from './seeded-core.ts';
+import { bundleForNode } from './bundle.ts';
 
 const PASSPHRASE = 'pass-bench-500';
 const SPREAD_MS = Number(process.env.SOTTO_BENCH_SPREAD_MS ?? 60_000);
@@ -102,7 +104,8 @@ async function measure(): Promise<void> {
   const { tor: dialer } = await startClientTor({ clientTorrc: tb.tor.clientTorrc, dataDir: join(work, 'dialer-tor') });
 
   // ---- the core in its own process.
-  const core = forkCore<ToCore, FromCore>(fileURLToPath(import.meta.url), ['--core', dir]);
+  // Bundled as the app ships its main process (no tsx in the child: bench/bundle.ts says why).
+  const core = forkCore<ToCore, FromCore>(await bundleForNode(fileURLToPath(import.meta.url)), ['--core', dir]);
   const { next, tell } = core;
   await next('loaded', 60_000);
   tell({ type: 'rss' });

@@ -51,9 +51,13 @@ export interface CoreChild<To extends object, From extends ChildMessage> {
   close(closeMessage: To): Promise<void>;
 }
 
-/** Runs `file` (the benchmark itself, which takes `args` as its child role) in a child process. */
+/**
+ * Runs `file` (the benchmark itself, which takes `args` as its child role) in a child process: a
+ * .ts file through tsx, a bundle from bench/bundle.ts on plain node.
+ */
 export function forkCore<To extends object, From extends ChildMessage>(file: string, args: string[]): CoreChild<To, From> {
-  const child = fork(file, args, { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const execArgv = file.endsWith('.ts') ? ['--import', 'tsx'] : [];
+  const child = fork(file, args, { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const inbox: From[] = [];
   const waiters: { type: From['type']; resolve: (m: From) => void }[] = [];
   child.on('message', (m: From) => {

@@ -5,23 +5,18 @@
 // (zod, the contract) is bundled into it; the main process keeps its npm dependencies external
 // (electron-builder ships them). The renderer is built separately (`npm run build:renderer`).
 import { build } from 'vite';
-import { builtinModules } from 'node:module';
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { isNodeExternal } from './node-externals.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const outDir = fileURLToPath(new URL('../dist', import.meta.url));
-const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
-const builtins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
-const packages = ['electron', ...Object.keys(pkg.dependencies ?? {}), ...Object.keys(pkg.devDependencies ?? {})];
-const isPackage = (id) => builtins.includes(id) || packages.some((p) => id === p || id.startsWith(`${p}/`));
 
 const common = { configFile: false, root, logLevel: 'warn' };
 await build({
   ...common,
   build: {
     outDir, emptyOutDir: false, ssr: true, target: 'node20', minify: false,
-    rollupOptions: { input: { 'electron.main': `${root}/electron.main.ts` }, external: isPackage, output: { format: 'es', entryFileNames: '[name].js', chunkFileNames: 'main/[name]-[hash].js' } },
+    rollupOptions: { input: { 'electron.main': `${root}/electron.main.ts` }, external: isNodeExternal, output: { format: 'es', entryFileNames: '[name].js', chunkFileNames: 'main/[name]-[hash].js' } },
   },
 });
 await build({

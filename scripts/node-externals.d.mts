@@ -1,0 +1,1 @@
+export function isNodeExternal(id: string): boolean;
