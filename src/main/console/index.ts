@@ -6,6 +6,7 @@ export { parseCommand, HELP, USAGE, OWN_STATES, type Command, type OwnStateInput
 export { ConsoleSession, type SessionOptions } from './session.ts';
 export { Terminal, type TerminalOptions } from './terminal.ts';
 export { attachTestbed, testbedAlive, gatewayAnswers, watchTestbed, type AttachedTestbed, type AttachTestbedOptions } from './testbed-host.ts';
+export { watchTestbedEnd, TESTBED_GONE_WORDS, type TestbedEnd, type TestbedEndOptions } from './testbed-end.ts';
 export { DebugLog } from './debug-log.ts';
 export { TESTBED_CORE_TIMINGS, TESTBED_TUNING, testbedServices, testbedNetworkServices } from './testbed-timings.ts';
 export {

@@ -5,7 +5,7 @@
 // profile waits for it, so a window can show onboarding at once); 'public' has none. Which one a
 // profile runs on is decided at each unlock from its own choice (profile-network.ts).
 import { SottoCore, systemClock, type SottoCoreOptions } from '../index.ts';
-import { attachTestbed, type AttachedTestbed } from '../console/index.ts';
+import { attachTestbed, watchTestbedEnd, type AttachedTestbed } from '../console/index.ts';
 import { NetworkSettings } from '../core/network-settings.ts';
 import { profileServices } from './profile-network.ts';
 import { DEFAULT_SETTINGS } from '../../ipc/index.ts';
@@ -33,6 +33,8 @@ export interface ProfileHostOptions {
   /** Electron's process.resourcesPath and app.isPackaged: where the bundled tor is, and no PATH fallback. */
   resourcesDir?: string;
   packaged?: boolean;
+  /** Pause between health checks of a testbed another process owns (default 2 s). */
+  testbedWatchMs?: number;
 }
 
 export interface ProfileHost {
@@ -70,11 +72,21 @@ export function openProfileHost(o: ProfileHostOptions): ProfileHost {
   });
   const handler = new IpcHandler({ core, settings, network, actions: { ...o.actions, activity: () => autoAway.touch() } });
   autoAway.start();
+  // Another process owns the testbed: when it quits, say so now, not after a gateway timeout.
+  const unwatchTestbed = testbed ? watchTestbedEnd(testbed, {
+    ...(o.testbedWatchMs ? { intervalMs: o.testbedWatchMs } : {}),
+    onEnd: (end) => {
+      o.log(`[testbed] ${end.code}: ${end.detail}`);
+      // A profile that chose the Tor network does not run on the testbed: nothing changed for it.
+      if (network.stored.kind !== 'tor') handler.emit({ type: 'warning', code: end.code, message: end.message });
+    },
+  }) : () => undefined;
   let closing: Promise<void> | undefined;
   return {
     core, handler, settings,
     close: () => (closing ??= (async () => {
       stop.abort();
+      unwatchTestbed();
       autoAway.stop();
       handler.close();
       await core.close().catch((err: Error) => o.log(`core close: ${err.message}`));
