@@ -4,10 +4,10 @@
 // the peer: the link that survives there gets the leave when it comes up on the revoking side.
 // Real stores, real links over loopback TCP (channel-pair.ts); the channels are not started, so the
 // test hands each link to a channel itself, in the order the race produced.
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { compareBytes, fromHex } from '../../protocol/index.ts';
-import { channelPair, type ChannelPair } from './channel-pair.ts';
+import { channelPair } from './channel-pair.ts';
 
 async function until(what: string, ok: () => boolean, ms = 30_000): Promise<void> {
   const deadline = Date.now() + ms;
@@ -17,21 +17,23 @@ async function until(what: string, ok: () => boolean, ms = 30_000): Promise<void
   }
 }
 
-/** The side with the smaller identity key (whose dial the tie-break keeps) and the other one. */
-function sides(pair: ChannelPair): { small: 'a' | 'b'; big: 'a' | 'b' } {
+/**
+ * Two channels without a link and two crossed dials, attached by nobody yet: `kept` is dialed by
+ * the side with the smaller identity key (`small`), the one the tie-break keeps; `dropped` by `big`.
+ */
+async function crossedDials(t: TestContext) {
+  const pair = await channelPair({ linked: false });
+  t.after(() => pair.close());
   // Each side's record holds the other's key.
   const aKey = fromHex(pair.b.channel.record.identityPk, 32);
   const bKey = fromHex(pair.a.channel.record.identityPk, 32);
-  return compareBytes(aKey, bKey) < 0 ? { small: 'a', big: 'b' } : { small: 'b', big: 'a' };
+  const [small, big] = compareBytes(aKey, bKey) < 0 ? ['a', 'b'] as const : ['b', 'a'] as const;
+  return { pair, small, big, kept: await pair.link(small), dropped: await pair.link(big) };
 }
 
 test('both sides keep the link dialed by the smaller key, and of two dials by one side the newer', async (t) => {
-  const pair = await channelPair({ linked: false });
-  t.after(() => pair.close());
-  const { small, big } = sides(pair);
-  // Crossed dials, seen in opposite orders on the two sides.
-  const kept = await pair.link(small);
-  const dropped = await pair.link(big);
+  const { pair, small, big, kept, dropped } = await crossedDials(t);
+  // Seen in opposite orders on the two sides.
   pair[big].channel.attach(dropped[big], 'main');
   pair[big].channel.attach(kept[big], 'main');
   pair[small].channel.attach(kept[small], 'main');
@@ -50,11 +52,7 @@ test('both sides keep the link dialed by the smaller key, and of two dials by on
 });
 
 test('a revoke sent on the link the tie-break drops still reaches the revoked side', async (t) => {
-  const pair = await channelPair({ linked: false });
-  t.after(() => pair.close());
-  const { small, big } = sides(pair);
-  const kept = await pair.link(small);
-  const dropped = await pair.link(big);
+  const { pair, small, big, kept, dropped } = await crossedDials(t);
 
   // The revoking (smaller) side has only the doomed link so far; the other side saw both and kept
   // the smaller side's dial, closing the doomed one as a duplicate (it reads nothing more on it).
