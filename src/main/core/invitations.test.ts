@@ -1,7 +1,9 @@
 // The invitation workflow as users meet it, on loopback services (real cores, real store, real
 // ContactLinks over TCP; no tor): a link someone else already used says INVITATION_TAKEN and leaves
 // nothing behind; a later invitation between the same two people re-keys the old record (after a
-// revoke, after a failed attempt); a finished invitation keeps neither s nor its link, whichever
+// revoke, after a failed attempt); after confirmation a later redeemer learns "taken" from the
+// inviter's tombstone (the loopback registry keeps written records like the DHT); a finished
+// invitation keeps neither s nor its link, whichever
 // way it finished (confirm, decline, cancel, expiry). The same claims on the testbed:
 // invitations.int.test.ts.
 import { test } from 'node:test';
@@ -81,6 +83,40 @@ test('a used open link: the next redeemer hears INVITATION_TAKEN at once, keeps 
   const sealed = await A!.core.createInvitation({ kind: 'sealed', contactCode: C!.core.profile().contactCode });
   const carolSeesAlice = (await C!.core.acceptInvitation({ link: sealed.link })).contact.id;
   await Promise.all([A!.log.wait(presenceOf(sealed.contactId!, 'online'), 10_000, 0), C!.log.wait(presenceOf(carolSeesAlice, 'online'), 10_000, 0)]);
+});
+
+test('after confirmation a later redeemer learns "taken" from the tombstone: at once, and after a restart while pending', async (t) => {
+  const [A, B, C, D] = await people(t, ['alice', 'bob', 'carol', 'dave']);
+  const inv = await A!.core.createInvitation({ kind: 'open' });
+  await B!.core.acceptInvitation({ link: inv.link });
+  await A!.log.wait((e) => e.type === 'invitation-redeemed', 10_000, 0);
+  // Carol redeems while Alice is locked (nothing answers under s), then quits while still pending.
+  await A!.core.lock();
+  const carols = (await C!.core.acceptInvitation({ link: inv.link })).contact;
+  assert.equal(carols.phase, 'pending');
+  await C!.core.lock();
+  // Alice comes back and confirms Bob: her session under s retires, the tombstone is written once.
+  await A!.core.unlock({ passphrase: A!.passphrase });
+  const bob = await A!.core.confirmInvitation({ id: inv.id });
+  await A!.log.wait(presenceOf(bob.id, 'online'), 10_000, 0);
+  await B!.log.wait((e) => e.type === 'contact' && e.contact.phase === 'confirmed', 10_000, 0);
+  assert.equal((await B!.core.listContacts())[0]?.phase, 'confirmed', 'Bob read his own tombstone (if at all) as no refusal');
+
+  // Dave comes after the confirmation: "taken" in his first sweep, nothing left behind.
+  const daves = (await D!.core.acceptInvitation({ link: inv.link })).contact;
+  const taken = await D!.log.wait(warned('INVITATION_TAKEN'), 10_000, 0);
+  assert.ok(taken.type === 'warning' && taken.message.includes('alice'));
+  await until(() => D!.log.events.some((e) => e.type === 'contact-removed' && e.contactId === daves.id), 5_000, 'pending contact removed');
+  assert.equal((await D!.core.listContacts()).length, 0);
+  await assert.rejects(D!.core.acceptInvitation({ link: inv.link }), errorCode('INVITATION_TAKEN'));
+
+  // Carol's redemption resumes at her next unlock and reads the tombstone then.
+  const carolMark = C!.log.mark;
+  await C!.core.unlock({ passphrase: C!.passphrase });
+  await C!.log.wait(warned('INVITATION_TAKEN'), 10_000, carolMark);
+  await until(() => C!.log.events.slice(carolMark).some((e) => e.type === 'contact-removed' && e.contactId === carols.id), 5_000, 'pending contact removed');
+  assert.equal((await C!.core.listContacts()).length, 0, 'no stuck pending contact after the restart');
+  assert.equal((await A!.core.getContact({ id: bob.id })).phase, 'confirmed');
 });
 
 test('a revoke is told to the revoked side; then the same two people pair again: each old record replaced, nickname and history kept', async (t) => {

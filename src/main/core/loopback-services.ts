@@ -8,7 +8,7 @@ import { connect, type Socket } from 'node:net';
 import sodium from 'libsodium-wrappers-sumo';
 import { CodedError, equalBytes, onionAddressFromPublicKey, otherRole, toHex } from '../../protocol/index.ts';
 import type { Clock } from './clock.ts';
-import type { FoundEntry, Pairing, PublishedValue, RegistryPort, TorPort } from './ports.ts';
+import type { FoundEntry, Pairing, PublishedValue, RawRecord, RegistryPort, TorPort } from './ports.ts';
 import type { CoreServicesFactory } from './sotto-core.ts';
 import { contactLinkFactory } from './wiring.ts';
 
@@ -23,6 +23,8 @@ export class LoopbackNetwork {
   readonly endpoints = new Map<string, Endpoint>();
   /** key = hex(shared key) + '/' + publishing role. */
   readonly board = new Map<string, { value: PublishedValue; timestamp: number; owner: string }>();
+  /** Records written once (RegistryPort.writeOnce: an invitation's tombstone), by public key hex; the highest seq stays, as on the DHT. */
+  readonly records = new Map<string, RawRecord>();
   /** Every outbound connect attempt: who (identity hex), to which onion, and whether it got through. */
   readonly dials: { from: string; onion: string; ok: boolean }[] = [];
   /** Identities whose outbound connects fail (so a test decides who dials whom). */
@@ -109,6 +111,7 @@ export class LoopbackNetwork {
       o.onTor?.(tor);
       const key = (p: Pairing, role: number): string => `${toHex(p.sharedKey)}/${role}`;
       const watchers = new Set<{ pairing: Pairing; listener: (e: FoundEntry | null) => void }>();
+      const keyWatchers = new Map<string, { keys: readonly Uint8Array[]; listener: (r: RawRecord) => void }>();
       let sweepTimer: unknown = null;
       let stopped = false;
       const found = (p: Pairing): FoundEntry | null => {
@@ -122,6 +125,12 @@ export class LoopbackNetwork {
         sweepTimer = null;
         if (stopped) return;
         for (const w of [...watchers]) w.listener(found(w.pairing));
+        for (const w of [...keyWatchers.values()]) {
+          for (const k of w.keys) {
+            const r = this.records.get(toHex(k));
+            if (r) w.listener(r);
+          }
+        }
         sweepTimer = clock.setTimeout(sweep, o.sweepMs ?? 100);
       };
       const registry: RegistryPort = {
@@ -148,6 +157,19 @@ export class LoopbackNetwork {
           return () => { watchers.delete(entry); };
         },
         setLinked: () => undefined,
+        writeOnce: (records) => {
+          for (const r of records) {
+            const k = toHex(r.publicKey);
+            if ((this.records.get(k)?.seq ?? -1) < r.seq) this.records.set(k, r);
+          }
+        },
+        // Read in every sweep, like the real registry's padded sweep.
+        watchKeys: (id, keys, listener) => {
+          const entry = { keys, listener };
+          keyWatchers.set(id, entry);
+          if (sweepTimer === null) sweepTimer = clock.setTimeout(sweep, 0);
+          return () => { if (keyWatchers.get(id) === entry) keyWatchers.delete(id); };
+        },
         stop: async ({ gone }) => {
           stopped = true;
           if (sweepTimer !== null) clock.clearTimeout(sweepTimer);

@@ -74,8 +74,8 @@ export interface RegistryPort {
   registeredAll?(): void;
   /**
    * Puts signed records once, never refreshed (record I as replica I), retried a few times on
-   * failure, then given up (docs/PROTOCOL.md "Invitation taken tombstone"). Optional: the
-   * in-process test registry has no DHT to hold them.
+   * failure, then given up (docs/PROTOCOL.md "Invitation taken tombstone"). Optional: a registry
+   * without anywhere to keep records (a test's offline one) leaves it out.
    */
   writeOnce?(records: readonly RawRecord[]): void;
   /**
