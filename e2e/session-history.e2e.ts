@@ -1,0 +1,167 @@
+// A session window over a long history in the real renderer behind the real browser host
+// (docs/ARCHITECTURE.md "Renderer"): the log is virtualised (only rows on screen are in the DOM),
+// opens on the newest message, pages older history in as the person scrolls to the top without
+// moving the message they were reading, follows a new message only when they were at the bottom,
+// and passes axe in both themes. One contact and 260 messages of one to four lines (rows of
+// different heights), written through the core API (support/seeded-host.ts); no Tor needed.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Locator, Page } from 'playwright-core';
+import { z } from 'zod';
+import { launchChromium, newPersonContext } from './support/chromium.ts';
+import { WAIT, eventually } from './support/eventually.ts';
+import { checkScreen } from './support/screens.ts';
+import { startSeededHost, type SeededHost } from './support/seeded-host.ts';
+import { wallClock } from './support/wall-time.ts';
+
+const MESSAGES = 260;
+/** The window's page of history (MessageList PAGE_SIZE). */
+const PAGE = 50;
+/** "message 7." then 0-3 more lines: the number ends with a period so "message 1." never matches 10. */
+const body = (n: number): string => [`message ${n}.`, ...Array.from({ length: n % 4 }, () => `another line of message ${n}`)].join('\n');
+
+let dir: string;
+let seeded: SeededHost;
+let browser: Browser;
+let session: Page;
+let log: Locator;
+const recordWallTime = wallClock(import.meta.url);
+
+/**
+ * Runs `fn` (source text of a function of the log element) in the session window. Source text,
+ * because this project's typecheck has no DOM types; called in the string, because a string given
+ * to evaluate is an expression, not a function to call.
+ */
+function onLog(fn: string): Promise<unknown> {
+  return session.evaluate(`(${fn})(document.querySelector('[role="log"]'))`);
+}
+
+/** Where row `n` sits in the log: its top relative to the log's top, or null when it is not in the DOM. */
+async function rowTop(n: number): Promise<number | null> {
+  const out = await onLog(`(el) => {
+    const a = [...el.querySelectorAll('article')].find((x) => x.textContent.includes('message ${n}.'));
+    return a ? a.getBoundingClientRect().top - el.getBoundingClientRect().top : null;
+  }`);
+  return typeof out === 'number' ? out : null;
+}
+
+/**
+ * Scrolls the log to the top as a reader would and waits (in the page, so nothing is missed) for
+ * the page it asks for: aria-busy goes true, then false. Returns the message that was first on
+ * screen when the top was reached, and its place then and two frames after the page came in.
+ */
+const PAGE_BACK = `(el) => new Promise((done) => {
+  const top = (a) => a.getBoundingClientRect().top - el.getBoundingClientRect().top;
+  const find = (n) => [...el.querySelectorAll('article')].find((x) => x.textContent.includes('message ' + n + '.'));
+  let asked = false;
+  let anchor = null;
+  let before = null;
+  const finish = (result) => { watch.disconnect(); clearTimeout(timer); done(result); };
+  const watch = new MutationObserver(() => {
+    if (el.getAttribute('aria-busy') === 'true') { asked = true; return; }
+    if (!asked) return;
+    requestAnimationFrame(() => requestAnimationFrame(() => {
+      const a = anchor === null ? null : find(anchor);
+      finish({ anchor, before, after: a ? top(a) : null });
+    }));
+  });
+  const timer = setTimeout(() => finish(null), 30000);
+  watch.observe(el, { attributes: true, attributeFilter: ['aria-busy'] });
+  el.scrollTop = 0;
+  // The scroll event (and the request it sends) comes before this frame's callbacks; the answer
+  // crosses the WebSocket, so it cannot have been drawn yet.
+  requestAnimationFrame(() => {
+    const first = el.querySelector('article');
+    const m = first && /message (\\d+)\\./.exec(first.textContent);
+    if (m) { anchor = Number(m[1]); before = top(first); }
+  });
+})`;
+
+const pageBack = z.object({ anchor: z.number().nullable(), before: z.number().nullable(), after: z.number().nullable() }).nullable();
+
+before(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'sotto-e2e-history-'));
+  seeded = await startSeededHost({ dir, contacts: 1, messages: 0 });
+  for (let n = 1; n <= MESSAGES; n++) await seeded.core.sendMessage({ contactId: seeded.busy.id, body: body(n) });
+  browser = await launchChromium();
+  const person = await newPersonContext(browser, seeded.host.origin);
+  const main = await person.context.newPage();
+  await main.goto(seeded.host.url);
+  await main.getByRole('listbox', { name: 'Contacts' }).getByRole('option').first().waitFor({ timeout: WAIT.ui });
+  // The session window as the renderer opens one (window.open on its route, the token in the
+  // copied sessionStorage).
+  const popup = person.context.waitForEvent('page', { timeout: WAIT.ui });
+  await main.evaluate(`window.open(location.origin + '/${seeded.busy.route}', 'sotto-session-history')`);
+  session = await popup;
+  log = session.getByRole('log', { name: 'Messages' });
+});
+
+after(async () => {
+  await browser?.close();
+  await seeded?.close();
+  rmSync(dir, { recursive: true, force: true });
+  recordWallTime();
+});
+
+test('the window opens on the newest message with only the rows on screen in the DOM', async () => {
+  const newest = log.getByRole('article').filter({ hasText: `message ${MESSAGES}.` });
+  await newest.waitFor({ timeout: WAIT.ui });
+  await eventually('the newest message is in view at the bottom of the log', async () => {
+    const box = await log.boundingBox();
+    const row = await newest.boundingBox();
+    assert.ok(box && row, 'log and row are laid out');
+    assert.ok(row.y >= box.y && row.y + row.height <= box.y + box.height + 1, `row ${row.y}+${row.height} within log ${box.y}+${box.height}`);
+  }, WAIT.ui);
+  const rendered = await log.getByRole('article').count();
+  assert.ok(rendered > 3 && rendered < PAGE, `virtualised: ${rendered} of the first ${PAGE} messages in the DOM`);
+});
+
+test('scrolling to the top pages the whole history in, each page without moving the message being read', async () => {
+  const pages: { anchor: number; before: number; after: number }[] = [];
+  while (!await session.getByText('Start of your conversation').isVisible()) {
+    assert.ok(pages.length < Math.ceil(MESSAGES / PAGE), `at most ${Math.ceil(MESSAGES / PAGE) - 1} pages back (${pages.length} so far)`);
+    const r = pageBack.parse(await onLog(PAGE_BACK));
+    assert.ok(r !== null, 'a page was asked for and shown within 30 s');
+    assert.ok(r.anchor !== null && r.before !== null, 'a message was on screen at the top');
+    assert.ok(r.after !== null, `message ${r.anchor} is still drawn after the page came in`);
+    pages.push({ anchor: r.anchor, before: r.before, after: r.after });
+  }
+  for (const p of pages) assert.ok(Math.abs(p.after - p.before) <= 2, `message ${p.anchor} stayed in place: ${p.before} -> ${p.after} px`);
+  assert.equal(pages.length, Math.ceil((MESSAGES - PAGE) / PAGE), 'one page back per scroll to the top');
+  // The oldest message is there, under the start line.
+  await onLog('(el) => { el.scrollTop = 0; }');
+  await log.getByRole('article').filter({ hasText: 'message 1.' }).waitFor({ timeout: WAIT.ui });
+});
+
+test('a new message is followed only when the reader is at the bottom', async () => {
+  const composer = session.getByRole('textbox', { name: 'Message' });
+  const send = async (text: string): Promise<void> => {
+    await composer.fill(text);
+    await composer.press('Enter');
+    await eventually('the composer is cleared (the message was taken)', async () => assert.equal(await composer.inputValue(), ''), WAIT.ui);
+  };
+  // Reading old messages: a message written now does not pull the view down.
+  const reading = await rowTop(1);
+  assert.notEqual(reading, null, 'the oldest message is on screen');
+  await send('written while reading.');
+  await session.evaluate('new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))');
+  assert.equal(await rowTop(1), reading, 'the view stayed on the oldest message');
+
+  await onLog('(el) => { el.scrollTop = el.scrollHeight; }');
+  await log.getByRole('article').filter({ hasText: 'written while reading.' }).waitFor({ timeout: WAIT.ui });
+  await send('written at the bottom.');
+  const latest = log.getByRole('article').filter({ hasText: 'written at the bottom.' });
+  await eventually('the new message is followed into view', async () => {
+    const box = await log.boundingBox();
+    const row = await latest.boundingBox();
+    assert.ok(box && row, 'log and row are laid out');
+    assert.ok(row.y + row.height <= box.y + box.height + 1 && row.y >= box.y, `row ${row.y}+${row.height} within log ${box.y}+${box.height}`);
+  }, WAIT.ui);
+});
+
+test('the session window with a long history: axe finds nothing serious in either theme (screenshots saved)', async () => {
+  assert.deepEqual(await checkScreen(session, 'session-history'), []);
+});
