@@ -53,9 +53,14 @@ export class OneTimeWrites {
       }
       const delay = Math.floor((this.#o.retryMinMs + uniform(this.#o.env.randomBytes) * (this.#o.retryMaxMs - this.#o.retryMinMs)) * 2 ** (attempt - 1));
       await new Promise<void>((resolve) => {
-        const timer = this.#o.env.timers.setTimeout(() => { this.#timers.delete(timer); resolve(); }, delay);
+        const onAbort = (): void => resolve();
+        const timer = this.#o.env.timers.setTimeout(() => {
+          this.#timers.delete(timer);
+          this.#abort.signal.removeEventListener('abort', onAbort);
+          resolve();
+        }, delay);
         this.#timers.add(timer);
-        this.#abort.signal.addEventListener('abort', () => resolve(), { once: true });
+        this.#abort.signal.addEventListener('abort', onAbort, { once: true });
       });
       await this.#put(record, spread, attempt + 1);
     }
