@@ -19,6 +19,7 @@ import { launchChromium, newPersonContext } from '../e2e/support/chromium.ts';
 import { REPO_ROOT } from '../e2e/support/host-process.ts';
 import { ARTIFACTS_DIR } from '../e2e/support/screens.ts';
 import { startSeededHost, type SeededHost } from '../e2e/support/seeded-host.ts';
+import { pageBack } from '../e2e/support/session-log.ts';
 
 const RUNS = 7;
 const CONTACTS = 500;
@@ -59,19 +60,6 @@ async function frameTimes(page: Page, selector: string | null, frames: number, s
   const out: unknown = await page.evaluate(fn);
   return Array.isArray(out) ? out.filter((x): x is number => typeof x === 'number') : [];
 }
-
-/** Scrolls the log to the top and resolves once the page it asked for is shown (false: none came in 30 s). */
-const PAGE_BACK = `(el) => new Promise((done) => {
-  let asked = false;
-  const finish = (ok) => { watch.disconnect(); clearTimeout(timer); requestAnimationFrame(() => done(ok)); };
-  const watch = new MutationObserver(() => {
-    if (el.getAttribute('aria-busy') === 'true') asked = true;
-    else if (asked) finish(true);
-  });
-  const timer = setTimeout(() => finish(false), 30000);
-  watch.observe(el, { attributes: true, attributeFilter: ['aria-busy'] });
-  el.scrollTop = 0;
-})`;
 
 async function heapMiB(page: Page): Promise<number> {
   const cdp = await page.context().newCDPSession(page);
@@ -138,15 +126,14 @@ try {
   const firstPage = performance.now() - t;
   t = performance.now();
   const pageTimes: number[] = [];
-  // Bounded: past the budget the row says how far it got. The log is virtualised (only the rows
-  // on screen are in the DOM), so a page is counted by the log's own busy state: scrolled to the
-  // top it asks for the page (aria-busy true) and has it shown once that is false again.
+  // Bounded: past the budget the row says how far it got. The log is virtualised, so a page is
+  // counted by the log's own busy state (e2e/support/session-log.ts), not by rows in the DOM.
   const budgetEnds = performance.now() + PAGING_BUDGET_MS;
   let pagedIn = PAGE_SIZE;
   while (performance.now() < budgetEnds) {
     if (await session.getByText('Start of your conversation').isVisible()) { pagedIn = MESSAGES; break; }
     const t1 = performance.now();
-    if (await session.evaluate(`(${PAGE_BACK})(document.querySelector('[role="log"]'))`) !== true) break;
+    if (await pageBack(session) === null) break;
     pageTimes.push(performance.now() - t1);
     pagedIn = Math.min(MESSAGES, pagedIn + PAGE_SIZE);
   }

@@ -10,10 +10,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
-import { z } from 'zod';
 import { launchChromium, newPersonContext } from './support/chromium.ts';
 import { WAIT, eventually } from './support/eventually.ts';
 import { checkScreen } from './support/screens.ts';
+import { onLog, pageBack } from './support/session-log.ts';
 import { startSeededHost, type SeededHost } from './support/seeded-host.ts';
 import { wallClock } from './support/wall-time.ts';
 
@@ -30,57 +30,14 @@ let session: Page;
 let log: Locator;
 const recordWallTime = wallClock(import.meta.url);
 
-/**
- * Runs `fn` (source text of a function of the log element) in the session window. Source text,
- * because this project's typecheck has no DOM types; called in the string, because a string given
- * to evaluate is an expression, not a function to call.
- */
-function onLog(fn: string): Promise<unknown> {
-  return session.evaluate(`(${fn})(document.querySelector('[role="log"]'))`);
-}
-
 /** Where row `n` sits in the log: its top relative to the log's top, or null when it is not in the DOM. */
 async function rowTop(n: number): Promise<number | null> {
-  const out = await onLog(`(el) => {
+  const out = await onLog(session, `(el) => {
     const a = [...el.querySelectorAll('article')].find((x) => x.textContent.includes('message ${n}.'));
     return a ? a.getBoundingClientRect().top - el.getBoundingClientRect().top : null;
   }`);
   return typeof out === 'number' ? out : null;
 }
-
-/**
- * Scrolls the log to the top as a reader would and waits (in the page, so nothing is missed) for
- * the page it asks for: aria-busy goes true, then false. Returns the message that was first on
- * screen when the top was reached, and its place then and two frames after the page came in.
- */
-const PAGE_BACK = `(el) => new Promise((done) => {
-  const top = (a) => a.getBoundingClientRect().top - el.getBoundingClientRect().top;
-  const find = (n) => [...el.querySelectorAll('article')].find((x) => x.textContent.includes('message ' + n + '.'));
-  let asked = false;
-  let anchor = null;
-  let before = null;
-  const finish = (result) => { watch.disconnect(); clearTimeout(timer); done(result); };
-  const watch = new MutationObserver(() => {
-    if (el.getAttribute('aria-busy') === 'true') { asked = true; return; }
-    if (!asked) return;
-    requestAnimationFrame(() => requestAnimationFrame(() => {
-      const a = anchor === null ? null : find(anchor);
-      finish({ anchor, before, after: a ? top(a) : null });
-    }));
-  });
-  const timer = setTimeout(() => finish(null), 30000);
-  watch.observe(el, { attributes: true, attributeFilter: ['aria-busy'] });
-  el.scrollTop = 0;
-  // The scroll event (and the request it sends) comes before this frame's callbacks; the answer
-  // crosses the WebSocket, so it cannot have been drawn yet.
-  requestAnimationFrame(() => {
-    const first = el.querySelector('article');
-    const m = first && /message (\\d+)\\./.exec(first.textContent);
-    if (m) { anchor = Number(m[1]); before = top(first); }
-  });
-})`;
-
-const pageBack = z.object({ anchor: z.number().nullable(), before: z.number().nullable(), after: z.number().nullable() }).nullable();
 
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'sotto-e2e-history-'));
@@ -120,19 +77,19 @@ test('the window opens on the newest message with only the rows on screen in the
 });
 
 test('scrolling to the top pages the whole history in, each page without moving the message being read', async () => {
-  const pages: { anchor: number; before: number; after: number }[] = [];
+  const pages: { anchor: string; before: number; after: number }[] = [];
   while (!await session.getByText('Start of your conversation').isVisible()) {
     assert.ok(pages.length < Math.ceil(MESSAGES / PAGE), `at most ${Math.ceil(MESSAGES / PAGE) - 1} pages back (${pages.length} so far)`);
-    const r = pageBack.parse(await onLog(PAGE_BACK));
+    const r = await pageBack(session);
     assert.ok(r !== null, 'a page was asked for and shown within 30 s');
     assert.ok(r.anchor !== null && r.before !== null, 'a message was on screen at the top');
     assert.ok(r.after !== null, `message ${r.anchor} is still drawn after the page came in`);
     pages.push({ anchor: r.anchor, before: r.before, after: r.after });
   }
-  for (const p of pages) assert.ok(Math.abs(p.after - p.before) <= 2, `message ${p.anchor} stayed in place: ${p.before} -> ${p.after} px`);
+  for (const p of pages) assert.ok(Math.abs(p.after - p.before) <= 2, `"${p.anchor}" stayed in place: ${p.before} -> ${p.after} px`);
   assert.equal(pages.length, Math.ceil((MESSAGES - PAGE) / PAGE), 'one page back per scroll to the top');
   // The oldest message is there, under the start line.
-  await onLog('(el) => { el.scrollTop = 0; }');
+  await onLog(session, '(el) => { el.scrollTop = 0; }');
   await log.getByRole('article').filter({ hasText: 'message 1.' }).waitFor({ timeout: WAIT.ui });
 });
 
@@ -150,7 +107,7 @@ test('a new message is followed only when the reader is at the bottom', async ()
   await session.evaluate('new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))');
   assert.equal(await rowTop(1), reading, 'the view stayed on the oldest message');
 
-  await onLog('(el) => { el.scrollTop = el.scrollHeight; }');
+  await onLog(session, '(el) => { el.scrollTop = el.scrollHeight; }');
   await log.getByRole('article').filter({ hasText: 'written while reading.' }).waitFor({ timeout: WAIT.ui });
   await send('written at the bottom.');
   const latest = log.getByRole('article').filter({ hasText: 'written at the bottom.' });
