@@ -261,8 +261,20 @@ export class Rendezvous {
       onion && !groups ? this.o.tor.removeEndpoint(onion).catch(() => undefined) : undefined,
       this.peerOnion ? this.o.tor.forgetClientAuth(this.peerOnion).catch(() => undefined) : undefined,
       opts.dropEntries ? this.o.registry.drop(this.pairing.id).catch(() => undefined) : undefined,
-      new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve())),
+      this.closeServer(),
     ]);
+  }
+
+  /**
+   * Stops listening. The close completes only when every accepted connection has ended, so after
+   * a last word it is not awaited: a late link may hold it up to its handshake timeout, and a
+   * revoke must not wait for that (it would hold the core's queue).
+   */
+  private closeServer(): Promise<void> | undefined {
+    const server = this.server;
+    if (!server) return undefined;
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    return this.lastWord ? undefined : closed;
   }
 
   private async applyVisibility(next: Visibility): Promise<void> {
