@@ -71,7 +71,7 @@ function counted(link: LinkPort, side: Pick<PairSide, 'received' | 'sends'>): Li
 export interface ChannelPair {
   a: PairSide;
   b: PairSide;
-  /** The TCP sockets under the link (a dials b): pause one to hold the other side's writes. */
+  /** The TCP sockets under the link (a dials b): pause one to hold the other side's writes. Unset with `linked: false`. */
   sockets: { a: Socket; b: Socket };
   /** Closes the link and joins the two channels by a new one (a reconnect; `sockets` follow). */
   relink(): Promise<void>;
