@@ -3,7 +3,7 @@
 // "Renderer"). It keeps to the bottom while new messages arrive and the reader is there, and
 // pages older history in (history channel with `before`) as the person scrolls up, keeping the
 // message they were reading where it was.
-import { useCallback, useLayoutEffect, useRef, useState } from 'react';
+import { useCallback, useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { api } from '../../ipc/api.ts';
 import { unwrap } from '../../ipc/call.ts';
@@ -59,6 +59,14 @@ export function MessageList({ contactId, author, onLink, onError }: { contactId:
       .finally(() => setLoading(false));
   }, [contactId, conversation, loading, onError]);
 
+  // End goes to the newest message. The browser's own End aims at the bottom as estimated when the
+  // key is pressed, and rows measured on the way there move it; the virtualizer follows them.
+  const onKeyDown = (e: KeyboardEvent) => {
+    if (e.key !== 'End' || e.altKey || e.ctrlKey || e.metaKey || e.shiftKey) return;
+    e.preventDefault();
+    virtualizer.scrollToEnd();
+  };
+
   const onScroll = () => {
     const el = scrollRef.current;
     if (el && el.scrollTop < LOAD_WHEN_PX_FROM_TOP) loadOlder();
@@ -70,7 +78,7 @@ export function MessageList({ contactId, author, onLink, onError }: { contactId:
     <>
       {/* role=log is polite by itself; rows mounting as one scrolls are not news, so the log is
           silent and ArrivalAnnouncer speaks for messages that arrive while the window is open. */}
-      <div ref={scrollRef} className="messages virtual" role="log" aria-live="off" aria-label="Messages" aria-busy={loading} tabIndex={0} onScroll={onScroll}>
+      <div ref={scrollRef} className="messages virtual" role="log" aria-live="off" aria-label="Messages" aria-busy={loading} tabIndex={0} onScroll={onScroll} onKeyDown={onKeyDown}>
         <div ref={virtualizer.containerRef} className="messages-inner">
           <div ref={headRef} className="history-head">{head && <p className="history-start">{head}</p>}</div>
           {virtualizer.getVirtualItems().map((row) => {
