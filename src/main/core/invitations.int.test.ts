@@ -192,9 +192,8 @@ test('a later invitation between the same two people works: after a used link, a
   const carolSeesAlice = (await C.core.acceptInvitation({ link: first.link })).contact.id;
   await Promise.all([A.log.wait(presenceOf(first.contactId!, 'online'), 240_000, aMark), C.log.wait(presenceOf(carolSeesAlice, 'online'), 240_000, 0)]);
 
-  // Let the pairing settle on one link first: a revoke inside the first moments of a pairing, while
-  // both sides' dials race (tie-break closes one link as a duplicate), can send its leave on the
-  // link that is being dropped (a known gap: docs/ARCHITECTURE.md, core section).
+  // The pairing carries a message first, as a real one would before a revoke (a revoke during the
+  // first moments, while both sides' dials race, is src/main/core/revoke-race.test.ts's case).
   const hello = await A.core.sendMessage({ contactId: first.contactId!, body: 'hello again' });
   await C.log.wait((e) => e.type === 'message' && e.message.id === hello.id, 120_000, 0);
   const mark = C.log.mark;

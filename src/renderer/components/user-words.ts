@@ -33,6 +33,7 @@ const WORDS: Record<string, string> = {
   SMTP_FAILED: "The e-mail couldn't be sent. Check the mail server settings.",
   BAD_EMAIL_ADDRESS: "That doesn't look like an e-mail address.",
   TESTBED_UNAVAILABLE: "Sotto can't reach its network right now. Start it again once the network is up.",
+  TESTBED_GONE: 'The local test network has stopped: the Sotto window or console that started it was closed. Your contacts cannot reach you now. Close Sotto and start it again.',
   HOST_UNREACHABLE: 'Lost the connection to Sotto. Reload the window.',
   IPC_DISCONNECTED: 'Lost the connection to Sotto. Reload the window, or start Sotto again.',
   IPC_BAD_INPUT: "Sotto couldn't use what was entered. Check it and try again.",

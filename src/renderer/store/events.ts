@@ -4,7 +4,7 @@ import type { SottoEvent } from '../ipc/contract.ts';
 import { useStore } from './index.ts';
 
 /** Warnings a person must hear about: an invitation someone else used, a contact who removed them. */
-export const PERSON_WARNINGS: ReadonlySet<string> = new Set(['INVITATION_TAKEN', 'CONTACT_REVOKED']);
+export const PERSON_WARNINGS: ReadonlySet<string> = new Set(['INVITATION_TAKEN', 'CONTACT_REVOKED', 'TESTBED_GONE']);
 
 const INVITE_OUTCOMES = { sent: 'asked', rejected: 'declined', expired: 'expired' } as const;
 

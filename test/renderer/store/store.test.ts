@@ -93,4 +93,8 @@ test('a warning that changes what the person can do is kept as a notice naming t
   assert.equal(noticeWords(notice.code, notice.contact ? contactName(notice.contact) : null), 'Ana removed you from their contacts, so you can no longer reach each other.');
   applyEvent({ type: 'warning', code: 'INVITATION_TAKEN', message: 'm', contactId: 'gone' }, store);
   assert.equal(noticeWords('INVITATION_TAKEN', store.getState().notice?.contact?.nickname ?? null), 'Someone else already used this invitation. Ask for a new one.');
+  // The local test network's owner quit (src/main/console/testbed-end.ts): nobody can reach us now.
+  applyEvent({ type: 'warning', code: 'TESTBED_GONE', message: 'm' }, store);
+  assert.equal(store.getState().notice?.code, 'TESTBED_GONE');
+  assert.match(noticeWords('TESTBED_GONE', null), /^The local test network has stopped/);
 });
