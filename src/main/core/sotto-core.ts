@@ -698,7 +698,10 @@ export class SottoCore {
   async sendMessage(input: In<typeof sendMessageInput>): Promise<MessageInfo> {
     const { contactId, body } = parseInput(sendMessageInput, input);
     const store = this.requireStore();
-    const contact = await store.contacts.get(contactId) as CoreContactRecord | undefined;
+    // A running channel holds the record as patchContact last wrote it (a revoke or block removes
+    // the channel first), so a send skips the row's read and decryption, ~0.25 ms of the message
+    // round trip (issue 11 item 2); without a channel the store answers.
+    const contact = this.channels.get(contactId)?.record ?? await store.contacts.get(contactId) as CoreContactRecord | undefined;
     if (!contact) throw CoreError.NOT_FOUND('contact', contactId);
     if (contact.phase === 'revoked' || contact.phase === 'blocked') throw CoreError.CONTACT_STATE(`cannot write to a ${contact.phase} contact`);
     const id = toHex(this.o.clock.randomBytes(16));
