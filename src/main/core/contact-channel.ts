@@ -314,6 +314,9 @@ export class ContactChannel {
     const stored = await store.messages.appendMany(items.map((i) => i.message));
     // Acks only after the commit: an ack is a promise that the message survives a crash.
     for (const { link, frameId } of items) void link.send({ type: 'ack', messageId: frameId });
+    // The stream writes the acks in a microtask queued just now; yielding here lets it go first,
+    // so the events and the unread count (a query) do not hold the ack back (issue 11 item 2).
+    await null;
     const fresh = stored.filter((m) => m !== undefined);
     for (const m of fresh) this.host.emit({ type: 'message', message: toMessageInfo(m) });
     if (fresh.length > 0) this.host.emit({ type: 'unread', contactId: this.contactId, count: await store.messages.unreadCount(this.contactId) });
