@@ -33,6 +33,22 @@ after(async () => {
 });
 
 const warned = (code: string) => (e: CoreEvent): boolean => e.type === 'warning' && e.code === code;
+
+/**
+ * On a failed wait, the warnings each core saw (codes and words) go to the test's diagnostics: a
+ * failure on a loaded CI machine must say where the pairing stalled (dial, lookup, handshake).
+ */
+async function explained<T>(t: { diagnostic(message: string): void }, cores: Record<string, TestCore>, wait: Promise<T>): Promise<T> {
+  try {
+    return await wait;
+  } catch (err) {
+    for (const [name, c] of Object.entries(cores)) {
+      const warnings = c.log.events.flatMap((e) => (e.type === 'warning' ? [`${e.code}: ${e.message}`] : []));
+      t.diagnostic(`${name} warnings (last 15 of ${warnings.length}): ${JSON.stringify(warnings.slice(-15))}`);
+    }
+    throw err;
+  }
+}
 const errorCode = (code: string) => (e: unknown): boolean => (e as { code?: string }).code === code;
 
 /** Every file under `dir` (the whole profile: database, journal, tor's files). */
@@ -80,7 +96,7 @@ test('open invitation redeemed by Bob: Carol redeeming the same link learns at o
   const carols = (await C.core.acceptInvitation({ link: openLink })).contact;
   assert.equal(carols.phase, 'pending');
   // Within one lookup period (the test schedule sweeps every 60-90 s) plus a connect.
-  const taken = await C.log.wait(warned('INVITATION_TAKEN'), 240_000, mark);
+  const taken = await explained(t, { alice: A, carol: C }, C.log.wait(warned('INVITATION_TAKEN'), 240_000, mark));
   t.diagnostic(`accept -> INVITATION_TAKEN after ${Date.now() - started} ms`);
   assert.ok(taken.type === 'warning' && /already used/.test(taken.message), 'the warning is in words a user reads');
   await C.log.wait((e) => e.type === 'contact-removed' && e.contactId === carols.id, 10_000, mark);
@@ -130,7 +146,7 @@ test('a redeemer who comes after confirmation learns "taken" from the tombstone 
   assert.equal(daves.phase, 'pending');
   // One lookup period on the test schedule is 8-12 s (test-support.ts); the first sweep after the
   // accept reads the tombstone keys. 60 s allows a slow get on the loaded testbed.
-  const taken = await D.log.wait(warned('INVITATION_TAKEN'), 60_000, mark);
+  const taken = await explained(t, { alice: A, dave: D }, D.log.wait(warned('INVITATION_TAKEN'), 60_000, mark));
   t.diagnostic(`accept after confirmation -> INVITATION_TAKEN after ${Date.now() - started} ms`);
   assert.ok(taken.type === 'warning' && /already used/.test(taken.message), 'the warning is in words a user reads');
   await D.log.wait((e) => e.type === 'contact-removed' && e.contactId === daves.id, 10_000, mark);
