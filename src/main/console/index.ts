@@ -8,7 +8,7 @@ export { Terminal, type TerminalOptions } from './terminal.ts';
 export { attachTestbed, testbedAlive, gatewayAnswers, watchTestbed, type AttachedTestbed, type AttachTestbedOptions } from './testbed-host.ts';
 export { watchTestbedEnd, TESTBED_GONE_WORDS, type TestbedEnd, type TestbedEndOptions } from './testbed-end.ts';
 export { DebugLog } from './debug-log.ts';
-export { TESTBED_CORE_TIMINGS, TESTBED_TUNING, testbedServices, testbedNetworkServices } from './testbed-timings.ts';
+export { TESTBED_CORE_TIMINGS, TESTBED_TUNING, testbedRun, testbedServices, testbedNetworkServices } from './testbed-timings.ts';
 export {
   formatEvent, formatContact, formatContactDetails, formatInvitation, formatMessage, formatProfile, formatPresence, warningWords, type EventContext,
 } from './format.ts';

@@ -38,6 +38,19 @@ export function testbedNetworkServices(
   tb: TestbedDescription, network: NetworkSettings, o: { standIn: boolean } & Pick<NetworkServicesOptions, 'resourcesDir' | 'packaged'>,
 ): CoreServicesFactory {
   const { standIn, ...binary } = o;
-  network.useStandIns(standIn ? tb.gateways.map((g) => `http://${g.onion}`) : []);
-  return networkServices({ network, privateTorrc: tb.tor.clientTorrc, tuning: TESTBED_TUNING, ...binary });
+  const run = testbedRun(tb, { standIn });
+  network.useStandIns(run.standIns);
+  return networkServices({ network, privateTorrc: run.privateTorrc, tuning: run.tuning, ...binary });
+}
+
+/** What running on the testbed means for a profile: its torrc lines, stand-in gateways, tuning, timings. */
+export function testbedRun(tb: TestbedDescription, o: { standIn: boolean }): {
+  privateTorrc: string[]; standIns: string[]; tuning: NonNullable<NetworkServicesOptions['tuning']>; timings: Partial<CoreTimings>;
+} {
+  return {
+    privateTorrc: tb.tor.clientTorrc,
+    standIns: o.standIn ? tb.gateways.map((g) => `http://${g.onion}`) : [],
+    tuning: TESTBED_TUNING,
+    timings: TESTBED_CORE_TIMINGS,
+  };
 }

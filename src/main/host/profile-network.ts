@@ -5,7 +5,7 @@
 // with its own tor and production timings. A 'sandbox' profile (every profile made before the
 // choice existed) runs on what the host was started with, as before.
 import type { CoreServicesFactory, CoreTimings } from '../index.ts';
-import { TESTBED_CORE_TIMINGS, TESTBED_TUNING, type AttachedTestbed } from '../console/index.ts';
+import { testbedRun, type AttachedTestbed } from '../console/index.ts';
 import { networkServices, type NetworkServicesOptions } from '../core/network-services.ts';
 import type { NetworkSettings, StoredNetwork } from '../core/network-settings.ts';
 import type { TestbedDescription } from '../../testbed/index.ts';
@@ -29,13 +29,7 @@ export function networkPlan(host: HostNetwork, stored: Pick<StoredNetwork, 'kind
   if (host === 'public' || stored.kind === 'tor' || !testbed) {
     return { network: 'public', privateTorrc: [], standIns: [], tuning: undefined, timings: undefined };
   }
-  return {
-    network: 'testbed',
-    privateTorrc: testbed.tor.clientTorrc,
-    standIns: o.standIn ? testbed.gateways.map((g) => `http://${g.onion}`) : [],
-    tuning: TESTBED_TUNING,
-    timings: TESTBED_CORE_TIMINGS,
-  };
+  return { network: 'testbed', ...testbedRun(testbed, o) };
 }
 
 export interface ProfileNetworkOptions {
