@@ -35,6 +35,14 @@ export function uniform(randomBytes: (n: number) => Uint8Array): number {
   return ((((b[0] ?? 0) << 24) | ((b[1] ?? 0) << 16) | ((b[2] ?? 0) << 8) | (b[3] ?? 0)) >>> 0) / 0x100000000;
 }
 
+/**
+ * The wait before another try after `failures` in a row: uniform in [minMs, maxMs], doubled per
+ * failure after the first (at most 2^10): the publisher's slot retries and the one-time writes.
+ */
+export function retryDelay(randomBytes: (n: number) => Uint8Array, o: { minMs: number; maxMs: number }, failures: number): number {
+  return Math.floor((o.minMs + uniform(randomBytes) * (o.maxMs - o.minMs)) * 2 ** Math.min(failures - 1, 10));
+}
+
 /** Fisher-Yates with the injected randomness (the order of puts must not follow contact order). */
 export function shuffle<T>(items: T[], randomBytes: (n: number) => Uint8Array): T[] {
   for (let i = items.length - 1; i > 0; i--) {

@@ -4,7 +4,7 @@
 // after the publisher's retry delay, doubled per failure, up to `attempts` puts in all; then it is
 // given up and reported. Closing the registry ends every pending retry (the record is not kept:
 // its secret is erased once the caller hands it over).
-import { uniform, type Environment } from './environment.ts';
+import { retryDelay, type Environment } from './environment.ts';
 import { RegistryError } from './errors.ts';
 import type { RegistryTransport, SignedRecord } from './transport.ts';
 
@@ -51,7 +51,7 @@ export class OneTimeWrites {
         this.#o.onGiveUp(e);
         return;
       }
-      const delay = Math.floor((this.#o.retryMinMs + uniform(this.#o.env.randomBytes) * (this.#o.retryMaxMs - this.#o.retryMinMs)) * 2 ** (attempt - 1));
+      const delay = retryDelay(this.#o.env.randomBytes, { minMs: this.#o.retryMinMs, maxMs: this.#o.retryMaxMs }, attempt);
       await new Promise<void>((resolve) => {
         const onAbort = (): void => resolve();
         const timer = this.#o.env.timers.setTimeout(() => {

@@ -26,7 +26,7 @@
 import { setMaxListeners } from 'node:events';
 import { Limiter } from '../limiter.ts';
 import { RegistryError } from './errors.ts';
-import { defaultEnvironment, shuffle, sleep, uniform, type Environment } from './environment.ts';
+import { defaultEnvironment, retryDelay, shuffle, sleep, uniform, type Environment } from './environment.ts';
 import type { CheckedContact, OwnState } from './contacts.ts';
 import {
   entriesPerIndex, makePlan, memberSeed, membersOf, restorePlans, snapshotOf, takeFreeSlot, dummySecret,
@@ -489,9 +489,8 @@ export class Publisher {
     }
     if (slot.timer !== null) return;
     const refresh = nextRefreshDelay(this.#env.randomBytes(4), { minMs: this.#t.refreshMinMs, maxMs: this.#t.refreshMaxMs });
-    const backoff = 2 ** Math.min(failures - 1, 10);
-    const retry = this.#t.retryMinMs + uniform(this.#env.randomBytes) * (this.#t.retryMaxMs - this.#t.retryMinMs);
-    this.#schedule(slot, failures === 0 ? refresh : Math.min(refresh, Math.floor(retry * backoff)));
+    const retry = retryDelay(this.#env.randomBytes, { minMs: this.#t.retryMinMs, maxMs: this.#t.retryMaxMs }, failures);
+    this.#schedule(slot, failures === 0 ? refresh : Math.min(refresh, retry));
   }
 
   #clearTimer(slot: Slot): void {
