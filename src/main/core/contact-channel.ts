@@ -81,8 +81,8 @@ export class ContactChannel {
   private presence: ContactPresence = { state: 'offline', text: '' };
   private stopped = false;
   /**
-   * Stopped by a revoke or delete: every link to this contact that still comes up gets the
-   * `session leave` too (sayLeave), not only the one that was current at the stop.
+   * Stopped by a revoke or delete (set only with `stopped`): every link to this contact that still
+   * comes up gets the `session leave` too (sayLeave), not only the one current at the stop.
    */
   private leaving = false;
   private flushing: Promise<void> = Promise.resolve();
@@ -172,7 +172,7 @@ export class ContactChannel {
   attach(link: LinkPort, via: 'main' | 'bootstrap' | 'handover'): void {
     // A link that finished its handshake after a revoke (a dual-dial race): it may be the one
     // the tie-break keeps on the peer's side, the only one the peer still reads.
-    if (this.stopped && this.leaving) { sayLeave(link); return; }
+    if (this.leaving) { sayLeave(link); return; }
     // Hidden from this contact: exactly what a quit shows them (visibility.ts: the same bye).
     if (this.stopped || this.announcement() === null) { link.close(HIDE_BYE); return; }
     const existing = this.link;
