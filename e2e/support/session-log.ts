@@ -16,26 +16,28 @@ export function onLog(session: Page, fn: string): Promise<unknown> {
 
 const PAGE_BACK = `(el) => new Promise((done) => {
   const top = (a) => a.getBoundingClientRect().top - el.getBoundingClientRect().top;
+  const frames = (n, fn) => n === 0 ? fn() : requestAnimationFrame(() => frames(n - 1, fn));
   let asked = false;
   let anchor = null;
   let before = null;
   const finish = (result) => { watch.disconnect(); clearTimeout(timer); done(result); };
+  // The anchor is the first message on screen when the request has gone out (aria-busy turned
+  // true): that render is after the scroll, so it draws the rows at the top, and the answer, which
+  // crosses the WebSocket, is not in yet. A frame taken right after the scroll may still show the
+  // rows from before it on a slow machine (the virtualizer re-renders when React gets to it).
   const watch = new MutationObserver(() => {
-    if (el.getAttribute('aria-busy') === 'true') { asked = true; return; }
+    if (el.getAttribute('aria-busy') === 'true') {
+      asked = true;
+      anchor = [...el.querySelectorAll('article')].find((a) => top(a) + a.getBoundingClientRect().height > 0) ?? null;
+      if (anchor) before = top(anchor);
+      return;
+    }
     if (!asked) return;
-    requestAnimationFrame(() => requestAnimationFrame(() => {
-      finish({ anchor: anchor && anchor.textContent, before, after: anchor && anchor.isConnected ? top(anchor) : null });
-    }));
+    frames(2, () => finish({ anchor: anchor && anchor.textContent, before, after: anchor && anchor.isConnected ? top(anchor) : null }));
   });
   const timer = setTimeout(() => finish(null), 30000);
   watch.observe(el, { attributes: true, attributeFilter: ['aria-busy'] });
   el.scrollTop = 0;
-  // The scroll event (and the request it sends) comes before this frame's callbacks; the answer
-  // crosses the WebSocket, so it cannot have been drawn yet.
-  requestAnimationFrame(() => {
-    anchor = el.querySelector('article');
-    if (anchor) before = top(anchor);
-  });
 })`;
 
 const pageBackSchema = z.object({ anchor: z.string().nullable(), before: z.number().nullable(), after: z.number().nullable() }).nullable();
