@@ -1,13 +1,20 @@
 // Group commit (issue 11 item 2): items that arrive in the same turn of the event loop (a burst of
 // message or ack frames decoded from one read) are handed to `commit` together, so the store
 // writes them in one transaction. A lone item waits only for the end of the current turn. Commits
-// run one at a time, in arrival order.
+// run one at a time, in arrival order. Work nobody waits on (bookkeeping after the round trip)
+// can gather over a short window instead (`afterMs`): fewer transactions under bursts, and none
+// run in the moment the link has just written and its answer is on the way.
 
 export interface CommitBatchOptions<T> {
   commit(items: T[]): Promise<void>;
   onError(err: Error): void;
   /** Runs `fn` after the current turn; default setImmediate (I/O callbacks of the turn come first). */
   defer?: (fn: () => void) => void;
+}
+
+/** A `defer` that gathers what arrives within `ms`. */
+export function afterMs(ms: number): (fn: () => void) => void {
+  return (fn) => { setTimeout(fn, ms); };
 }
 
 export class CommitBatch<T> {

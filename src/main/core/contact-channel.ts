@@ -6,7 +6,7 @@ import { compareBytes, fromHex, roleOf, toHex, upgradeSharedKey, type Identity }
 import type { Frame, SessionFrame } from '../../protocol/frames.ts';
 import { isGroupPayload } from '../../protocol/group-frames.ts';
 import type { ContactRecord, Message, MessageStatus, ProfileStore, StoredMessage } from '../store/index.ts';
-import { CommitBatch } from './commit-batch.ts';
+import { afterMs, CommitBatch } from './commit-batch.ts';
 import type { Clock } from './clock.ts';
 import type { LinkFactory, LinkPort, RegistryPort, TorPort } from './ports.ts';
 import { preferLink } from '../link/index.ts';
@@ -45,6 +45,13 @@ export interface ChannelHost {
   /** A new link to this contact is up: group frames written on the one it replaced may be lost. */
   onSessionLinkUp?(peer: Uint8Array): void;
 }
+
+/**
+ * How long our `acked` commit and the unread count gather (both wait on nothing: the sender was
+ * shown `acked` when the ack arrived, and a count 25 ms late is not visible). A crash inside the
+ * window loses only bookkeeping: the message is re-sent on the next link and the peer acks again.
+ */
+export const BOOKKEEPING_WINDOW_MS = 25;
 
 /** Loose fields the core adds to the store's ContactRecord (the store keeps unknown fields). */
 export interface CoreContactFields {
@@ -106,6 +113,8 @@ export class ContactChannel {
   private rescan = true;
   private readonly incoming: CommitBatch<{ link: LinkPort; frameId: Uint8Array; message: Message }>;
   private readonly acks: CommitBatch<string>;
+  /** Unread count to report after new messages were stored (one query per window, not per message). */
+  private readonly unread: CommitBatch<null>;
 
   constructor(host: ChannelHost, contactId: string, record: CoreContactRecord) {
     this.host = host;
@@ -114,7 +123,11 @@ export class ContactChannel {
     this.peer = fromHex(record.identityPk, 32);
     const onError = (code: string) => (err: Error): void => host.emit({ type: 'warning', code, message: err.message, contactId });
     this.incoming = new CommitBatch({ commit: (items) => this.commitIncoming(items), onError: onError('INBOX') });
-    this.acks = new CommitBatch({ commit: (ids) => this.commitAcks(ids), onError: onError('OUTBOX') });
+    // Our own `acked` commit and the unread count wait on nothing, so they gather over
+    // BOOKKEEPING_WINDOW_MS: one transaction or query per window under a burst, and neither runs
+    // right after a write, while the peer's answer is on its way (docs/ARCHITECTURE.md "Message path").
+    this.acks = new CommitBatch({ commit: (ids) => this.commitAcks(ids), onError: onError('OUTBOX'), defer: afterMs(BOOKKEEPING_WINDOW_MS) });
+    this.unread = new CommitBatch({ commit: () => this.reportUnread(), onError: onError('STORE'), defer: afterMs(BOOKKEEPING_WINDOW_MS) });
   }
 
   get currentPresence(): ContactPresence { return this.presence; }
@@ -315,11 +328,16 @@ export class ContactChannel {
     // Acks only after the commit: an ack is a promise that the message survives a crash.
     for (const { link, frameId } of items) void link.send({ type: 'ack', messageId: frameId });
     // The stream writes the acks in a microtask queued just now; yielding here lets it go first,
-    // so the events and the unread count (a query) do not hold the ack back (issue 11 item 2).
+    // so the events do not hold the ack back (issue 11 item 2).
     await null;
     const fresh = stored.filter((m) => m !== undefined);
     for (const m of fresh) this.host.emit({ type: 'message', message: toMessageInfo(m) });
-    if (fresh.length > 0) this.host.emit({ type: 'unread', contactId: this.contactId, count: await store.messages.unreadCount(this.contactId) });
+    if (fresh.length > 0) this.unread.add(null);
+  }
+
+  private async reportUnread(): Promise<void> {
+    if (this.stopped) return;
+    this.host.emit({ type: 'unread', contactId: this.contactId, count: await this.host.store.messages.unreadCount(this.contactId) });
   }
 
   /**
@@ -461,7 +479,7 @@ export class ContactChannel {
     }
     const lastWord = this.leaving;
     await Promise.all([this.main?.stop({ dropEntries: opts.dropEntries, lastWord }), this.bootstrap?.stop({ dropEntries: true, lastWord })]);
-    await Promise.all([this.flushing, this.incoming.settled(), this.acks.settled()]);
+    await Promise.all([this.flushing, this.incoming.settled(), this.acks.settled(), this.unread.settled()]);
   }
 }
 
