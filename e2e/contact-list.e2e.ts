@@ -53,6 +53,24 @@ test('500 contacts: the list knows all of them, renders only what fits, and sear
   await list.getByRole('option').nth(5).waitFor({ timeout: WAIT.ui });
 });
 
+test('500 contacts: the active option stays in the DOM when the list is scrolled away from it, so aria-activedescendant names a node', async () => {
+  const list = page.getByRole('listbox', { name: 'Contacts' });
+  await list.focus();
+  await page.keyboard.press('ArrowDown');
+  const activeId = async (): Promise<string | null> => list.getAttribute('aria-activedescendant');
+  const id = await activeId();
+  assert.ok(id !== null && id.startsWith('contact-'), `an option is active: ${id}`);
+  const activeName = await page.locator(`[id="${id}"]`).getAttribute('aria-label');
+  await list.evaluate((el: { scrollTop: number; scrollHeight: number }) => { el.scrollTop = el.scrollHeight; });
+  await list.locator(`[aria-posinset="${CONTACTS}"]`).waitFor({ timeout: WAIT.ui });
+  assert.equal(await activeId(), id, 'still the same active option');
+  assert.equal(await page.locator(`[id="${id}"]`).count(), 1, 'the option aria-activedescendant names is in the DOM');
+  assert.equal(await page.locator(`[id="${id}"]`).getAttribute('aria-label'), activeName);
+  const rendered = await list.getByRole('option').count();
+  assert.ok(rendered < 100, `still virtualised: ${rendered} rows in the DOM`);
+  await page.keyboard.press('Home');
+});
+
 test('500 contacts: axe finds nothing serious in either theme (screenshots saved)', async () => {
   const findings = await checkScreen(page, 'contact-list-500');
   assert.deepEqual(findings, []);

@@ -22,6 +22,10 @@ const MESSAGES = 260;
 const PAGE = 50;
 /** "message 7." then 0-3 more lines: the number ends with a period so "message 1." never matches 10. */
 const body = (n: number): string => [`message ${n}.`, ...Array.from({ length: n % 4 }, () => `another line of message ${n}`)].join('\n');
+/** The message that carries a link (in the newest page, a few rows above the bottom). */
+const LINKED = MESSAGES - 5;
+const LINK = `https://example.org/${LINKED}`;
+const bodyOf = (n: number): string => (n === LINKED ? `${body(n)}\n${LINK}` : body(n));
 
 let dir: string;
 let seeded: SeededHost;
@@ -42,7 +46,7 @@ async function rowTop(n: number): Promise<number | null> {
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'sotto-e2e-history-'));
   seeded = await startSeededHost({ dir, contacts: 1, messages: 0 });
-  for (let n = 1; n <= MESSAGES; n++) await seeded.core.sendMessage({ contactId: seeded.busy.id, body: body(n) });
+  for (let n = 1; n <= MESSAGES; n++) await seeded.core.sendMessage({ contactId: seeded.busy.id, body: bodyOf(n) });
   browser = await launchChromium();
   const person = await newPersonContext(browser, seeded.host.origin);
   const main = await person.context.newPage();
@@ -74,6 +78,27 @@ test('the window opens on the newest message with only the rows on screen in the
   }, WAIT.ui);
   const rendered = await log.getByRole('article').count();
   assert.ok(rendered > 3 && rendered < PAGE, `virtualised: ${rendered} of the first ${PAGE} messages in the DOM`);
+});
+
+test('a focused link keeps its focus when its message is scrolled out of view, and End brings the view back to it', async () => {
+  const link = log.getByRole('link', { name: LINK });
+  await link.focus();
+  const focused = (): Promise<unknown> => session.evaluate('document.activeElement && document.activeElement.textContent');
+  assert.equal(await focused(), LINK);
+  // Away from the bottom, short of the top (which would page older history in).
+  await onLog(session, '(el) => { el.scrollTop = Math.floor(el.scrollHeight / 3); }');
+  await eventually('the rows next to the linked message are no longer drawn', async () => {
+    assert.equal(await log.getByRole('article').filter({ hasText: `message ${LINKED - 1}.` }).count(), 0);
+  }, WAIT.ui);
+  assert.equal(await focused(), LINK, 'focus stayed on the link (its message is still in the DOM)');
+  await session.keyboard.press('End');
+  await eventually('the linked message is back in view', async () => {
+    const box = await log.boundingBox();
+    const row = await link.boundingBox();
+    assert.ok(box && row && row.y >= box.y && row.y + row.height <= box.y + box.height + 1, 'the link is on screen');
+  }, WAIT.ui);
+  assert.equal(await focused(), LINK);
+  await log.focus();
 });
 
 test('scrolling to the top pages the whole history in, each page without moving the message being read', async () => {

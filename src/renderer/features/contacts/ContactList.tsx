@@ -4,6 +4,7 @@ import { useCallback, useMemo, useRef, useState, type KeyboardEvent } from 'reac
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useStore } from '../../store/index.ts';
 import { useCssBox } from '../../components/use-css-box.ts';
+import { rangeKeeping } from '../../components/keep-rendered.ts';
 import { openSession } from '../../ipc/open-session.ts';
 import { sortContacts } from './sort.ts';
 import { ContactRow } from './ContactRow.tsx';
@@ -22,6 +23,8 @@ export function ContactList({ query, onError }: { query: string; onError(err: un
     estimateSize: () => ROW_HEIGHT,
     overscan: 8,
     getItemKey: (i) => sorted[i]?.id ?? i,
+    // The active option stays in the DOM scrolled away: aria-activedescendant must name a node.
+    rangeExtractor: rangeKeeping(activeId === null ? null : activeIndex),
   });
   const innerRef = useCssBox<HTMLDivElement>({ height: virtualizer.getTotalSize() });
 

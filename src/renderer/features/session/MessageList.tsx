@@ -3,11 +3,12 @@
 // "Renderer"). It keeps to the bottom while new messages arrive and the reader is there, and
 // pages older history in (history channel with `before`) as the person scrolls up, keeping the
 // message they were reading where it was.
-import { useCallback, useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { useCallback, useLayoutEffect, useRef, useState, type FocusEvent, type KeyboardEvent } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { api } from '../../ipc/api.ts';
 import { unwrap } from '../../ipc/call.ts';
 import { useCssBox } from '../../components/use-css-box.ts';
+import { rangeKeeping } from '../../components/keep-rendered.ts';
 import { useStore } from '../../store/index.ts';
 import { startsNewDay } from './delivery.ts';
 import { DayHeading, MessageItem } from './MessageItem.tsx';
@@ -28,6 +29,10 @@ export function MessageList({ contactId, author, onLink, onError }: { contactId:
   const headRef = useCssBox<HTMLDivElement>({ height: HEAD_PX });
   const [loading, setLoading] = useState(false);
   const messages = conversation?.messages ?? [];
+  // The message holding keyboard focus (a link in it) stays drawn when scrolled away; by id, as a
+  // page prepended above moves every index.
+  const [focusedId, setFocusedId] = useState<string | null>(null);
+  const focusedIndex = focusedId === null ? -1 : messages.findIndex((m) => m.id === focusedId);
 
   // anchorTo 'end': when a page is prepended, the row at the top of the view keeps its place on
   // screen (no jump); followOnAppend: a new last row is scrolled to only when the reader was at
@@ -45,6 +50,7 @@ export function MessageList({ contactId, author, onLink, onError }: { contactId:
     followOnAppend: true,
     scrollEndThreshold: FOLLOW_WITHIN_PX,
     directDomUpdates: true,
+    rangeExtractor: rangeKeeping(focusedIndex),
   });
   // A window opens on the latest message.
   useLayoutEffect(() => { virtualizer.scrollToEnd(); }, [virtualizer]);
@@ -67,6 +73,14 @@ export function MessageList({ contactId, author, onLink, onError }: { contactId:
     virtualizer.scrollToEnd();
   };
 
+  const onFocus = (e: FocusEvent) => {
+    const row = e.target instanceof Element ? e.target.closest<HTMLElement>('[data-index]') : null;
+    setFocusedId(row ? messages[Number(row.dataset.index)]?.id ?? null : null);
+  };
+  const onBlur = (e: FocusEvent) => {
+    if (!(e.relatedTarget instanceof Node && e.currentTarget.contains(e.relatedTarget))) setFocusedId(null);
+  };
+
   const onScroll = () => {
     const el = scrollRef.current;
     if (el && el.scrollTop < LOAD_WHEN_PX_FROM_TOP) loadOlder();
@@ -78,7 +92,7 @@ export function MessageList({ contactId, author, onLink, onError }: { contactId:
     <>
       {/* role=log is polite by itself; rows mounting as one scrolls are not news, so the log is
           silent and ArrivalAnnouncer speaks for messages that arrive while the window is open. */}
-      <div ref={scrollRef} className="messages virtual" role="log" aria-live="off" aria-label="Messages" aria-busy={loading} tabIndex={0} onScroll={onScroll} onKeyDown={onKeyDown}>
+      <div ref={scrollRef} className="messages virtual" role="log" aria-live="off" aria-label="Messages" aria-busy={loading} tabIndex={0} onScroll={onScroll} onKeyDown={onKeyDown} onFocus={onFocus} onBlur={onBlur}>
         <div ref={virtualizer.containerRef} className="messages-inner">
           <div ref={headRef} className="history-head">{head && <p className="history-start">{head}</p>}</div>
           {virtualizer.getVirtualItems().map((row) => {
