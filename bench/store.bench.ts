@@ -150,7 +150,7 @@ try {
     await acked(m.id);
     rtts.push(performance.now() - t0);
   }
-  row('message round trip over a loopback link (persist, send, peer persists + acks, acked stored)', rtts, 'raw TCP loopback echo RTT', tcpRtt);
+  row('message round trip over a loopback link (persist, send, peer persists + acks, sender shows acked)', rtts, 'raw TCP loopback echo RTT', tcpRtt);
   console.log(`  goal form: p50 ${ms(pct(rtts, 0.5))} vs 1.2 x floor + 2 ms = ${ms(1.2 * pct(tcpRtt, 0.5) + 2)}`);
   for (const k of [10, 100, 500]) {
     const framesBefore = pair.b.received.get('message') ?? 0;
