@@ -8,7 +8,9 @@
 // outside loopback), so the Tor progress screen is where she stays, which is what the test waits
 // for, never 100 %. axe and screenshots on both screens; the host is stopped and its tor with it.
 // Then Sam, whose sandbox profile runs on the testbed, switches to the Tor network in Settings ›
-// Network: the screen says it applies at the next unlock, and after a restart it does.
+// Network: the screen says it applies at the next unlock, and after a restart it does. Last Uma,
+// on a host started without a testbed (`--network public`, as an installed app runs): only the
+// Tor network is offered, and her profile is a Tor one.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -28,6 +30,7 @@ let browser: Browser;
 let dir: string;
 let tess: Person;
 let sam: Person;
+let uma: Person;
 let onions: string[];
 let publicTor: LoopbackTor;
 const recordWallTime = wallClock(import.meta.url);
@@ -64,6 +67,7 @@ before(async () => {
 after(async () => {
   await tess?.stop();
   await sam?.stop();
+  await uma?.stop();
   await browser?.close();
   await publicTor?.close();
   rmSync(dir, { recursive: true, force: true });
@@ -124,4 +128,23 @@ test('Settings › Network: a sandbox profile switches to the Tor network, which
   await sam.main.getByRole('status').filter({ hasText: /Connecting to Tor… \d+%/ }).waitFor({ timeout: WAIT.startup });
   await runsPublic(sam, attempts);
   assert.equal(await sam.host.stop(), 0, sam.host.stderr());
+});
+
+test('a host without a testbed (as an installed app runs) offers only the Tor network', { timeout: 120_000 }, async () => {
+  uma = await Person.start(browser, { name: 'Uma', passphrase: 'uma counts the herons on the estuary', dir, testbed: null, hostArgs: ['--network', 'public'], hostEnv: publicTor.env });
+  const page = uma.main;
+  await uma.fillProfileForm();
+  await page.getByRole('heading', { name: 'Tor network' }).waitFor({ timeout: WAIT.ui });
+  assert.equal(await page.getByRole('radio').count(), 0, 'no choice to make: the local sandbox is not offered');
+  assert.equal(await page.getByText('Local sandbox').count(), 0);
+  assert.deepEqual(await checkScreen(page, 'onboarding-network-public'), []);
+  await page.getByRole('textbox', { name: 'Gateway addresses' }).fill(`http://${onions[0]}`);
+  const attempts = publicTor.attempts();
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await page.getByRole('heading', { name: 'Connecting' }).waitFor({ timeout: WAIT.startup });
+  await eventually('Uma\'s host says the profile chose the Tor network', () => {
+    assert.match(uma.host.stderr(), /network: public \(the profile chose the Tor network, the host runs public\)/);
+  }, WAIT.ui);
+  await eventually('her tor tries to reach a relay (through the refusing proxy)', () => assert.ok(publicTor.attempts() > attempts), WAIT.ui);
+  assert.equal(await uma.host.stop(), 0, uma.host.stderr());
 });

@@ -44,8 +44,8 @@ export interface HostProcess {
 
 export interface StartHostOptions {
   profileDir: string;
-  /** Testbed description path (SOTTO_TESTBED). */
-  testbed: string;
+  /** Testbed description path (SOTTO_TESTBED); null for a host without one (`args`: `--network public`). */
+  testbed: string | null;
   /** Name used in failure messages. */
   name: string;
   timeoutMs?: number;
@@ -64,7 +64,7 @@ const URL_LINE = /^url: (http:\/\/127\.0\.0\.1:(\d+)\/#t=([0-9a-f]{64}))\s*$/;
 export function startHost(o: StartHostOptions): Promise<HostProcess> {
   installExitHook();
   const child = spawn(process.execPath, [
-    '--import', 'tsx', HOST_ENTRY, '--profile', o.profileDir, '--testbed', o.testbed, '--port', '0', '--no-open', ...(o.args ?? []),
+    '--import', 'tsx', HOST_ENTRY, '--profile', o.profileDir, ...(o.testbed === null ? [] : ['--testbed', o.testbed]), '--port', '0', '--no-open', ...(o.args ?? []),
   ], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'], shell: false, env: { ...process.env, ...o.env } });
   live.add(child);
   let stderr = '';

@@ -25,19 +25,25 @@ export class Person {
     readonly name: string,
     readonly passphrase: string,
     readonly profileDir: string,
-    private readonly testbed: string,
+    private readonly testbed: string | null,
     /** Environment entries for this person's host, at start and every restart after it is set. */
     public hostEnv: Record<string, string> | undefined,
+    /** More host options, at start and every restart (e.g. `--network public`). */
+    private readonly hostArgs: string[] | undefined,
   ) {}
 
   /** Starts this person's host and opens its main window (onboarding for a new profile). */
-  static async start(browser: Browser, o: { name: string; passphrase: string; dir: string; testbed: string; hostArgs?: string[]; hostEnv?: Record<string, string> }): Promise<Person> {
-    const p = new Person(o.name, o.passphrase, join(o.dir, o.name), o.testbed, o.hostEnv);
-    p.host = await startHost({ profileDir: p.profileDir, testbed: p.testbed, name: o.name, ...(o.hostArgs ? { args: o.hostArgs } : {}), ...(o.hostEnv ? { env: o.hostEnv } : {}) });
+  static async start(browser: Browser, o: { name: string; passphrase: string; dir: string; testbed: string | null; hostArgs?: string[]; hostEnv?: Record<string, string> }): Promise<Person> {
+    const p = new Person(o.name, o.passphrase, join(o.dir, o.name), o.testbed, o.hostEnv, o.hostArgs);
+    p.host = await p.startOwnHost();
     p.ctx = await newPersonContext(browser, p.host.origin);
     p.main = await p.ctx.context.newPage();
     await p.main.goto(p.host.url);
     return p;
+  }
+
+  private startOwnHost(): Promise<HostProcess> {
+    return startHost({ profileDir: this.profileDir, testbed: this.testbed, name: this.name, ...(this.hostArgs ? { args: this.hostArgs } : {}), ...(this.hostEnv ? { env: this.hostEnv } : {}) });
   }
 
   get notifications(): ShownNotification[] { return this.ctx.notifications; }
@@ -127,7 +133,7 @@ export class Person {
     for (const page of this.context.pages()) if (page !== this.main) await page.close();
     const code = await this.host.stop();
     if (code !== 0) throw new Error(`host ${this.name} exited with ${code} on SIGTERM\n${this.host.stderr()}`);
-    this.host = await startHost({ profileDir: this.profileDir, testbed: this.testbed, name: this.name, ...(this.hostEnv ? { env: this.hostEnv } : {}) });
+    this.host = await this.startOwnHost();
     // A new host has a new port (a new origin): permissions follow it.
     await this.context.grantPermissions(['notifications'], { origin: this.host.origin });
     await this.main.goto(this.host.url);

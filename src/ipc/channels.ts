@@ -12,7 +12,7 @@ import {
   setTypingInput, unlockInput, updateContactInput,
 } from './core-inputs.ts';
 import { settingsUpdateSchema, settingsViewSchema } from './settings.ts';
-import { networkUpdateSchema, networkViewSchema } from './network.ts';
+import { networkChoicesSchema, networkUpdateSchema, networkViewSchema } from './network.ts';
 import { externalUrlSchema } from './external-url.ts';
 import { GROUP_CHANNELS, sessionIdSchema } from './group.ts';
 import { idSchema } from './text.ts';
@@ -63,12 +63,17 @@ export const HOST_CHANNELS = {
   updateSettings: channel(settingsUpdateSchema, settingsViewSchema),
   /** Tor and registry gateways of the profile, with what the app saw of each gateway (src/ipc/network.ts). */
   getNetwork: channel(none, networkViewSchema),
-  /** A bad gateway URL is BAD_GATEWAY_URL and nothing is stored; changes apply at once. */
+  /**
+   * A bad gateway URL is BAD_GATEWAY_URL and nothing is stored; changes apply at once. Choosing the
+   * local sandbox where there is none (networkChoices) is NO_SANDBOX.
+   */
   updateNetwork: channel(networkUpdateSchema, networkViewSchema),
+  /** Which networks can be chosen here: onboarding's network step, before a profile exists. */
+  networkChoices: channel(none, networkChoicesSchema),
   /**
    * createProfile with onboarding's network choice, stored before the profile's first start (so a
-   * "Tor network" profile never starts on a testbed). A bad gateway URL is BAD_GATEWAY_URL and no
-   * profile is created.
+   * "Tor network" profile never starts on a testbed). A bad gateway URL is BAD_GATEWAY_URL, the
+   * sandbox where there is none NO_SANDBOX, and no profile is created.
    */
   createProfileOnNetwork: channel(createProfileInput.extend({ network: networkUpdateSchema }), profileInfoSchema),
   /** http(s) only; the renderer has asked the person first. */

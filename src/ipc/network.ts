@@ -60,6 +60,12 @@ export const networkViewSchema = z.object({
   standIn: z.boolean(),
 });
 
+/** Which networks a profile can choose in this app (asked before a profile exists). */
+export const networkChoicesSchema = z.object({
+  /** "Local sandbox": only where the app was started with a test network (never an installed app). */
+  sandbox: z.boolean(),
+});
+
 /** A change: any field may be left out. Gateways as typed; the host checks each (BAD_GATEWAY_URL). */
 export const networkUpdateSchema = z.strictObject({
   kind: networkKindSchema.optional(),

@@ -21,7 +21,7 @@ export interface NetworkSettingsPort {
   set(key: string, value: Json): Promise<void>;
 }
 
-export type NetworkErrorCode = 'BAD_GATEWAY_URL';
+export type NetworkErrorCode = 'BAD_GATEWAY_URL' | 'NO_SANDBOX';
 
 export class NetworkError extends CodedError<NetworkErrorCode> {
   override readonly name = 'NetworkError';
@@ -32,6 +32,10 @@ export class NetworkError extends CodedError<NetworkErrorCode> {
   /** `reason` is for a person (src/ipc/network.ts), `cause` the protocol's code. */
   static BAD_GATEWAY_URL(index: number, cause: string, reason: string): NetworkError {
     return new NetworkError('BAD_GATEWAY_URL', `gateway ${index + 1}: ${reason} (${cause})`, index);
+  }
+
+  static NO_SANDBOX(): NetworkError {
+    return new NetworkError('NO_SANDBOX', 'this app was started without a local sandbox (testbed): only the Tor network can be chosen');
   }
 }
 
@@ -52,6 +56,12 @@ export interface NetworkSettingsOptions {
   port: () => NetworkSettingsPort;
   /** A testbed's gateways, used while the profile has none (never stored, never in invitations). */
   standInGateways?: readonly string[];
+  /**
+   * Whether "Local sandbox" can be chosen: the host was started with a testbed. An installed app
+   * (a host for the public network) has none, so a new profile there is on the Tor network and a
+   * choice of the sandbox is refused (NO_SANDBOX). Default true (the test and bench hosts).
+   */
+  sandbox?: boolean;
   now?: () => number;
 }
 
@@ -108,7 +118,15 @@ export class NetworkSettings implements InvitationGateways {
    * now like an update (BAD_GATEWAY_URL before anything exists); null forgets them.
    */
   forNewProfile(patch: NetworkUpdate | null): void {
-    this.#forNewProfile = patch ? applyUpdate(DEFAULT_NETWORK, patch) : null;
+    if (patch) this.refuseUnavailable(patch);
+    this.#forNewProfile = patch ? applyUpdate(this.sandbox ? DEFAULT_NETWORK : { ...DEFAULT_NETWORK, kind: 'tor' }, patch) : null;
+  }
+
+  /** Which networks a profile can choose on this host (onboarding asks before a profile exists). */
+  get sandbox(): boolean { return this.o.sandbox ?? true; }
+
+  private refuseUnavailable(patch: NetworkUpdate): void {
+    if (patch.kind === 'sandbox' && !this.sandbox) throw NetworkError.NO_SANDBOX();
   }
 
   /** The list the registry uses now: the profile's, or the testbed's stand-ins while it is empty. */
@@ -122,6 +140,7 @@ export class NetworkSettings implements InvitationGateways {
 
   /** Every gateway is checked before anything is stored: one bad URL refuses the whole update. */
   async update(patch: NetworkUpdate): Promise<NetworkView> {
+    this.refuseUnavailable(patch);
     await this.save(applyUpdate(await this.load(), patch));
     return this.view();
   }

@@ -158,6 +158,7 @@ export class IpcHandler {
     // Read from the store each time: the same answer whether or not the core has started yet.
     getNetwork: async () => { await this.network.load(); return this.network.view(); },
     updateNetwork: (patch) => this.network.update(patch),
+    networkChoices: () => ({ sandbox: this.network.sandbox }),
     createProfileOnNetwork: async ({ network, ...profile }) => {
       // Checked before anything is created; the profile's first start stores it, before it picks its network.
       this.network.forNewProfile(network);

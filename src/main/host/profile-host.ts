@@ -56,7 +56,7 @@ export function openProfileHost(o: ProfileHostOptions): ProfileHost {
   }) : null;
   testbed?.then((tb) => o.log(`testbed: ${tb.descriptionPath}${tb.owned ? ' (started here: quitting stops it)' : ''}`),
     (err: Error) => o.log(`testbed unavailable: ${err.message}`));
-  const network: NetworkSettings = new NetworkSettings({ port: () => core.settingsStore() });
+  const network: NetworkSettings = new NetworkSettings({ port: () => core.settingsStore(), sandbox: onTestbed });
   const services = profileServices({
     host: onTestbed ? 'testbed' : 'public', testbed, network, standIn: o.testbedGateways ?? true, log: o.log,
     ...(o.resourcesDir ? { resourcesDir: o.resourcesDir } : {}), ...(o.packaged === undefined ? {} : { packaged: o.packaged }),

@@ -127,3 +127,32 @@ test('createProfile without a choice keeps today\'s behaviour: a sandbox profile
   assert.deepEqual(built[0]!.privateTorrc, TESTBED.tor.clientTorrc);
   assert.deepEqual([network.view().kind, network.view().network, network.view().gateways], ['sandbox', 'testbed', []]);
 });
+
+test('a host without a testbed (an installed app) offers only the Tor network: a new profile is a Tor one, the sandbox is refused with NO_SANDBOX', async (t) => {
+  await ready();
+  const root = await mkdtemp(join(tmpdir(), 'sotto-profile-network-'));
+  const net = new LoopbackNetwork();
+  const built: NetworkServicesOptions[] = [];
+  const network: NetworkSettings = new NetworkSettings({ port: () => core.settingsStore(), sandbox: false });
+  const services = profileServices({
+    host: 'public', testbed: null, network, standIn: false, log: () => {},
+    build: (o) => { built.push(o); return net.services({ clock: systemClock }); },
+  });
+  const core: SottoCore = new SottoCore({ profileDir: join(root, 'cy'), services, network, kdf: KDF_MINIMAL_FOR_TESTS });
+  const handler = new IpcHandler({ core, settings: new UiSettings(() => core.settingsStore()), actions: recordingActions(), network });
+  t.after(async () => { handler.close(); await core.close(); await rm(root, { recursive: true, force: true }); });
+  const call = async (channel: string, input?: unknown): Promise<unknown> => {
+    const r = await handler.handle(channel, input);
+    if (!r.ok) throw Object.assign(new Error(r.error.message), { code: r.error.code });
+    return r.value;
+  };
+
+  assert.deepEqual(await call('networkChoices'), { sandbox: false }, 'asked before any profile exists');
+  await assert.rejects(call('createProfileOnNetwork', { displayName: 'Cy', passphrase: 'pw', network: { kind: 'sandbox' } }), { code: 'NO_SANDBOX' });
+  assert.equal(core.status().phase, 'no-profile', 'nothing was created');
+  await call('createProfileOnNetwork', { displayName: 'Cy', passphrase: 'pw', network: { gateways: [TESTBED_GATEWAY] } });
+  assert.deepEqual([network.view().kind, network.view().network], ['tor', 'public'], 'no kind given: the Tor network, the only one here');
+  assert.deepEqual(built[0]!.privateTorrc, []);
+  await assert.rejects(call('updateNetwork', { kind: 'sandbox' }), { code: 'NO_SANDBOX' });
+  assert.equal(network.view().kind, 'tor', 'the refused change stored nothing');
+});

@@ -9,6 +9,7 @@ const WORDS: Record<string, string> = {
   SMTP_INSECURE: 'That mail server does not offer an encrypted connection, so Sotto will not send through it. Turn on TLS or use another server.',
   SMTP_NOT_SET: 'Set up your mail server in Settings first.',
   BAD_GATEWAY_URL: "One of the gateway addresses isn't a valid .onion address. Nothing was changed.",
+  NO_SANDBOX: 'This copy of Sotto has no local sandbox. Choose the Tor network.',
   EXTERNAL_UNAVAILABLE: 'Sotto could not open your web browser.',
   INVITATION_MALFORMED: "That link isn't a Sotto invitation.",
   NOT_AN_INVITATION_LINK: "That link isn't a Sotto invitation.",

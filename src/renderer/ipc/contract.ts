@@ -4,7 +4,7 @@ import type { z } from 'zod';
 import type {
   contactInfoSchema, contactPresenceStateSchema, corePhaseSchema, coreStatusSchema, historyPageSchema, invitationInfoSchema,
   messageInfoSchema, presenceStateSchema, profileInfoSchema, settingsViewSchema, themeSchema, torStatusSchema,
-  networkViewSchema, torChoiceSchema,
+  networkViewSchema, torChoiceSchema, networkChoicesSchema,
 } from '../../ipc/index.ts';
 
 export type { SottoApi, SottoEvent, Result, ChannelName, ChannelInput, ChannelOutput } from '../../ipc/index.ts';
@@ -22,3 +22,4 @@ export type SettingsView = z.infer<typeof settingsViewSchema>;
 export type ThemeChoice = z.infer<typeof themeSchema>;
 export type NetworkView = z.infer<typeof networkViewSchema>;
 export type TorChoice = z.infer<typeof torChoiceSchema>;
+export type NetworkChoices = z.infer<typeof networkChoicesSchema>;

@@ -3,6 +3,7 @@ import { gatewayListProblems, MAX_CONFIGURED_GATEWAYS, type GatewayProblem } fro
 import type { UiError } from '../../ipc/call.ts';
 import type { NetworkView } from '../../ipc/contract.ts';
 import { ErrorText } from '../../components/ErrorText.tsx';
+import { useNetworkChoices } from '../../components/use-network-choices.ts';
 
 export type NetworkKind = NetworkView['kind'];
 /** What the new profile starts with (createProfileOnNetwork's `network`). */
@@ -14,10 +15,13 @@ export interface NetworkChoiceValue { kind: NetworkKind; gateways: string[] }
  * started with; the Tor network is the public one, always, with the registry gateways typed here
  * (checked line by line as the host checks them: a bad line is said in words, its code in small
  * print, and nothing is sent). The choice is stored with the profile and can be changed in
- * Settings › Network.
+ * Settings › Network. An app started without a test network (an installed one) offers only the
+ * Tor network.
  */
 export function NetworkChoice({ onContinue, busy, error }: { onContinue(choice: NetworkChoiceValue): void; busy: boolean; error: UiError | null }) {
-  const [kind, setKind] = useState<NetworkKind>('sandbox');
+  const choices = useNetworkChoices();
+  const [picked, setKind] = useState<NetworkKind | null>(null);
+  const kind: NetworkKind = picked ?? (choices?.sandbox === false ? 'tor' : 'sandbox');
   const [typed, setTyped] = useState('');
   const [problems, setProblems] = useState<GatewayProblem[]>([]);
   const ids = { group: useId(), gateways: useId(), hint: useId(), problems: useId(), note: useId() };
@@ -34,7 +38,10 @@ export function NetworkChoice({ onContinue, busy, error }: { onContinue(choice: 
   return (
     <main className="onboarding">
       <form className="card" onSubmit={submit}>
-        <h1>Choose a network</h1>
+        <h1>{choices?.sandbox === false ? 'Tor network' : 'Choose a network'}</h1>
+        {choices?.sandbox === false ? (
+          <p id={ids.note} className="muted">Sotto joins the public Tor network, through registry gateways someone you trust runs.</p>
+        ) : (
         <div role="radiogroup" aria-labelledby={ids.group} className="network-choice">
           <span id={ids.group} className="group-label">Network</span>
           <label className="radio">
@@ -48,6 +55,7 @@ export function NetworkChoice({ onContinue, busy, error }: { onContinue(choice: 
           </label>
           <p id={ids.note} className="muted small">The public Tor network, through registry gateways someone you trust runs.</p>
         </div>
+        )}
         {kind === 'tor' && (
           <>
             <label htmlFor={ids.gateways}>Gateway addresses</label>
@@ -71,7 +79,7 @@ export function NetworkChoice({ onContinue, busy, error }: { onContinue(choice: 
           </>
         )}
         <ErrorText error={error} />
-        <button type="submit" className="primary" disabled={busy}>{busy ? 'Starting…' : 'Continue'}</button>
+        <button type="submit" className="primary" disabled={busy || choices === null}>{busy ? 'Starting…' : 'Continue'}</button>
       </form>
     </main>
   );

@@ -4,6 +4,7 @@ import type { NetworkView, TorChoice } from '../../ipc/contract.ts';
 import { api } from '../../ipc/api.ts';
 import { toUiError, unwrap, type UiError } from '../../ipc/call.ts';
 import { ErrorText } from '../../components/ErrorText.tsx';
+import { useNetworkChoices } from '../../components/use-network-choices.ts';
 
 const NETWORK_KINDS: { kind: NetworkView['kind']; label: string }[] = [
   { kind: 'sandbox', label: 'Local sandbox' },
@@ -38,8 +39,12 @@ function health(g: NetworkView['gateways'][number]): string {
  * app saw through Tor since it started.
  */
 export function NetworkSection() {
+  const choices = useNetworkChoices();
   const [view, setView] = useState<NetworkView | null>(null);
-  const [kind, setKind] = useState<NetworkView['kind']>('sandbox');
+  const [stored, setKind] = useState<NetworkView['kind']>('sandbox');
+  // Where there is no sandbox to choose, a profile that chose it (before it was moved to this
+  // app) runs on the Tor network: shown, and saved, as what it runs on.
+  const kind = stored === 'sandbox' && choices?.sandbox === false ? 'tor' : stored;
   const [torKind, setTorKind] = useState<TorChoice['kind']>('bundled');
   const [torPath, setTorPath] = useState('');
   const [typed, setTyped] = useState('');
@@ -92,7 +97,7 @@ export function NetworkSection() {
       <form onSubmit={submit} className="grid">
         <span id={ids.kind}>Network</span>
         <div role="radiogroup" aria-labelledby={ids.kind} aria-describedby={ids.running} className="checks">
-          {NETWORK_KINDS.map((n) => (
+          {NETWORK_KINDS.filter((n) => n.kind !== 'sandbox' || choices?.sandbox !== false).map((n) => (
             <label key={n.kind}>
               <input type="radio" name="network-kind" value={n.kind} checked={kind === n.kind} onChange={() => setKind(n.kind)} /> {n.label}
             </label>
