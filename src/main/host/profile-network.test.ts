@@ -30,6 +30,17 @@ const TESTBED = parseTestbedDescription({
 });
 const TESTBED_GATEWAY = `http://${onion(1)}:80`;
 
+/** The desktop hosts' IPC handler over `core`: a call answers the value or throws with the error's code. */
+function ipcCaller(t: { after(fn: () => Promise<void>): void }, core: SottoCore, network: NetworkSettings, root: string): (channel: string, input?: unknown) => Promise<unknown> {
+  const handler = new IpcHandler({ core, settings: new UiSettings(() => core.settingsStore()), actions: recordingActions(), network });
+  t.after(async () => { handler.close(); await core.close(); await rm(root, { recursive: true, force: true }); });
+  return async (channel, input) => {
+    const r = await handler.handle(channel, input);
+    if (!r.ok) throw Object.assign(new Error(r.error.message), { code: r.error.code });
+    return r.value;
+  };
+}
+
 test('the plan: only a sandbox profile on a host with a testbed runs there; a Tor profile, or any on a public host, runs public with production timings', () => {
   const testbed = networkPlan('testbed', { kind: 'sandbox' }, TESTBED, { standIn: true });
   assert.deepEqual(testbed, {
@@ -62,13 +73,7 @@ test('onboarding\'s Tor choice is stored before the first start and decides ever
   const clock = { ...systemClock, setTimeout: (fn: () => void, ms: number) => { delays.push(ms); return systemClock.setTimeout(fn, ms); } };
   const expiryChecksSince = (from: number): number[] => delays.slice(from).filter((ms) => ms === TESTBED_CORE_TIMINGS.expiryCheckMs || ms === DEFAULT_CORE_TIMINGS.expiryCheckMs);
   const core: SottoCore = new SottoCore({ profileDir, services, network, clock, kdf: KDF_MINIMAL_FOR_TESTS });
-  const handler = new IpcHandler({ core, settings: new UiSettings(() => core.settingsStore()), actions: recordingActions(), network });
-  t.after(async () => { handler.close(); await core.close(); await rm(root, { recursive: true, force: true }); });
-  const call = async (channel: string, input?: unknown): Promise<unknown> => {
-    const r = await handler.handle(channel, input);
-    if (!r.ok) throw Object.assign(new Error(r.error.message), { code: r.error.code });
-    return r.value;
-  };
+  const call = ipcCaller(t, core, network, root);
 
   const typo = `http://${onion(2).slice(0, 20)}${onion(2)[20] === 'a' ? 'b' : 'a'}${onion(2).slice(21)}`;
   await assert.rejects(call('createProfileOnNetwork', { displayName: 'Ada', passphrase: 'pw', network: { kind: 'tor', gateways: [TESTBED_GATEWAY, typo] } }),
@@ -139,13 +144,7 @@ test('a host without a testbed (an installed app) offers only the Tor network: a
     build: (o) => { built.push(o); return net.services({ clock: systemClock }); },
   });
   const core: SottoCore = new SottoCore({ profileDir: join(root, 'cy'), services, network, kdf: KDF_MINIMAL_FOR_TESTS });
-  const handler = new IpcHandler({ core, settings: new UiSettings(() => core.settingsStore()), actions: recordingActions(), network });
-  t.after(async () => { handler.close(); await core.close(); await rm(root, { recursive: true, force: true }); });
-  const call = async (channel: string, input?: unknown): Promise<unknown> => {
-    const r = await handler.handle(channel, input);
-    if (!r.ok) throw Object.assign(new Error(r.error.message), { code: r.error.code });
-    return r.value;
-  };
+  const call = ipcCaller(t, core, network, root);
 
   assert.deepEqual(await call('networkChoices'), { sandbox: false }, 'asked before any profile exists');
   await assert.rejects(call('createProfileOnNetwork', { displayName: 'Cy', passphrase: 'pw', network: { kind: 'sandbox' } }), { code: 'NO_SANDBOX' });
