@@ -18,7 +18,6 @@ import type { CoreEvent, MessageInfo } from './types.ts';
 const TIMINGS: Partial<CoreTimings> = { lookupIntervalMs: 100, lookupMaxIntervalMs: 300, connectTimeoutMs: 5_000, expiryCheckMs: 1_000 };
 
 const code = (c: string) => (e: unknown) => (e as { code?: string }).code === c;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 interface Side { core: SottoCore; log: EventLog; hex: string; dir: string; passphrase: string; peerId: string }
 
@@ -68,11 +67,12 @@ async function deliver(from: Side, to: Side, body: string): Promise<MessageInfo>
 
 /**
  * Frames on one link arrive in order: once a message sent after X has arrived, X (had it been
- * sent) has arrived too. The short sleep covers the receiver's async handling of X.
+ * sent) has arrived too. And X was handled before it: a message is reported after its commit,
+ * which is deferred past the turn it arrived in (CommitBatch), while a receipt's or typing
+ * frame's handling ends within the turn it arrived in.
  */
 async function drain(from: Side, to: Side): Promise<void> {
   await deliver(from, to, 'sentinel');
-  await sleep(150);
 }
 
 const statusOf = (s: Side, id: string, status: string) => (e: CoreEvent): boolean =>
@@ -173,7 +173,7 @@ test('block: the blocked contact sees us offline, finds no entry or endpoint and
   // Bob writes anyway: it stays in his outbox, Alice never sees it.
   const ma = A.log.mark;
   const queued = await B.core.sendMessage({ contactId: B.peerId, body: 'are you there?' });
-  await sleep(1_000); // several lookup rounds (100-300 ms)
+  await net.afterSweeps([A.hex, B.hex], 5); // five lookups by each: what they found was dialed
   assert.equal(A.log.events.slice(ma).some((e) => e.type === 'message'), false);
   assert.equal(A.log.events.slice(ma).some(presenceOf(A.peerId, 'online')), false, 'blocked contact never shows online');
   assert.equal((await B.core.history({ contactId: B.peerId })).messages.find((m) => m.id === queued.id)?.status, 'queued');
@@ -214,7 +214,7 @@ test('delete: contact, history and every entry and endpoint of the pairing are g
   // Alice (who still lists Bob) cannot write to him, nothing reaches Bob, and Bob dials no one.
   const dialsBefore = net.dials.length;
   await assert.rejects(A.core.sendMessage({ contactId: A.peerId, body: 'still there?' }), code('CONTACT_STATE'));
-  await sleep(1_000);
+  await net.afterSweeps([A.hex, B.hex], 5);
   assert.equal(B.log.events.slice(mb).some((e) => e.type === 'message'), false);
   assert.equal(net.dials.slice(dialsBefore).some((d) => d.from === B.hex), false, 'Bob no longer looks for Alice');
   assert.equal(net.dials.slice(dialsBefore).some((d) => d.from === A.hex && d.ok), false, 'Alice finds no endpoint of Bob');

@@ -27,10 +27,30 @@ export class LoopbackNetwork {
   readonly records = new Map<string, RawRecord>();
   /** Every outbound connect attempt: who (identity hex), to which onion, and whether it got through. */
   readonly dials: { from: string; onion: string; ok: boolean }[] = [];
+  /** Sweeps each core has made (by identity hex): a test that waits for "nothing happens" waits for sweeps. */
+  readonly sweeps = new Map<string, number>();
+  private readonly sweepWaiters = new Set<() => void>();
   /** Identities whose outbound connects fail (so a test decides who dials whom). */
   readonly refuseDialsFrom = new Set<string>();
   /** Established streams per onion; they outlive the endpoint's removal, like rendezvous circuits. */
   private readonly streams = new Map<string, Set<Socket>>();
+
+  /** Resolves once each of `owners` (identity hex) has swept `n` more times (and acted on what it found). */
+  afterSweeps(owners: readonly string[], n: number): Promise<void> {
+    const target = new Map(owners.map((o) => [o, (this.sweeps.get(o) ?? 0) + n]));
+    const done = (): boolean => [...target].every(([o, t]) => (this.sweeps.get(o) ?? 0) >= t);
+    return new Promise((resolve) => {
+      // The cores' timers do not hold the process open (unref'd); this wait does, until it ends.
+      const keepAlive = setInterval(() => undefined, 1_000);
+      const wake = (): void => {
+        if (!done()) return;
+        clearInterval(keepAlive);
+        this.sweepWaiters.delete(wake);
+        resolve();
+      };
+      this.sweepWaiters.add(wake);
+    });
+  }
   private n = 0;
 
   /** A well-formed v3 address (a session endpoint travels as its key), one per call. */
@@ -131,6 +151,9 @@ export class LoopbackNetwork {
             if (r) w.listener(r);
           }
         }
+        const owner = toHex(identity.publicKey);
+        this.sweeps.set(owner, (this.sweeps.get(owner) ?? 0) + 1);
+        for (const wake of [...this.sweepWaiters]) wake();
         sweepTimer = clock.setTimeout(sweep, o.sweepMs ?? 100);
       };
       const registry: RegistryPort = {
