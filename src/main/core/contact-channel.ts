@@ -408,9 +408,10 @@ export class ContactChannel {
       if (this.link !== link) return; // attach() of the next link asked for a rescan
       if (this.sentOnLink.has(m.id) || this.ackedOnLink.has(m.id)) continue;
       this.sentOnLink.add(m.id);
-      this.host.emit({ type: 'message-status', contactId: this.contactId, messageId: m.id, status: 'sent' });
       // Back-pressure: the next frame waits until the stream takes more.
       await link.send({ type: 'message', id: fromHex(m.id, 16), conversationId: fromHex(m.conversationId, 16), sentAt: m.sentAt, body: m.body });
+      // After the write (and after the core's 'message' event); not once its ack has come.
+      if (this.sentOnLink.has(m.id)) this.host.emit({ type: 'message-status', contactId: this.contactId, messageId: m.id, status: 'sent' });
     }
   }
 

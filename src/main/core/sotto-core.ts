@@ -708,8 +708,12 @@ export class SottoCore {
     const conversationId = contact.conversationId ?? conversationIdOf(this.requireIdentity().publicKey, fromHex(contact.identityPk, 32), sha256);
     const [stored] = await store.messages.appendMany([{ id, contactId, conversationId, direction: 'out', body, sentAt: this.o.clock.now(), status: 'queued' }]);
     const info = toMessageInfo(stored!);
-    this.emit({ type: 'message', message: info });
+    // The frame is written before anyone hears of the message: queue() starts the flush in a
+    // microtask, which runs before this one (issue 11 item 2: the app's windows each get the event
+    // over IPC). The channel reports 'sent' after the write, so the events stay in order.
     this.channels.get(contactId)?.queue(stored!);
+    await null;
+    this.emit({ type: 'message', message: info });
     return info;
   }
 
