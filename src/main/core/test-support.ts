@@ -61,11 +61,20 @@ export class EventLog {
     const seen = this.events.slice(since).find(match);
     if (seen) return Promise.resolve(seen);
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`event not seen within ${timeoutMs} ms`)), timeoutMs);
+      // What this core last said goes with the failure: on a loaded CI machine the message must tell
+      // where things stalled (no entry found, a dial refused, a handshake failed).
+      const timer = setTimeout(() => reject(new Error(`event not seen within ${timeoutMs} ms; ${this.lastSaid()}`)), timeoutMs);
       this.waiters.push({ match, resolve: (e) => { clearTimeout(timer); resolve(e); } });
     });
   }
   get mark(): number { return this.events.length; }
+
+  /** The last warnings and presence changes, for a failure message. */
+  lastSaid(n = 8): string {
+    const said = this.events.filter((e) => e.type === 'warning' || e.type === 'presence').slice(-n);
+    const total = this.events.length;
+    return `${total} events, the last warnings and presence: ${said.length === 0 ? 'none' : said.map((e) => JSON.stringify(e)).join(' ')}`;
+  }
 }
 
 export interface TestCore { core: SottoCore; log: EventLog; dir: string; restart(): Promise<TestCore> }
