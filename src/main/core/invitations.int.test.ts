@@ -35,17 +35,15 @@ after(async () => {
 const warned = (code: string) => (e: CoreEvent): boolean => e.type === 'warning' && e.code === code;
 
 /**
- * On a failed wait, the warnings each core saw (codes and words) go to the test's diagnostics: a
- * failure on a loaded CI machine must say where the pairing stalled (dial, lookup, handshake).
+ * On a failed wait, what each core of the pairing last said goes to the test's diagnostics (the
+ * wait's own error has only the waiting core's): a failure on a loaded CI machine must say where
+ * the pairing stalled (dial, lookup, handshake).
  */
 async function explained<T>(t: { diagnostic(message: string): void }, cores: Record<string, TestCore>, wait: Promise<T>): Promise<T> {
   try {
     return await wait;
   } catch (err) {
-    for (const [name, c] of Object.entries(cores)) {
-      const warnings = c.log.events.flatMap((e) => (e.type === 'warning' ? [`${e.code}: ${e.message}`] : []));
-      t.diagnostic(`${name} warnings (last 15 of ${warnings.length}): ${JSON.stringify(warnings.slice(-15))}`);
-    }
+    for (const [name, c] of Object.entries(cores)) t.diagnostic(`${name}: ${c.log.lastSaid(15)}`);
     throw err;
   }
 }
