@@ -20,8 +20,10 @@ export interface NetworkChoiceValue { kind: NetworkKind; gateways: string[] }
  */
 export function NetworkChoice({ onContinue, busy, error }: { onContinue(choice: NetworkChoiceValue): void; busy: boolean; error: UiError | null }) {
   const choices = useNetworkChoices();
+  // Until the host answers, both are drawn (Continue waits for the answer).
+  const torOnly = choices?.sandbox === false;
   const [picked, setKind] = useState<NetworkKind | null>(null);
-  const kind: NetworkKind = picked ?? (choices?.sandbox === false ? 'tor' : 'sandbox');
+  const kind: NetworkKind = picked ?? (torOnly ? 'tor' : 'sandbox');
   const [typed, setTyped] = useState('');
   const [problems, setProblems] = useState<GatewayProblem[]>([]);
   const ids = { group: useId(), gateways: useId(), hint: useId(), problems: useId(), note: useId() };
@@ -38,8 +40,8 @@ export function NetworkChoice({ onContinue, busy, error }: { onContinue(choice: 
   return (
     <main className="onboarding">
       <form className="card" onSubmit={submit}>
-        <h1>{choices?.sandbox === false ? 'Tor network' : 'Choose a network'}</h1>
-        {choices?.sandbox === false ? (
+        <h1>{torOnly ? 'Tor network' : 'Choose a network'}</h1>
+        {torOnly ? (
           <p id={ids.note} className="muted">Sotto joins the public Tor network, through registry gateways someone you trust runs.</p>
         ) : (
         <div role="radiogroup" aria-labelledby={ids.group} className="network-choice">

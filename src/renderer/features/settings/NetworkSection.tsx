@@ -44,7 +44,8 @@ export function NetworkSection() {
   const [stored, setKind] = useState<NetworkView['kind']>('sandbox');
   // Where there is no sandbox to choose, a profile that chose it (before it was moved to this
   // app) runs on the Tor network: shown, and saved, as what it runs on.
-  const kind = stored === 'sandbox' && choices?.sandbox === false ? 'tor' : stored;
+  const torOnly = choices?.sandbox === false;
+  const kind = stored === 'sandbox' && torOnly ? 'tor' : stored;
   const [torKind, setTorKind] = useState<TorChoice['kind']>('bundled');
   const [torPath, setTorPath] = useState('');
   const [typed, setTyped] = useState('');
@@ -97,7 +98,7 @@ export function NetworkSection() {
       <form onSubmit={submit} className="grid">
         <span id={ids.kind}>Network</span>
         <div role="radiogroup" aria-labelledby={ids.kind} aria-describedby={ids.running} className="checks">
-          {NETWORK_KINDS.filter((n) => n.kind !== 'sandbox' || choices?.sandbox !== false).map((n) => (
+          {NETWORK_KINDS.filter((n) => n.kind !== 'sandbox' || !torOnly).map((n) => (
             <label key={n.kind}>
               <input type="radio" name="network-kind" value={n.kind} checked={kind === n.kind} onChange={() => setKind(n.kind)} /> {n.label}
             </label>
