@@ -8,7 +8,7 @@ import { ready, recordKeyPair, signRecord, verifyRecord } from './protocol.ts';
 import { tcpConnector } from './connectors.ts';
 import { isRegistryError } from './errors.ts';
 import { GatewayTransport } from './gateway-transport.ts';
-import { deadGatewayUrl, startGatewayProxy, startRegistryNet, type RegistryNet } from './test-support.ts';
+import { deadGatewayUrl, startGatewayProxy, startRegistryNet, startStalledGateway, type RegistryNet } from './test-support.ts';
 import type { SignedRecord } from './transport.ts';
 
 const verify = (r: SignedRecord): boolean => verifyRecord(r.publicKey, r.seq, r.value, r.signature);
@@ -58,6 +58,28 @@ test('a gateway that is down: requests fail over and it backs off', async () => 
   const deadName = new URL(dead).host;
   assert.equal(t.health.isHealthy(deadName), false);
   await t.close();
+});
+
+test('a put whose stream stalls is hedged: it lands through the next gateway while the stalled request is still open, which is then cut', async () => {
+  const stalled = await startStalledGateway();
+  const honest = net.gateways[0]!.url;
+  const t = transport([stalled.url, honest], { timeoutMs: 60_000 });
+  // Spread I starts at the I-th name in sorted order: make the stalled gateway the first asked.
+  const names = [new URL(stalled.url).host, new URL(honest).host].sort();
+  const spread = names.indexOf(new URL(stalled.url).host);
+  const record = makeRecord(Date.now());
+  const cut = stalled.cut();
+  await t.put(record, { spread, hedgeAfterMs: 200 });
+  // Without the hedge the put would end only at the stalled stream's 60 s timeout, with nothing held.
+  assert.equal(stalled.held, 1, 'the put landed while the stalled request was still open');
+  await cut;
+  assert.equal(stalled.held, 0, 'the stalled request is cut once the hedge landed');
+  await t.close();
+  await stalled.close();
+  const reader = transport([honest]);
+  const [found] = await reader.get([record.publicKey]);
+  assert.deepEqual(found?.value, record.value);
+  await reader.close();
 });
 
 test('a gateway that flips bytes is benched, the other gateway answers, the record is right', async () => {

@@ -127,7 +127,7 @@ export class GatewayTransport implements RegistryTransport {
       const answer = await this.#exchange(name, 'POST', GATEWAY_API_PATHS.put, body, s);
       if (answer.status === 200 && isObject(answer.json) && answer.json.ok === true) return;
       throw this.#refusal(name, answer);
-    }, opts.spread);
+    }, opts.spread, opts.hedgeAfterMs);
   }
 
   async get(publicKeys: Uint8Array[], signal?: AbortSignal): Promise<(SignedRecord | null)[]> {
@@ -183,23 +183,29 @@ export class GatewayTransport implements RegistryTransport {
 
   /**
    * Runs `attempt` on gateways in health order until `want` of them succeeded (in parallel, each
-   * failure starting the next candidate). Fails when none succeeded.
+   * failure starting the next candidate). Fails when none succeeded. With `hedgeAfterMs`, a call
+   * still short of `want` after that long starts one more candidate beside those in flight; once
+   * `want` succeeded, the attempts still in flight are cut.
    */
   async #onGateways<T>(
     op: string, want: number, signal: AbortSignal | undefined,
-    attempt: (name: string, signal: AbortSignal) => Promise<T>, spread?: number,
+    attempt: (name: string, signal: AbortSignal) => Promise<T>, spread?: number, hedgeAfterMs?: number,
   ): Promise<T[]> {
     const order = this.health.order(this.gatewayNames, spread);
     const results: T[] = [];
     const errors: RegistryError[] = [];
-    const combined = signal === undefined ? this.#closing.signal : AbortSignal.any([signal, this.#closing.signal]);
+    const outer = signal === undefined ? this.#closing.signal : AbortSignal.any([signal, this.#closing.signal]);
+    const enough = new AbortController();
+    const combined = AbortSignal.any([outer, enough.signal]);
     let next = 0;
     let inFlight = 0;
+    let allowed = want;
     const worker = async (): Promise<void> => {
-      // A new attempt starts only while successes + attempts in flight fall short of `want`, so the
-      // number of requests is fixed unless a gateway fails (the adversary view relies on it).
-      while (results.length + inFlight < want && next < order.length) {
-        if (combined.aborted) throw this.#closing.signal.aborted ? RegistryError.CLOSED() : RegistryError.ABORTED(`registry ${op}`);
+      // A new attempt starts only while successes + attempts in flight fall short of `allowed`
+      // (`want`, one more once hedged), so the number of requests is fixed unless a gateway fails
+      // or stalls (the adversary view relies on it).
+      while (results.length < want && results.length + inFlight < allowed && next < order.length) {
+        if (outer.aborted) throw this.#closing.signal.aborted ? RegistryError.CLOSED() : RegistryError.ABORTED(`registry ${op}`);
         const name = order[next++] as string;
         inFlight++;
         try {
@@ -208,8 +214,11 @@ export class GatewayTransport implements RegistryTransport {
           results.push(result);
           this.health.succeeded(name);
           this.#opts.observe?.(name, true);
+          if (results.length >= want) enough.abort();
         } catch (err) {
           inFlight--;
+          // Cut because another attempt already made `want`: not the gateway's failure.
+          if (enough.signal.aborted && !outer.aborted) return;
           const e = isRegistryError(err) ? err : RegistryError.GATEWAY_UNREACHABLE(name, err);
           if (e.code === 'ABORTED' || e.code === 'CLOSED') throw e;
           if (e.code === 'GATEWAY_REFUSED' && e.gatewayCode !== undefined && RECORD_REFUSALS.has(e.gatewayCode)) throw e;
@@ -225,7 +234,25 @@ export class GatewayTransport implements RegistryTransport {
         }
       }
     };
-    await Promise.all(Array.from({ length: want }, worker));
+    const workers = Array.from({ length: want }, worker);
+    const hedged: Promise<void>[] = [];
+    const timer = hedgeAfterMs === undefined ? null : setTimeout(() => {
+      if (results.length >= want || outer.aborted || next >= order.length) return;
+      allowed++;
+      this.#opts.log?.('registry.gateway.hedged', { op, afterMs: hedgeAfterMs });
+      hedged.push(worker());
+    }, hedgeAfterMs);
+    try {
+      await Promise.all(workers);
+      // A hedge still in flight when the first workers ended (they tried every other candidate)
+      // decides the call.
+      await Promise.all(hedged);
+    } finally {
+      if (timer !== null) clearTimeout(timer);
+      // Whatever is still in flight after a thrown refusal is cut and its outcome dropped.
+      enough.abort();
+      for (const h of hedged) h.catch(() => undefined);
+    }
     if (results.length === 0) throw RegistryError.ALL_GATEWAYS_FAILED(op, errors);
     return results;
   }

@@ -46,6 +46,12 @@ export interface PublisherTimings {
   spreadMs: number;
   /** goOffline's window: short, the app is closing, but still not one burst. */
   offlineSpreadMs: number;
+  /**
+   * A goOffline put not acknowledged within this long also goes to the next gateway (PutOptions
+   * hedgeAfterMs): the quit has a budget of its own (8 s, src/main/core/wiring.ts), and one Tor
+   * stream that stalls silently would leave its slot unwritten, still naming our endpoint.
+   */
+  offlineHedgeMs: number;
   refreshMinMs: number;
   refreshMaxMs: number;
   /** Next hour's slots are made and first written this long before the boundary. */
@@ -82,6 +88,7 @@ export interface PublisherTimings {
 export const PUBLISHER_TIMINGS: PublisherTimings = {
   spreadMs: 10 * 60_000,
   offlineSpreadMs: 3_000,
+  offlineHedgeMs: 3_000,
   refreshMinMs: SCHEDULE_DEFAULTS.refreshMinMs,
   refreshMaxMs: SCHEDULE_DEFAULTS.refreshMaxMs,
   leadMs: SCHEDULE_DEFAULTS.leadMs,
@@ -549,8 +556,8 @@ export class Publisher {
     return { publicKey: slot.keyPair.publicKey, seq, value, signature: signRecord(slot.keyPair, seq, value) };
   }
 
-  async #write(w: Write): Promise<WriteKind> {
-    await this.#transport.put(w.record, { spread: w.slot.index, signal: this.#stopped.signal });
+  async #write(w: Write, hedgeAfterMs?: number): Promise<WriteKind> {
+    await this.#transport.put(w.record, { spread: w.slot.index, signal: this.#stopped.signal, ...(hedgeAfterMs === undefined ? {} : { hedgeAfterMs }) });
     w.slot.last = { record: w.record, kind: w.kind, onion: w.onion };
     return w.kind;
   }
@@ -571,7 +578,7 @@ export class Publisher {
       }
       const w = this.#decide(order[i]!, offline);
       report[w.kind]++;
-      const p: Promise<void> = this.#write(w).then(
+      const p: Promise<void> = this.#write(w, offline ? this.#t.offlineHedgeMs : undefined).then(
         () => undefined,
         (err: unknown) => {
           report.failed++;

@@ -135,6 +135,44 @@ export async function deadGatewayUrl(): Promise<string> {
   return `http://127.0.0.1:${port}`;
 }
 
+/**
+ * A gateway whose stream stalls silently: the connection is accepted and the request read, and no
+ * answer ever comes (a Tor stream seen to do that about once in 50-150 under load). `held` is the
+ * number of requests it is holding now; `cut` resolves when the next held request is closed by
+ * the client.
+ */
+export interface StalledGateway {
+  url: string;
+  readonly held: number;
+  cut(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startStalledGateway(): Promise<StalledGateway> {
+  const open = new Set<http.ServerResponse>();
+  const waiting: (() => void)[] = [];
+  const server = http.createServer((req, res) => {
+    req.resume();
+    open.add(res);
+    res.on('close', () => {
+      open.delete(res);
+      waiting.splice(0).forEach((resolve) => resolve());
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    get held() {
+      return open.size;
+    },
+    cut: () => new Promise<void>((resolve) => waiting.push(resolve)),
+    close: () => {
+      server.closeAllConnections();
+      return new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
 /** Two profiles that are contacts of each other (K_AB shared, roles from their identity keys). */
 export interface ContactPair {
   a: { identity: Identity; contact: RegistryContact };
