@@ -75,9 +75,10 @@ test('written once, found in the next sweep inside its padding: the same N x hou
 test('a put that fails on every gateway is retried ONE_TIME_WRITE_ATTEMPTS times in all, then given up with a coded error', async () => {
   const pair = contactPair();
   let puts = 0;
+  const hedges: (number | undefined)[] = [];
   const inner = transportTo([await deadGatewayUrl()]);
   const failing: RegistryTransport = {
-    put: (r, o) => { puts++; return inner.put(r, o); }, get: inner.get.bind(inner), close: () => inner.close(),
+    put: (r, o) => { puts++; hedges.push(o?.hedgeAfterMs); return inner.put(r, o); }, get: inner.get.bind(inner), close: () => inner.close(),
   };
   // Retries after 5-10 ms (doubled per failure): the real back-off logic, a short delay.
   const registry = new Registry({ transport: failing, identity: pair.a.identity, timings: { ...FAST_PUBLISHER_TIMINGS, retryMinMs: 5, retryMaxMs: 10 } });
@@ -87,6 +88,7 @@ test('a put that fails on every gateway is retried ONE_TIME_WRITE_ATTEMPTS times
     const { records } = tombstone();
     await registry.writeOnce(records.slice(0, 1));
     assert.equal(puts, ONE_TIME_WRITE_ATTEMPTS);
+    assert.ok(hedges.every((h) => h === FAST_PUBLISHER_TIMINGS.hedgeMs), 'every attempt hedged: the redeemer waits for it');
     assert.equal(errors.length, 1);
     assert.match(errors[0]!.code, /GATEWAY|ALL_GATEWAYS_FAILED/);
   } finally {

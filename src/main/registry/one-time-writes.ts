@@ -15,6 +15,8 @@ export interface OneTimeWritesOptions {
   retryMaxMs: number;
   /** Puts per record at most, the first included. */
   attempts: number;
+  /** A put not acknowledged within this long also goes to the next gateway (the publisher's hedgeMs): its reader waits for it. */
+  hedgeAfterMs?: number;
   /** A record given up after its last attempt failed. */
   onGiveUp(err: RegistryError): void;
   log?: (event: string, fields: Record<string, unknown>) => void;
@@ -40,7 +42,7 @@ export class OneTimeWrites {
   async #put(record: SignedRecord, spread: number, attempt: number): Promise<void> {
     if (this.#abort.signal.aborted) return;
     try {
-      await this.#o.transport.put(record, { spread, signal: this.#abort.signal });
+      await this.#o.transport.put(record, { spread, signal: this.#abort.signal, ...(this.#o.hedgeAfterMs === undefined ? {} : { hedgeAfterMs: this.#o.hedgeAfterMs }) });
       this.#o.log?.('registry.once.written', { spread, attempt });
       return;
     } catch (err) {

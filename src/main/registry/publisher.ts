@@ -47,11 +47,13 @@ export interface PublisherTimings {
   /** goOffline's window: short, the app is closing, but still not one burst. */
   offlineSpreadMs: number;
   /**
-   * A goOffline put not acknowledged within this long also goes to the next gateway (PutOptions
-   * hedgeAfterMs): the quit has a budget of its own (8 s, src/main/core/wiring.ts), and one Tor
-   * stream that stalls silently would leave its slot unwritten, still naming our endpoint.
+   * A put someone waits for, not acknowledged within this long, also goes to the next gateway
+   * (PutOptions hedgeAfterMs): a quit's (its budget is 8 s, src/main/core/wiring.ts), a hide's and
+   * a decoy's (the shape of a quit), an urgent write's (a new pairing cannot be found before it).
+   * One Tor stream that stalls silently would otherwise hold it for the 30 s request timeout, and
+   * a retry comes 30-90 s later; a quit's slot was left unwritten, still naming our endpoint.
    */
-  offlineHedgeMs: number;
+  hedgeMs: number;
   refreshMinMs: number;
   refreshMaxMs: number;
   /** Next hour's slots are made and first written this long before the boundary. */
@@ -88,7 +90,7 @@ export interface PublisherTimings {
 export const PUBLISHER_TIMINGS: PublisherTimings = {
   spreadMs: 10 * 60_000,
   offlineSpreadMs: 3_000,
-  offlineHedgeMs: 3_000,
+  hedgeMs: 3_000,
   refreshMinMs: SCHEDULE_DEFAULTS.refreshMinMs,
   refreshMaxMs: SCHEDULE_DEFAULTS.refreshMaxMs,
   leadMs: SCHEDULE_DEFAULTS.leadMs,
@@ -165,6 +167,8 @@ export class Publisher {
   readonly #puts: Limiter;
   /** Scheduled writes of a slot that failed in a row (retryMinMs); a slot of a past hour is dropped with its plan. */
   readonly #failures = new WeakMap<Slot, number>();
+  /** Slots whose pending write is hedged (hedgeMs): a hide's, a decoy's, an urgent one. */
+  readonly #hedged = new WeakSet<Slot>();
 
   constructor(opts: PublisherOptions) {
     this.#transport = opts.transport;
@@ -217,10 +221,10 @@ export class Publisher {
     this.#endpointsChanged();
     if (removed.size === 0 && urgentReady.size === 0 && hidden.size === 0) return;
     for (const slot of this.#currentSlots(publishHours(this.#env.now(), { leadMs: this.#t.leadMs }))) {
-      if (everyoneHidden || (slot.member !== null && hidden.has(slot.member))) this.#schedule(slot, this.#offlineOffset());
+      if (everyoneHidden || (slot.member !== null && hidden.has(slot.member))) this.#schedule(slot, this.#offlineOffset(), true);
       else if (slot.member === null) continue;
       else if (removed.has(slot.member)) this.#schedule(slot, Math.floor(uniform(this.#env.randomBytes) * this.#t.spreadMs));
-      else if (urgentReady.has(slot.member) && slot.last?.kind !== 'real') this.#schedule(slot, 0);
+      else if (urgentReady.has(slot.member) && slot.last?.kind !== 'real') this.#schedule(slot, 0, true);
     }
   }
 
@@ -405,7 +409,7 @@ export class Publisher {
         members.add(c.id);
         this.#seeds.set(`${hour}:${k}`, m.seeds);
         changed = true;
-        if (schedule && this.#running) for (const row of plan.slots) this.#schedule(row[k]!, 0);
+        if (schedule && this.#running) for (const row of plan.slots) this.#schedule(row[k]!, 0, true);
       }
     }
     return changed;
@@ -455,12 +459,15 @@ export class Publisher {
       const dummies = [...Array(plan.n).keys()].filter((k) => plan.slots.every((row) => row[k]?.member === null));
       if (dummies.length === 0) return;
       const k = dummies[Math.floor(uniform(this.#env.randomBytes) * dummies.length)]!;
-      for (const row of plan.slots) this.#schedule(row[k]!, this.#offlineOffset());
+      for (const row of plan.slots) this.#schedule(row[k]!, this.#offlineOffset(), true);
     }, at - now));
   }
 
-  #schedule(slot: Slot, delayMs: number): void {
+  /** `hedged`: the write is one someone waits for (hedgeMs); a later reschedule clears it. */
+  #schedule(slot: Slot, delayMs: number, hedged = false): void {
     this.#clearTimer(slot);
+    if (hedged) this.#hedged.add(slot);
+    else this.#hedged.delete(slot);
     if (!this.#running) return;
     if (this.#env.now() + delayMs >= (slot.hour + 1) * HOUR_MS) return; // its hour is over by then
     slot.timer = this.#env.timers.setTimeout(() => {
@@ -485,7 +492,7 @@ export class Publisher {
     let failures = 0;
     try {
       if (!this.#running || slot.timer !== null || this.#plans.get(slot.hour)?.slots[slot.index]?.[slot.k] !== slot) return;
-      await this.#write(this.#decide(slot, false));
+      await this.#write(this.#decide(slot, false), this.#hedged.has(slot) ? this.#t.hedgeMs : undefined);
       this.#failures.delete(slot);
     } catch (err) {
       failures = (this.#failures.get(slot) ?? 0) + 1;
@@ -578,7 +585,7 @@ export class Publisher {
       }
       const w = this.#decide(order[i]!, offline);
       report[w.kind]++;
-      const p: Promise<void> = this.#write(w, offline ? this.#t.offlineHedgeMs : undefined).then(
+      const p: Promise<void> = this.#write(w, offline ? this.#t.hedgeMs : undefined).then(
         () => undefined,
         (err: unknown) => {
           report.failed++;

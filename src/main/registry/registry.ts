@@ -86,6 +86,7 @@ export class Registry {
       transport: opts.transport, env: this.#env, attempts: ONE_TIME_WRITE_ATTEMPTS,
       retryMinMs: opts.timings?.retryMinMs ?? PUBLISHER_TIMINGS.retryMinMs,
       retryMaxMs: opts.timings?.retryMaxMs ?? PUBLISHER_TIMINGS.retryMaxMs,
+      hedgeAfterMs: opts.timings?.hedgeMs ?? PUBLISHER_TIMINGS.hedgeMs,
       onGiveUp: (err) => { if (!this.#closed && this.events.listenerCount('error') > 0) this.events.emit('error', err); },
       ...(opts.log === undefined ? {} : { log: opts.log }),
     });

@@ -10,7 +10,7 @@ import { FAST_PUBLISHER_TIMINGS, memberKeyPair, type PlanStore } from './publish
 import { Registry } from './registry.ts';
 import type { RegistryTimings } from './registry.ts';
 import { contactPair, settableClock } from './test-support.ts';
-import type { RegistryTransport, SignedRecord } from './transport.ts';
+import type { PutOptions, RegistryTransport, SignedRecord } from './transport.ts';
 import type { ContactSighting } from './lookup.ts';
 import type { PlanSnapshot } from './hour-plan.ts';
 
@@ -21,15 +21,16 @@ const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
 /** hyperdht's mutable store in memory: a lower seq, or the same seq with another value, is refused. */
 class Board implements RegistryTransport {
   readonly records = new Map<string, SignedRecord>();
-  readonly puts: { key: string; seq: number; at: number }[] = [];
+  /** `hedged`: the put asked the transport to hedge it (PutOptions hedgeAfterMs). */
+  readonly puts: { key: string; seq: number; at: number; hedged: boolean }[] = [];
   gets = 0;
   keysAsked = 0;
-  async put(r: SignedRecord): Promise<void> {
+  async put(r: SignedRecord, opts?: PutOptions): Promise<void> {
     const key = hex(r.publicKey);
     const old = this.records.get(key);
     if (old && (r.seq < old.seq || (r.seq === old.seq && hex(r.value) !== hex(old.value)))) throw new Error('SEQ refused');
     this.records.set(key, r);
-    this.puts.push({ key, seq: r.seq, at: Date.now() });
+    this.puts.push({ key, seq: r.seq, at: Date.now(), hedged: opts?.hedgeAfterMs !== undefined });
   }
   async get(keys: Uint8Array[]): Promise<(SignedRecord | null)[]> {
     this.gets++;
@@ -150,9 +151,11 @@ test('hiding leaves under the contact\'s keys exactly what quitting leaves: one 
   const q = registry(quitBoard, pair.a.identity, clock.now);
   q.setContacts([pair.a.contact]);
   await q.publishNow();
+  const quitAt = quitBoard.puts.length;
   await q.goOffline();
   await q.close();
   assert.deepEqual(await seen(quitBoard), ['gone']);
+  assert.ok(quitBoard.puts.slice(0, quitAt).every((p) => !p.hedged) && quitBoard.puts.slice(quitAt).every((p) => p.hedged), 'the quit\'s puts are hedged, a publish\'s are not');
 
   // Hide: gone once, then re-put unchanged (same seq: nothing fresher), through a restart and a quit.
   const board = new Board();
@@ -207,6 +210,7 @@ test('a status change or a new contact writes nothing, a hide writes only that c
     const deadline = Date.now() + 10_000;
     while (board.puts.length < 48 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
     assert.equal(board.puts.length, 48, 'every slot written once in the spread window');
+    assert.ok(board.puts.every((p) => !p.hedged), 'first writes are not hedged');
     const times = board.puts.map((p) => p.at);
     assert.ok(Math.max(...times) - Math.min(...times) >= 50, 'first writes spread, not one burst');
     assert.ok(board.keysAsked >= 48 && board.keysAsked % 48 === 0 && board.keysAsked === 12 * board.gets, `sweeps of 48 keys in batches of 12 (${board.gets} batches)`);
@@ -224,12 +228,37 @@ test('a status change or a new contact writes nothing, a hide writes only that c
     const hideWrites = board.puts.slice(48);
     assert.deepEqual(hideWrites.map((p) => p.key).sort(), contactKeys(pair, now()).sort(), 'the hidden contact\'s 3 keys, nothing else');
     assert.ok(Math.max(...hideWrites.map((p) => p.at)) - hideAt < 1_000, 'written within the offline window');
+    assert.ok(hideWrites.every((p) => p.hedged), 'hedged, as a quit\'s puts are');
     assert.equal((await peerReads(board, pair, now))?.state, 'gone', 'the contact reads gone, as after a quit');
     r.setContacts([{ ...pair.a.contact, visible: false }, other, contactPair({ bId: 'new' }).a.contact]);
     await new Promise((resolve) => setTimeout(resolve, 300));
     assert.equal(board.puts.length, 51, 'a new contact writes nothing');
   } finally {
     await r.close(); // referenced timers: a failed assertion must not leave them running
+  }
+});
+
+test('an urgent pairing (an invitation, a new contact with no link) takes a free slot: written at once, hedged, nothing else moves', async () => {
+  const now = midHourNow();
+  const pair = contactPair();
+  const board = new Board();
+  const r = registry(board, pair.a.identity, now, undefined, { spreadMs: 200, refreshMinMs: 60_000, refreshMaxMs: 60_000, sweepMinMs: 60_000, sweepMaxMs: 60_000 });
+  try {
+    r.setContacts([]);
+    await r.start();
+    const deadline = Date.now() + 10_000;
+    while (board.puts.length < 48 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    const mark = board.puts.length;
+    r.setContacts([{ ...pair.a.contact, urgent: true }]);
+    const until3 = Date.now() + 10_000;
+    while (board.puts.length < mark + 3 && Date.now() < until3) await new Promise((resolve) => setTimeout(resolve, 10));
+    const urgent = board.puts.slice(mark);
+    assert.deepEqual(urgent.map((p) => p.key).sort(), contactKeys(pair, now()).sort(), 'the pairing\'s 3 keys, nothing else');
+    assert.ok(urgent.every((p) => p.hedged), 'hedged: the contact waits for this entry');
+    assert.ok(board.puts.slice(0, mark).every((p) => !p.hedged), 'first writes are not');
+    assert.equal((await peerReads(board, pair, now))?.state, 'online', 'the contact finds us now');
+  } finally {
+    await r.close();
   }
 });
 
@@ -332,6 +361,9 @@ test('once an hour a decoy writes one dummy column within the offline window, th
   for (const [key] of twice) assert.ok(!members.has(key), 'a dummy column, not the contact\'s');
   const decoyTimes = twice.map(([, c]) => c.at[1]!);
   assert.ok(Math.max(...decoyTimes) - Math.min(...decoyTimes) < 1_000, 'its 3 writes within the offline window');
+  const decoyKeys = new Set(twice.map(([key]) => key));
+  const decoyWrites = board.puts.filter((p) => decoyKeys.has(p.key));
+  assert.ok(decoyWrites.slice(0, 3).every((p) => !p.hedged) && decoyWrites.slice(3).every((p) => p.hedged), 'hedged as a hide\'s writes are; the first writes not');
 });
 
 test('a member whose endpoint comes up late: the start waits for it, and no slot is written twice before its refresh', async (t) => {
