@@ -231,20 +231,21 @@ test('the key set survives lock/unlock, a restart and a tor kill within the hour
   assert.equal(view(quiet).puts, 0, 'no write follows a status change');
 
   // Hiding from one contact writes that contact's 'gone' (its r slots, as a quit would) and
-  // nothing else; no key is swapped.
+  // nothing else; no key is swapped. Keys are counted, not puts: a put whose Tor stream stalls
+  // is hedged to the other gateway (src/main/registry/publisher.ts hedgeMs), and both may land.
   const hide = recorder.seen.length;
   await c.updateContact({ id: ids[0]!, visible: false });
-  await until(() => view(hide).puts >= REPLICAS, 30_000, 'the hidden contact\'s slots written');
+  await until(() => view(hide).putKeys.size >= REPLICAS, 30_000, 'the hidden contact\'s slots written');
   await new Promise((resolve) => setTimeout(resolve, 4_000));
   const afterHide = view(hide);
-  assert.equal(afterHide.puts, REPLICAS, `a hide writes only that pairing's slots (${afterHide.puts} puts)`);
+  assert.equal(afterHide.putKeys.size, REPLICAS, `a hide writes only that pairing's slots (${afterHide.putKeys.size} keys, ${afterHide.puts} puts)`);
   for (const k of afterHide.putKeys) assert.ok(first.has(k), 'the hidden contact\'s slot keeps its key');
 
   const removal = recorder.seen.length;
   await c.deleteContact({ id: ids[1]! });
   await new Promise((resolve) => setTimeout(resolve, 6_000));
   const afterRemoval = view(removal);
-  assert.ok(afterRemoval.puts <= REPLICAS, `a removal moves only that pairing's slots (${afterRemoval.puts} puts)`);
+  assert.ok(afterRemoval.putKeys.size <= REPLICAS, `a removal moves only that pairing's slots (${afterRemoval.putKeys.size} keys, ${afterRemoval.puts} puts)`);
   for (const k of afterRemoval.putKeys) assert.ok(first.has(k), 'the removed contact\'s slot keeps its key (noise in it)');
 
   // The quit writes every slot once: the hidden and the removed contact's slots are still there.
