@@ -25,12 +25,14 @@ class Board implements RegistryTransport {
   readonly puts: { key: string; seq: number; at: number; hedged: boolean }[] = [];
   gets = 0;
   keysAsked = 0;
+  readonly #waiters = new Set<{ n: number; done: () => void }>();
   async put(r: SignedRecord, opts?: PutOptions): Promise<void> {
     const key = hex(r.publicKey);
     const old = this.records.get(key);
     if (old && (r.seq < old.seq || (r.seq === old.seq && hex(r.value) !== hex(old.value)))) throw new Error('SEQ refused');
     this.records.set(key, r);
     this.puts.push({ key, seq: r.seq, at: Date.now(), hedged: opts?.hedgeAfterMs !== undefined });
+    for (const w of this.#waiters) if (this.puts.length >= w.n) w.done();
   }
   async get(keys: Uint8Array[]): Promise<(SignedRecord | null)[]> {
     this.gets++;
@@ -38,6 +40,19 @@ class Board implements RegistryTransport {
     return keys.map((k) => this.records.get(hex(k)) ?? null);
   }
   async close(): Promise<void> {}
+  /** Resolves once `n` puts were made, or after `withinMs` (the caller's assertions then say what is missing). */
+  untilPuts(n: number, withinMs = 10_000): Promise<void> {
+    if (this.puts.length >= n) return Promise.resolve();
+    return new Promise((resolve) => {
+      const waiter = { n, done: (): void => {
+        clearTimeout(timer);
+        this.#waiters.delete(waiter);
+        resolve();
+      } };
+      const timer = setTimeout(waiter.done, withinMs);
+      this.#waiters.add(waiter);
+    });
+  }
   keysSince(from: number): Set<string> {
     return new Set(this.puts.slice(from).map((p) => p.key));
   }
@@ -207,8 +222,7 @@ test('a status change or a new contact writes nothing, a hide writes only that c
   try {
     r.setContacts([pair.a.contact]);
     await r.start();
-    const deadline = Date.now() + 10_000;
-    while (board.puts.length < 48 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    await board.untilPuts(48);
     assert.equal(board.puts.length, 48, 'every slot written once in the spread window');
     assert.ok(board.puts.every((p) => !p.hedged), 'first writes are not hedged');
     const times = board.puts.map((p) => p.at);
@@ -223,8 +237,7 @@ test('a status change or a new contact writes nothing, a hide writes only that c
     r.setContacts([pair.a.contact, other]);
     r.setContacts([{ ...pair.a.contact, visible: false }, other]);
     const hideAt = Date.now();
-    const until51 = Date.now() + 10_000;
-    while (board.puts.length < 51 && Date.now() < until51) await new Promise((resolve) => setTimeout(resolve, 10));
+    await board.untilPuts(51);
     const hideWrites = board.puts.slice(48);
     assert.deepEqual(hideWrites.map((p) => p.key).sort(), contactKeys(pair, now()).sort(), 'the hidden contact\'s 3 keys, nothing else');
     assert.ok(Math.max(...hideWrites.map((p) => p.at)) - hideAt < 1_000, 'written within the offline window');
@@ -246,12 +259,10 @@ test('an urgent pairing (an invitation, a new contact with no link) takes a free
   try {
     r.setContacts([]);
     await r.start();
-    const deadline = Date.now() + 10_000;
-    while (board.puts.length < 48 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    await board.untilPuts(48);
     const mark = board.puts.length;
     r.setContacts([{ ...pair.a.contact, urgent: true }]);
-    const until3 = Date.now() + 10_000;
-    while (board.puts.length < mark + 3 && Date.now() < until3) await new Promise((resolve) => setTimeout(resolve, 10));
+    await board.untilPuts(mark + 3);
     const urgent = board.puts.slice(mark);
     assert.deepEqual(urgent.map((p) => p.key).sort(), contactKeys(pair, now()).sort(), 'the pairing\'s 3 keys, nothing else');
     assert.ok(urgent.every((p) => p.hedged), 'hedged: the contact waits for this entry');
@@ -281,8 +292,7 @@ test('slot timers due together share the put bound: a burst waits its turn inste
   try {
     r.setContacts([pair.a.contact]);
     await r.start();
-    const deadline = Date.now() + 20_000;
-    while (board.puts.length < 48 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+    await board.untilPuts(48, 20_000);
     assert.equal(board.puts.length, 48, 'every slot written once');
     assert.equal(board.maxInFlight, 4, 'never more puts in flight than the bound, and the bound was used');
   } finally {
@@ -344,8 +354,7 @@ test('once an hour a decoy writes one dummy column within the offline window, th
   const r = registry(board, pair.a.identity, clock.now, undefined, { spreadMs: 200, refreshMinMs: 60_000, refreshMaxMs: 60_000, sweepMinMs: 60_000, sweepMaxMs: 60_000 });
   r.setContacts([pair.a.contact]);
   await r.start();
-  const deadline = Date.now() + 10_000;
-  while (board.puts.length < 96 + 3 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+  await board.untilPuts(96 + 3);
   await r.close();
   const count = new Map<string, { n: number; at: number[] }>();
   for (const p of board.puts) {
@@ -372,8 +381,7 @@ test('a member whose endpoint comes up late: the start waits for it, and no slot
   const { endpoint, ...noEndpoint } = pair.a.contact;
   const timings = { spreadMs: 200, refreshMinMs: 60_000, refreshMaxMs: 60_000, sweepMinMs: 60_000, sweepMaxMs: 60_000 };
   const waitFor = async (n: number, board: Board): Promise<void> => {
-    const deadline = Date.now() + 10_000;
-    while (board.puts.length < n && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    await board.untilPuts(n);
   };
 
   // Endpoint within the wait: the first write of the member's slot is already its entry.
