@@ -12,7 +12,11 @@ export interface CommitBatchOptions<T> {
   defer?: (fn: () => void) => void;
 }
 
-/** A `defer` that gathers what arrives within `ms`. */
+/**
+ * A `defer` that gathers what arrives within `ms`. A referenced timer, not the core's Clock (whose
+ * timers are unref'd): a pending commit holds the process for its window, so a quit or a test that
+ * awaits settled() does not end with the commit still waiting.
+ */
 export function afterMs(ms: number): (fn: () => void) => void {
   return (fn) => { setTimeout(fn, ms); };
 }
