@@ -59,6 +59,11 @@ export interface Slot {
   /** The 'gone' written after the member hid: re-put as is, never sealed again (hide = quit). */
   gone: SignedRecord | null;
   timer: unknown;
+  /**
+   * Bumped by every (re)schedule of this slot. A write queued or in flight under an older turn is
+   * superseded: it neither writes (queued) nor reschedules (in flight); the newest turn does both.
+   */
+  turn: number;
 }
 
 export interface HourPlan {
@@ -80,7 +85,7 @@ export function makePlan(hour: number, n: number, replicas: number, secret: Uint
       row.push({
         hour, index, k,
         keyPair: m !== undefined && seed !== undefined ? recordKeyPair(seed) : dummyKeyPair(secret, hour, index, k),
-        member: m?.id ?? null, last: null, gone: null, timer: null,
+        member: m?.id ?? null, last: null, gone: null, timer: null, turn: 0,
       });
     }
     slots.push(row);

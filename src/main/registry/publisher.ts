@@ -37,7 +37,7 @@ import {
   dummyRegistryValue, hourOf, nextRefreshDelay, publishHours, recordKeyPair,
   sealRegistryValue, signRecord, type Identity, type PresenceState,
 } from './protocol.ts';
-import { toHex, type RegistryTransport, type SignedRecord } from './transport.ts';
+import { sameBytes, toHex, type RegistryTransport, type SignedRecord } from './transport.ts';
 
 export { entriesPerIndex, ENTRY_BUCKET } from './hour-plan.ts';
 
@@ -463,26 +463,35 @@ export class Publisher {
     }, at - now));
   }
 
-  /** `hedged`: the write is one someone waits for (hedgeMs); a later reschedule clears it. */
+  /**
+   * `hedged`: the write is one someone waits for (hedgeMs); a later reschedule clears it. Every
+   * call starts a new turn of the slot: whatever write an older turn has queued or in flight gives
+   * way to this one (#scheduledWrite).
+   */
   #schedule(slot: Slot, delayMs: number, hedged = false): void {
     this.#clearTimer(slot);
+    const turn = ++slot.turn;
     if (hedged) this.#hedged.add(slot);
     else this.#hedged.delete(slot);
     if (!this.#running) return;
     if (this.#env.now() + delayMs >= (slot.hour + 1) * HOUR_MS) return; // its hour is over by then
     slot.timer = this.#env.timers.setTimeout(() => {
       slot.timer = null;
-      void this.#scheduledWrite(slot);
+      void this.#scheduledWrite(slot, turn);
     }, Math.max(0, delayMs));
   }
 
   /**
    * A slot timer's write, within the bound every put shares (`concurrency`): timers due together
    * queue here instead of opening their circuits at once. The value is decided when the put can
-   * start, so a queued write never carries a state older than a hide or a quit that came first, and
-   * a slot rescheduled while queued (a hide's 'gone') leaves the write to its new timer.
+   * start, so a queued write never carries a state older than a hide or a quit that came first.
+   * A slot rescheduled meanwhile (a hide's 'gone', an urgent pairing admitted to it) is the newer
+   * turn's to write: a queued write of an older turn is dropped, and one already in flight does
+   * not schedule the refresh. (Checked by the timer alone, an urgent write queued behind its
+   * slot's first write was dropped when that first write's refresh took the timer: the new
+   * pairing could not be found until then, slots.test.ts.)
    */
-  async #scheduledWrite(slot: Slot): Promise<void> {
+  async #scheduledWrite(slot: Slot, turn: number): Promise<void> {
     let release: () => void;
     try {
       release = await this.#puts.acquire(this.#stopped.signal);
@@ -491,7 +500,7 @@ export class Publisher {
     }
     let failures = 0;
     try {
-      if (!this.#running || slot.timer !== null || this.#plans.get(slot.hour)?.slots[slot.index]?.[slot.k] !== slot) return;
+      if (!this.#running || slot.turn !== turn || this.#plans.get(slot.hour)?.slots[slot.index]?.[slot.k] !== slot) return;
       await this.#write(this.#decide(slot, false), this.#hedged.has(slot) ? this.#t.hedgeMs : undefined);
       this.#failures.delete(slot);
     } catch (err) {
@@ -501,7 +510,7 @@ export class Publisher {
     } finally {
       release();
     }
-    if (slot.timer !== null) return;
+    if (slot.turn !== turn) return; // rescheduled while in flight: the newer turn goes on
     const refresh = nextRefreshDelay(this.#env.randomBytes(4), { minMs: this.#t.refreshMinMs, maxMs: this.#t.refreshMaxMs });
     const retry = retryDelay(this.#env.randomBytes, { minMs: this.#t.retryMinMs, maxMs: this.#t.retryMaxMs }, failures);
     this.#schedule(slot, failures === 0 ? refresh : Math.min(refresh, retry));
@@ -565,7 +574,13 @@ export class Publisher {
 
   async #write(w: Write, hedgeAfterMs?: number): Promise<WriteKind> {
     await this.#transport.put(w.record, { spread: w.slot.index, signal: this.#stopped.signal, ...(hedgeAfterMs === undefined ? {} : { hedgeAfterMs }) });
-    w.slot.last = { record: w.record, kind: w.kind, onion: w.onion };
+    // A write that lands after a newer one of its slot (an older turn, still in flight when the slot
+    // was rescheduled or given to a pairing) is not what storers keep: `last` stays the newest record
+    // under the slot's current key, the one a refresh may re-put.
+    const last = w.slot.last;
+    if (sameBytes(w.record.publicKey, w.slot.keyPair.publicKey) && (last === null || w.record.seq > last.record.seq)) {
+      w.slot.last = { record: w.record, kind: w.kind, onion: w.onion };
+    }
     return w.kind;
   }
 

@@ -273,6 +273,61 @@ test('an urgent pairing (an invitation, a new contact with no link) takes a free
   }
 });
 
+/** A store whose puts hold until `open()`, as puts over a loaded Tor do: `entered` counts puts begun. */
+class GatedBoard extends Board {
+  entered = 0;
+  #open = false;
+  #held: (() => void)[] = [];
+  #waiters: { n: number; done: () => void }[] = [];
+  override async put(r: SignedRecord, opts?: PutOptions): Promise<void> {
+    this.entered++;
+    for (const w of this.#waiters.filter((x) => this.entered >= x.n)) w.done();
+    if (!this.#open) await new Promise<void>((resolve) => this.#held.push(resolve));
+    return super.put(r, opts);
+  }
+  untilEntered(n: number): Promise<void> {
+    if (this.entered >= n) return Promise.resolve();
+    return new Promise((resolve) => this.#waiters.push({ n, done: resolve }));
+  }
+  open(): void {
+    this.#open = true;
+    for (const release of this.#held.splice(0)) release();
+  }
+}
+
+test('an urgent pairing admitted while its slot\'s first write is in flight or queued is written once, not lost and not twice', async () => {
+  // concurrency 48: every first write is in flight when the pairing comes, and the urgent writes
+  // queue behind them (they were lost: the first write's refresh took the slot's timer, and the
+  // pairing could not be found until that refresh). 1: one is in flight, the rest are queued with
+  // the pairing's slot among them: its queued first write gives way to the urgent one.
+  for (const concurrency of [48, 1]) {
+    const now = midHourNow();
+    const pair = contactPair();
+    const board = new GatedBoard();
+    const r = registry(board, pair.a.identity, now, undefined, { spreadMs: 1, concurrency, refreshMinMs: 60_000, refreshMaxMs: 60_000, sweepMinMs: 60_000, sweepMaxMs: 60_000 });
+    try {
+      r.setContacts([]);
+      await r.start();
+      await board.untilEntered(concurrency);
+      r.setContacts([{ ...pair.a.contact, urgent: true }]);
+      // Timers of equal delay fire in order: the urgent writes' (delay 0) queue for the put bound
+      // before this one fires, while every first write still holds.
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      board.open();
+      const keys = contactKeys(pair, now());
+      await board.untilPuts(concurrency === 48 ? 48 + 3 : 48);
+      // Once open, a put is all microtasks: what is left of the queue has run by the next turn.
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      const perKey = keys.map((k) => board.puts.filter((p) => p.key === k).length);
+      assert.deepEqual(perKey, [1, 1, 1], `concurrency ${concurrency}: each of the pairing's keys written once (${perKey.join(', ')})`);
+      assert.equal(new Set(board.puts.map((p) => p.key)).size, board.puts.length, `concurrency ${concurrency}: no key written twice`);
+      assert.equal((await peerReads(board, pair, now))?.state, 'online', `concurrency ${concurrency}: the contact finds us now, not at the slot's refresh`);
+    } finally {
+      await r.close();
+    }
+  }
+});
+
 test('slot timers due together share the put bound: a burst waits its turn instead of opening every circuit at once', async () => {
   const now = midHourNow();
   const pair = contactPair();
