@@ -289,9 +289,11 @@ class GatedBoard extends Board {
     if (this.entered >= n) return Promise.resolve();
     return new Promise((resolve) => this.#waiters.push({ n, done: resolve }));
   }
-  open(): void {
+  /** Lets every held put go, the last begun first with `newestFirst`; later puts pass at once. */
+  open(newestFirst = false): void {
     this.#open = true;
-    for (const release of this.#held.splice(0)) release();
+    const held = this.#held.splice(0);
+    for (const release of newestFirst ? held.reverse() : held) release();
   }
 }
 
@@ -325,6 +327,38 @@ test('an urgent pairing admitted while its slot\'s first write is in flight or q
     } finally {
       await r.close();
     }
+  }
+});
+
+test('a first write that lands after the urgent write of its slot does not become what a refresh re-puts', async () => {
+  // Every put in flight at once (concurrency 51); the urgent writes land first, the first writes of
+  // their slots (under the dummy keys the pairing took over) after them. With the endpoint gone,
+  // a member slot's refresh re-puts its last dummy or writes new noise under the member's key:
+  // had the late first write become the slot's `last`, the refresh re-put it under the old key.
+  const now = midHourNow();
+  const pair = contactPair();
+  const board = new GatedBoard();
+  const r = registry(board, pair.a.identity, now, undefined, { spreadMs: 1, concurrency: 51, freshProbability: 0, refreshMinMs: 1_000, refreshMaxMs: 1_000, sweepMinMs: 60_000, sweepMaxMs: 60_000 });
+  try {
+    r.setContacts([]);
+    await r.start();
+    await board.untilEntered(48);
+    r.setContacts([{ ...pair.a.contact, urgent: true }]);
+    await board.untilEntered(48 + 3);
+    board.open(true);
+    await board.untilPuts(48 + 3);
+    const keys = contactKeys(pair, now());
+    const dummies = new Set(board.puts.map((p) => p.key));
+    for (const k of keys) dummies.delete(k);
+    assert.equal(dummies.size, 48, 'the 48 first writes, under dummy keys');
+    r.setContacts([{ ...pair.a.contact, urgent: true, endpoint: undefined }]);
+    const mark = board.puts.length;
+    await board.untilPuts(mark + 48);
+    const refreshed = new Set(board.puts.slice(mark, mark + 48).map((p) => p.key));
+    assert.deepEqual(keys.filter((k) => !refreshed.has(k)), [], 'the pairing\'s slots refreshed under its keys');
+    assert.equal([...refreshed].filter((k) => dummies.has(k)).length, 45, 'and the old dummy keys of its slots not written again');
+  } finally {
+    await r.close();
   }
 });
 
