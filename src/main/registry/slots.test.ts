@@ -25,14 +25,14 @@ class Board implements RegistryTransport {
   readonly puts: { key: string; seq: number; at: number; hedged: boolean }[] = [];
   gets = 0;
   keysAsked = 0;
-  readonly #waiters = new Set<{ n: number; done: () => void }>();
+  readonly #waiters = new Set<{ ready: () => boolean; done: () => void }>();
   async put(r: SignedRecord, opts?: PutOptions): Promise<void> {
     const key = hex(r.publicKey);
     const old = this.records.get(key);
     if (old && (r.seq < old.seq || (r.seq === old.seq && hex(r.value) !== hex(old.value)))) throw new Error('SEQ refused');
     this.records.set(key, r);
     this.puts.push({ key, seq: r.seq, at: Date.now(), hedged: opts?.hedgeAfterMs !== undefined });
-    for (const w of this.#waiters) if (this.puts.length >= w.n) w.done();
+    this.changed();
   }
   async get(keys: Uint8Array[]): Promise<(SignedRecord | null)[]> {
     this.gets++;
@@ -42,9 +42,13 @@ class Board implements RegistryTransport {
   async close(): Promise<void> {}
   /** Resolves once `n` puts were made, or after `withinMs` (the caller's assertions then say what is missing). */
   untilPuts(n: number, withinMs = 10_000): Promise<void> {
-    if (this.puts.length >= n) return Promise.resolve();
+    return this.until(() => this.puts.length >= n, withinMs);
+  }
+  /** Resolves once `ready()` holds (checked whenever the board changes), or after `withinMs`. */
+  protected until(ready: () => boolean, withinMs: number): Promise<void> {
+    if (ready()) return Promise.resolve();
     return new Promise((resolve) => {
-      const waiter = { n, done: (): void => {
+      const waiter = { ready, done: (): void => {
         clearTimeout(timer);
         this.#waiters.delete(waiter);
         resolve();
@@ -52,6 +56,9 @@ class Board implements RegistryTransport {
       const timer = setTimeout(waiter.done, withinMs);
       this.#waiters.add(waiter);
     });
+  }
+  protected changed(): void {
+    for (const w of this.#waiters) if (w.ready()) w.done();
   }
   keysSince(from: number): Set<string> {
     return new Set(this.puts.slice(from).map((p) => p.key));
@@ -278,16 +285,14 @@ class GatedBoard extends Board {
   entered = 0;
   #open = false;
   #held: (() => void)[] = [];
-  #waiters: { n: number; done: () => void }[] = [];
   override async put(r: SignedRecord, opts?: PutOptions): Promise<void> {
     this.entered++;
-    for (const w of this.#waiters.filter((x) => this.entered >= x.n)) w.done();
+    this.changed();
     if (!this.#open) await new Promise<void>((resolve) => this.#held.push(resolve));
     return super.put(r, opts);
   }
-  untilEntered(n: number): Promise<void> {
-    if (this.entered >= n) return Promise.resolve();
-    return new Promise((resolve) => this.#waiters.push({ n, done: resolve }));
+  untilEntered(n: number, withinMs = 10_000): Promise<void> {
+    return this.until(() => this.entered >= n, withinMs);
   }
   /** Lets every held put go, the last begun first with `newestFirst`; later puts pass at once. */
   open(newestFirst = false): void {

@@ -19,11 +19,12 @@ export interface PutOptions {
    */
   spread?: number;
   /**
-   * A put with a deadline of its own (the quit's 'gone', src/main/registry/publisher.ts): when it
-   * is not acknowledged within this long, the record also goes to the next access point, the first
-   * request staying in flight; the first acknowledgement wins and the other request is cut. A Tor
-   * stream that stalls silently (connect fine, no answer: about one in 50-150 under load on the
-   * testbed) would otherwise hold the put until the transport's timeout, past the deadline.
+   * A put someone waits for (a quit's, a hide's, a decoy's, an urgent write's, a tombstone's:
+   * PublisherTimings hedgeMs in src/main/registry/publisher.ts): when it is not acknowledged
+   * within this long, the record also goes to the next access point, the first request staying
+   * in flight; the first acknowledgement wins and the other request is cut. A Tor stream that
+   * stalls silently (connect fine, no answer: about one in 50-150 under load on the testbed)
+   * would otherwise hold the put until the transport's timeout, long after anyone waiting gave up.
    */
   hedgeAfterMs?: number;
 }
